@@ -1,0 +1,1 @@
+"""Scorecard: children's services improvement-board dashboard (domain package)."""

@@ -1,0 +1,203 @@
+"""Threshold bands, polarity and ratings, exactly as plans write them.
+
+Band text such as `60-69%`, `85+`, `>24`, `<14` or a reversed `25-20` becomes an
+interval; `Increase` / `Decrease` make a direction-only measure. A measure is then
+rated Outstanding / Good / Requires Improvement / Inadequate against those bands.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+GRADES = ("Outstanding", "Good", "Requires Improvement", "Inadequate")
+BAND_COLUMNS = ("Requires Improvement", "Good", "Outstanding")  # worst to best
+POLARITIES = ("higher", "lower", "increase", "decrease")
+POLARITY_WORDS = {
+    "higher is better": "higher", "higher": "higher", "high is good": "higher", "up": "higher",
+    "lower is better": "lower", "lower": "lower", "low is good": "lower", "down": "lower",
+    "increase": "increase", "decrease": "decrease",
+}
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Interval:
+    lo: float = -INF
+    hi: float = INF
+    lo_closed: bool = True
+    hi_closed: bool = True
+
+    @property
+    def anchor(self) -> float:
+        """Midpoint, or the finite end of an open band (used to order bands)."""
+        if math.isinf(self.lo) and math.isinf(self.hi):
+            return 0.0
+        if math.isinf(self.lo):
+            return self.hi
+        if math.isinf(self.hi):
+            return self.lo
+        return (self.lo + self.hi) / 2
+
+    def reaches_lower_end(self, v: float) -> bool:
+        return v >= self.lo if self.lo_closed else v > self.lo
+
+    def within_upper_end(self, v: float) -> bool:
+        return v <= self.hi if self.hi_closed else v < self.hi
+
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_RE_RANGE = re.compile(rf"^{_NUM}\s*(?:-|–|—|to)\s*{_NUM}$")
+_RE_PLUS = re.compile(rf"^{_NUM}\s*\+$")
+_RE_CMP = re.compile(rf"^(>=|=>|≥|<=|=<|≤|>|<)\s*{_NUM}$")
+
+
+def parse_band(text) -> Interval | str | None:
+    """Band text to an Interval, 'increase'/'decrease', or None if blank.
+
+    Raises ValueError when the text is not blank and cannot be read.
+    """
+    if text is None:
+        return None
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        raise ValueError(f"a band needs a range such as 70-79 or 85+, not the single number {text:g}")
+    t = " ".join(str(text).replace("\u00a0", " ").split()).lower().replace("%", "").strip()
+    if not t:
+        return None
+    if t in ("increase", "decrease"):
+        return t
+    if m := _RE_RANGE.match(t):
+        a, b = float(m.group(1)), float(m.group(2))
+        return Interval(min(a, b), max(a, b))
+    if m := _RE_PLUS.match(t):
+        return Interval(float(m.group(1)), INF)
+    if m := _RE_CMP.match(t):
+        op, a = m.group(1), float(m.group(2))
+        if op in (">=", "=>", "≥"):
+            return Interval(a, INF)
+        if op == ">":
+            return Interval(a, INF, lo_closed=False)
+        if op in ("<=", "=<", "≤"):
+            return Interval(-INF, a)
+        return Interval(-INF, a, hi_closed=False)
+    raise ValueError(f"cannot read the band {text!r}: write it like 70-79%, 85+, >24, <14 or Increase")
+
+
+def parse_polarity(text) -> str | None:
+    if text is None:
+        return None
+    t = " ".join(str(text).split()).lower()
+    if not t:
+        return None
+    if t in POLARITY_WORDS:
+        return POLARITY_WORDS[t]
+    raise ValueError(
+        f"unknown polarity {text!r}: use Higher is better, Lower is better, Increase or Decrease")
+
+
+@dataclass
+class Banding:
+    """A measure's polarity and its usable bands (grade -> Interval)."""
+    polarity: str | None
+    bands: dict[str, Interval] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def resolve_banding(code: str, polarity: str | None, band_texts: dict[str, object]) -> Banding:
+    """Apply the polarity and band rules to one measure.
+
+    band_texts maps 'Requires Improvement' / 'Good' / 'Outstanding' to the raw text.
+    Raises ValueError for unreadable band text (a workbook error).
+    """
+    parsed = {g: parse_band(band_texts.get(g)) for g in BAND_COLUMNS}
+    directions = {v for v in parsed.values() if isinstance(v, str)}
+    intervals = {g: v for g, v in parsed.items() if isinstance(v, Interval)}
+    warnings: list[str] = []
+    if polarity is None and directions:
+        polarity = sorted(directions)[0]
+    if polarity in ("increase", "decrease"):
+        return Banding(polarity, {}, warnings)
+    if polarity is None:
+        if len(intervals) < 2:
+            warnings.append(f"{code}: fewer than two bands and no Polarity, so it cannot be rated; "
+                            "add the bands or a Polarity")
+            return Banding(None, {}, warnings)
+        present = [g for g in BAND_COLUMNS if g in intervals]  # worst..best
+        worst, best = intervals[present[0]], intervals[present[-1]]
+        polarity = "lower" if best.anchor < worst.anchor else "higher"
+    bands: dict[str, Interval] = {}
+    ri = intervals.get("Requires Improvement")
+    for grade in BAND_COLUMNS:
+        iv = intervals.get(grade)
+        if iv is None:
+            continue
+        if grade != "Requires Improvement" and _contradicts(iv, ri, polarity):
+            warnings.append(
+                f"{code}: the {grade} band {str(band_texts.get(grade)).strip()!r} contradicts "
+                f"{'lower' if polarity == 'lower' else 'higher'} is better, so it is ignored")
+            continue
+        bands[grade] = iv
+    return Banding(polarity, bands, warnings)
+
+
+def _contradicts(iv: Interval, ri: Interval | None, polarity: str) -> bool:
+    """A better band that is open towards the bad side, or lies on the wrong side of RI."""
+    if polarity == "higher":
+        if math.isinf(iv.lo):
+            return True
+        return ri is not None and iv.anchor < ri.anchor
+    if math.isinf(iv.hi):
+        return True
+    return ri is not None and iv.anchor > ri.anchor
+
+
+def rate(value: float | None, banding: Banding) -> str | None:
+    """Outstanding / Good / Requires Improvement / Inadequate, or None if it cannot be rated."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if banding.polarity not in ("higher", "lower") or not banding.bands:
+        return None
+    for grade in reversed(BAND_COLUMNS):  # best first
+        iv = banding.bands.get(grade)
+        if iv is None:
+            continue
+        ok = iv.reaches_lower_end(value) if banding.polarity == "higher" else iv.within_upper_end(value)
+        if ok:
+            return grade
+    return "Inadequate"
+
+
+def is_better(a: float, b: float, polarity: str | None) -> bool | None:
+    """Is a better than b under this polarity? None when it has no direction."""
+    if polarity in ("higher", "increase"):
+        return a > b
+    if polarity in ("lower", "decrease"):
+        return a < b
+    return None
+
+
+def direction(latest: float | None, previous: float | None, polarity: str | None) -> str | None:
+    """improving / worsening / stable from the latest value against the previous one."""
+    if latest is None or previous is None or polarity is None:
+        return None
+    if latest == previous:
+        return "stable"
+    return "improving" if is_better(latest, previous, polarity) else "worsening"
+
+
+def target_met(value: float | None, target: float | None, polarity: str | None) -> bool | None:
+    if value is None or target is None or polarity is None:
+        return None
+    return value == target or bool(is_better(value, target, polarity))
+
+
+def parse_number(text) -> float | None:
+    """A target or threshold number: `90`, `90%`, blank -> None; ValueError if unreadable."""
+    if text is None:
+        return None
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text)
+    t = str(text).replace("\u00a0", " ").replace("%", "").replace(",", "").strip()
+    if not t or t.lower() in ("-", "n/a", "na"):
+        return None
+    return float(t)

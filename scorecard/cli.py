@@ -1,0 +1,145 @@
+"""Command line: python -m scorecard import|summary|history|revert|template|seed.
+
+Exit codes: 0 done; 1 the input is wrong (every problem printed, nothing changed);
+2 the store is locked by another process (e.g. the running app).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import loader, summary as summary_mod
+from .periods import parse_as_at
+from .store import Store, StoreLocked, UploadNotFound
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m scorecard", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    imp = sub.add_parser("import", help="check and load a workbook (.xlsx, .csv or .zip of CSVs)")
+    imp.add_argument("path")
+    imp.add_argument("--plan", help="plan name (else the Plan sheet's)")
+    imp.add_argument("--as-at", help="snapshot month YYYY-MM for actions (else the Plan sheet's)")
+    imp.add_argument("--db", help="store path (default $SCORECARD_DB or data/scorecard.duckdb)")
+
+    s = sub.add_parser("summary", help="print each plan's ratings")
+    s.add_argument("--json", action="store_true", help="machine-readable JSON (the default)")
+    s.add_argument("--plan")
+    s.add_argument("--as-at", help="as at month YYYY-MM (default: latest)")
+    s.add_argument("--db")
+
+    h = sub.add_parser("history", help="list uploads, newest first")
+    h.add_argument("--db")
+
+    r = sub.add_parser("revert", help="undo one upload; the data falls back to what was there before")
+    r.add_argument("upload_id", type=int)
+    r.add_argument("--db")
+
+    t = sub.add_parser("template", help="write a blank workbook with instructions and drop-downs")
+    t.add_argument("path")
+
+    sd = sub.add_parser("seed", help="load the demo plans into an empty store")
+    sd.add_argument("--db")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except StoreLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
+    if args.command == "template":
+        from .template import write_template
+        write_template(args.path)
+        print(f"wrote {args.path}")
+        return 0
+    if args.command == "import":
+        return _import(args)
+    store = Store(args.db)
+    try:
+        if args.command == "summary":
+            as_at = parse_as_at(args.as_at) if args.as_at else None
+            print(json.dumps(summary_mod.summary(store, args.plan, as_at), indent=2, default=str))
+            return 0
+        if args.command == "history":
+            return _history(store)
+        if args.command == "revert":
+            try:
+                res = store.revert(args.upload_id)
+            except UploadNotFound as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            if res["changed"]:
+                print(f"reverted upload {res['id']} ({res['plan']}); its data no longer shows")
+            else:
+                print(f"upload {res['id']} ({res['plan']}) was already reverted; nothing changed")
+            return 0
+        if args.command == "seed":
+            from .demo import seed_if_empty
+            ids = seed_if_empty(store)
+            print(f"loaded {len(ids)} demo plans" if ids else "the store already has data; nothing loaded")
+            return 0
+    finally:
+        store.close()
+    return 1
+
+
+def _import(args) -> int:
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"{path.name}: no such file", file=sys.stderr)
+        return 1
+    try:
+        as_at = parse_as_at(args.as_at) if args.as_at else None
+    except ValueError as exc:
+        print(f"--as-at: {exc}", file=sys.stderr)
+        return 1
+    store = Store(args.db)
+    try:
+        checked, upload_id = loader.import_path(store, path, args.plan, as_at)
+    finally:
+        store.close()
+    parsed = checked.parsed
+    for w in parsed.warnings:
+        print(f"warning: {w}")
+    if upload_id is None:
+        for e in parsed.errors:
+            print(e)
+        n = len(parsed.errors)
+        print(f"{n} error{'s' if n != 1 else ''}: nothing was imported", file=sys.stderr)
+        return 1
+    counts = parsed.counts()
+    labels = {"Plan": f"plan {parsed.plan!r}" + (f" ({parsed.authority})" if parsed.authority else ""),
+              "Measures": f"{counts['measures']} measures", "Values": f"{counts['values']} values",
+              "Audits": f"{counts['audits']} audit counts ({sum(a['cases'] for a in parsed.audits)} cases)",
+              "Actions": f"{counts['actions']} actions"}
+    for kind, sheet in parsed.sheets_found.items():
+        if kind in labels:
+            print(f"{sheet}: {labels[kind]}")
+    if checked.duplicate_of:
+        print(f"note: this file is identical to upload {checked.duplicate_of['id']}")
+    print(f"upload {upload_id} committed")
+    return 0
+
+
+def _history(store: Store) -> int:
+    from . import queries
+    df = queries.run(store, "uploads")
+    if df.empty:
+        print("no uploads yet")
+        return 0
+    for r in df.to_dict("records"):
+        when = r["uploaded_at"].strftime("%d/%m/%Y %H:%M")
+        status = r["status"] + (f" {r['reverted_at']:%d/%m/%Y %H:%M}" if r["status"] == "reverted" else "")
+        print(f"{r['id']:>5}  {when}  {r['plan']}  {r['file_name']}  by {r['uploaded_by']}  "
+              f"{r['measures']}m {r['values']}v {r['audits']}a {r['actions']}act  {status}  "
+              f"sha256 {r['sha256'][:12]}")
+    return 0

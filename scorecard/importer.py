@@ -1,0 +1,664 @@
+"""The scorecard workbook, version 1: recognise sheets and columns, validate every cell.
+
+`parse_workbook` turns the sheets of an uploaded file into records ready for the
+store, plus a list of issues. Errors block the import; warnings do not. Each
+issue names the sheet and the cell as Excel shows them (`Values!C7`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import bands
+from .audits import parse_grade
+from .duedates import parse_due
+from .periods import Period, parse_period
+from .workbook import Sheet, cell_ref
+
+MISSING = {"", "-", "n/a", "na", "n.a.", "..", "x", "not available", "none"}
+RAGS = {"blue": "Blue", "b": "Blue", "green": "Green", "g": "Green", "amber": "Amber",
+        "a": "Amber", "red": "Red", "r": "Red"}
+UNITS = {"%": "%", "percent": "%", "percentage": "%", "pct": "%", "number": "number", "no": "number",
+         "no.": "number", "count": "number", "rate": "number", "days": "days", "day": "days",
+         "weeks": "weeks", "average": "number"}
+TRUE_WORDS = {"yes", "y", "true", "1", "illustrative"}
+
+SHEETS = {"plan": "Plan", "measures": "Measures", "values": "Values", "audits": "Audits",
+          "actions": "Actions", "benchmarks": "Benchmarks"}
+
+# Column synonyms, as councils write them (compared after normalise()).
+COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Measures": {
+        "code": ("code", "measure code", "kpi code", "scorecard code", "indicator code", "ref"),
+        "measure": ("measure", "measure name", "performance measure", "indicator", "kpi",
+                    "measuring our performance", "description"),
+        "priority": ("priority", "recommendation", "pillar"),
+        "focus_area": ("focus area", "focus", "theme"),
+        "unit": ("unit", "units"),
+        "polarity": ("polarity", "good is", "direction of good"),
+        "ri_band": ("requires improvement", "ri", "requires improvement to be good"),
+        "good_band": ("good",),
+        "outstanding_band": ("outstanding",),
+        "target": ("target",),
+        "source": ("source", "data source"),
+    },
+    "Values": {
+        "code": ("code", "measure code", "kpi code", "scorecard code", "indicator code"),
+        "period": ("period", "month", "date", "quarter", "year"),
+        "value": ("value", "result", "performance", "actual"),
+        "numerator": ("numerator", "num"),
+        "denominator": ("denominator", "den", "denom"),
+        "illustrative": ("illustrative",),
+        "measure": ("measure", "measure name", "indicator", "description"),
+    },
+    "Audits": {
+        "period": ("period", "month", "quarter", "audit period", "date"),
+        "stream": ("stream", "audit stream", "audit type", "theme"),
+        "grade": ("grade", "judgement", "judgment", "rating", "overall grade"),
+        "count": ("count", "cases", "number", "number of cases", "no of cases"),
+        "case_ref": ("case ref", "case reference", "case id", "child id", "person id", "lcs id"),
+        "illustrative": ("illustrative",),
+        "Outstanding": ("outstanding",),
+        "Good": ("good",),
+        "Requires Improvement": ("requires improvement", "ri", "requires improvement to be good"),
+        "Inadequate": ("inadequate",),
+    },
+    "Actions": {
+        "ref": ("ref", "reference", "action ref", "action reference", "no"),
+        "action": ("action", "actions", "what we will do", "action what we will do", "action description"),
+        "priority": ("priority", "recommendation"),
+        "focus_area": ("focus area", "focus", "theme"),
+        "owner": ("owner", "lead", "who s responsible", "who is responsible", "action owner",
+                  "responsible", "responsible officer"),
+        "start": ("start", "start date"),
+        "due": ("due", "due by", "due date", "end date", "review date", "progress review date",
+                "when will we see an impact", "deadline", "timescale"),
+        "action_rag": ("action rag", "action brag", "rag", "brag", "progress rag"),
+        "impact_rag": ("impact rag", "impact brag"),
+        "commentary": ("commentary", "update commentary", "progress", "progress update", "update"),
+        "source": ("source", "finding", "findings"),
+        "children_will_say": ("children will say", "what our children will say",
+                              "what children will say"),
+        "as_at": ("as at", "as at date", "snapshot"),
+        "illustrative": ("illustrative",),
+    },
+}
+REQUIRED = {
+    "Measures": ("code", "measure"),
+    "Values": ("code",),
+    "Audits": ("period", "stream"),
+    "Actions": ("ref", "action"),
+}
+AUDIT_GRADE_FIELDS = ("Outstanding", "Good", "Requires Improvement", "Inadequate")
+
+
+def normalise(text) -> str:
+    return " ".join(re.sub(r"[^a-z0-9%]+", " ", str(text or "").replace("\u00a0", " ").lower()).split())
+
+
+def sheet_kind(name: str) -> str | None:
+    """Recognise a sheet by name, case- and space-insensitive (CSV file stems may carry a prefix)."""
+    n = re.sub(r"[^a-z]", "", name.lower())
+    if n in SHEETS:
+        return SHEETS[n]
+    for key, kind in SHEETS.items():
+        if n.endswith(key):
+            return kind
+    return None
+
+
+@dataclass
+class Issue:
+    level: str  # error | warning
+    sheet: str
+    cell: str
+    message: str
+    value: object = None
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ParsedWorkbook:
+    plan: str | None = None
+    authority: str | None = None
+    as_at: dt.date | None = None
+    measures: list[dict] = field(default_factory=list)
+    values: list[dict] = field(default_factory=list)
+    audits: list[dict] = field(default_factory=list)
+    audit_case_refs: list[dict] = field(default_factory=list)
+    actions: list[dict] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    sheets_found: dict[str, str] = field(default_factory=dict)  # kind -> sheet name
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "warning"]
+
+    def counts(self) -> dict[str, int]:
+        return {"measures": len(self.measures), "values": len(self.values),
+                "audits": len(self.audits), "actions": len(self.actions)}
+
+
+class _Ctx:
+    def __init__(self, parsed: ParsedWorkbook, sheet: Sheet):
+        self.parsed, self.sheet = parsed, sheet
+
+    def error(self, row: int | None, col: int | None, message: str, value=None) -> None:
+        self._add("error", row, col, message, value)
+
+    def warn(self, row: int | None, col: int | None, message: str, value=None) -> None:
+        self._add("warning", row, col, message, value)
+
+    def _add(self, level, row, col, message, value):
+        cell = cell_ref(row, col) if row is not None and col is not None else (
+            f"{row + 1}:{row + 1}" if row is not None else "")
+        self.parsed.issues.append(Issue(level, self.sheet.name, cell, message, value))
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, float):
+        return format(v, "g")
+    if isinstance(v, dt.datetime):
+        return v.strftime("%d/%m/%Y")
+    return " ".join(str(v).replace("\u00a0", " ").split())
+
+
+def _is_blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.replace("\u00a0", " ").strip())
+
+
+def _row_blank(row: list) -> bool:
+    return all(_is_blank(v) for v in row)
+
+
+def _match_headers(row: list, synonyms: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for j, cell in enumerate(row):
+        n = normalise(cell)
+        if not n:
+            continue
+        for fieldname, names in synonyms.items():
+            if fieldname not in found and n in names:
+                found[fieldname] = j
+                break
+    return found
+
+
+def _find_header(sheet: Sheet, kind: str, max_scan: int = 30) -> tuple[int, dict[str, int]] | None:
+    """The first row, among the first rows, that carries the sheet's required headers."""
+    synonyms, required = COLUMNS[kind], REQUIRED[kind]
+    for i, row in enumerate(sheet.rows[:max_scan]):
+        found = _match_headers(row, synonyms)
+        if all(r in found for r in required):
+            return i, found
+    return None
+
+
+def _data_rows(sheet: Sheet, header_row: int):
+    """Rows under the header, skipping blank rows and notes below the table."""
+    for i in range(header_row + 1, len(sheet.rows)):
+        row = sheet.rows[i]
+        if _row_blank(row):
+            continue
+        yield i, row
+
+
+def _cell(row: list, col: int | None):
+    if col is None or col >= len(row):
+        return None
+    v = row[col]
+    return None if _is_blank(v) else v
+
+
+def _flag(v) -> bool:
+    return normalise(v) in TRUE_WORDS if v is not None else False
+
+
+def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date | None = None,
+                   known_measures: Callable[[str], dict[str, dict]] | None = None) -> ParsedWorkbook:
+    """Parse and validate.
+
+    known_measures(plan) returns the plan's measures already in the store (code -> row), so that
+    a monthly Values-only workbook can refer to them.
+    """
+    parsed = ParsedWorkbook(plan=plan, as_at=as_at)
+    by_kind: dict[str, Sheet] = {}
+    for s in sheets:
+        kind = sheet_kind(s.name)
+        if kind and kind not in by_kind and not (s.hidden and normalise(s.name) != kind.lower()):
+            by_kind[kind] = s
+    parsed.sheets_found = {k: s.name for k, s in by_kind.items()}
+    if not any(k in by_kind for k in ("Measures", "Values", "Audits", "Actions")):
+        names = ", ".join(repr(s.name) for s in sheets) or "none"
+        parsed.issues.append(Issue("error", "Workbook", "", (
+            f"no recognised sheet (found {names}); name the sheets Plan, Measures, Values, "
+            "Audits and Actions, or download the template")))
+        return parsed
+    if "Plan" in by_kind:
+        _parse_plan(_Ctx(parsed, by_kind["Plan"]), plan, as_at)
+    if not parsed.plan:
+        parsed.issues.append(Issue("error", "Plan", "", (
+            "no plan name: add a Plan sheet with a 'Plan' row, or choose the plan when importing "
+            "(--plan NAME)")))
+    known = dict(known_measures(parsed.plan) if known_measures and parsed.plan else {})
+    if "Measures" in by_kind:
+        _parse_measures(_Ctx(parsed, by_kind["Measures"]))
+        known.update({m["code"]: m for m in parsed.measures})
+    if "Values" in by_kind:
+        _parse_values(_Ctx(parsed, by_kind["Values"]), known)
+    if "Audits" in by_kind:
+        _parse_audits(_Ctx(parsed, by_kind["Audits"]))
+    if "Actions" in by_kind:
+        _parse_actions(_Ctx(parsed, by_kind["Actions"]))
+    return parsed
+
+
+def _parse_plan(ctx: _Ctx, plan_arg: str | None, as_at_arg: dt.date | None) -> None:
+    parsed = ctx.parsed
+    for i, row in enumerate(ctx.sheet.rows):
+        cells = [(j, v) for j, v in enumerate(row) if not _is_blank(v)]
+        if len(cells) < 2:
+            continue
+        (kj, key), (vj, value) = cells[0], cells[1]
+        k = normalise(key)
+        if k == "authority":
+            parsed.authority = _text(value)
+        elif k in ("plan", "plan name"):
+            if not plan_arg:
+                parsed.plan = _text(value)
+        elif k in ("as at", "as at month", "as at date"):
+            p = parse_period(value)
+            if p is None:
+                ctx.error(i, vj, f"cannot read the As at month {_text(value)!r}; write it like Apr-24 or 2024-04", value)
+            elif as_at_arg is None:
+                parsed.as_at = p.start
+
+
+def _parse_measures(ctx: _Ctx) -> None:
+    found = _find_header(ctx.sheet, "Measures")
+    if found is None:
+        ctx.error(None, None, "no header row with 'Code' and 'Measure' columns in the first 30 rows; "
+                              "add them (see the template)")
+        return
+    h, cols = found
+    seen: dict[str, str] = {}
+    for i, row in _data_rows(ctx.sheet, h):
+        code = _text(_cell(row, cols["code"]))
+        name = _text(_cell(row, cols["measure"]))
+        if not code and not name:
+            continue
+        if not code:
+            ctx.error(i, cols["code"], "the measure has no Code; give every measure a short code such as CIN8")
+            continue
+        if not name:
+            ctx.error(i, cols["measure"], f"measure {code} has no name in the Measure column")
+            continue
+        here = cell_ref(i, cols["code"])
+        if code in seen:
+            ctx.error(i, cols["code"], f"measure code {code} appears twice (also at {seen[code]}); "
+                                       "each code must be unique")
+            continue
+        seen[code] = here
+        m = {"code": code, "measure": name}
+        for f in ("priority", "focus_area", "source"):
+            m[f] = _text(_cell(row, cols.get(f))) or None
+        unit_raw = _cell(row, cols.get("unit"))
+        unit = None
+        if unit_raw is not None:
+            unit = UNITS.get(_text(unit_raw).lower())
+            if unit is None:
+                ctx.error(i, cols["unit"], f"unknown unit {_text(unit_raw)!r}: use %, number or days", unit_raw)
+                continue
+        m["unit"] = unit
+        try:
+            polarity = bands.parse_polarity(_cell(row, cols.get("polarity")))
+        except ValueError as exc:
+            ctx.error(i, cols["polarity"], str(exc), _cell(row, cols.get("polarity")))
+            continue
+        texts = {}
+        ok = True
+        for grade, f in zip(bands.BAND_COLUMNS, ("ri_band", "good_band", "outstanding_band")):
+            raw = _cell(row, cols.get(f))
+            texts[grade] = _text(raw) if raw is not None else None
+            m[f] = texts[grade]
+            try:
+                bands.parse_band(texts[grade])
+            except ValueError as exc:
+                ctx.error(i, cols[f], f"measure {code}: {exc}", raw)
+                ok = False
+        if not ok:
+            continue
+        banding = bands.resolve_banding(code, polarity, texts)
+        for w in banding.warnings:
+            ctx.warn(i, cols["code"], w)
+        m["polarity"] = polarity  # as written; None means inferred from the bands
+        try:
+            m["target"] = bands.parse_number(_cell(row, cols.get("target")))
+        except ValueError:
+            ctx.error(i, cols["target"], f"measure {code}: the target {_text(_cell(row, cols['target']))!r} "
+                                         "is not a number", _cell(row, cols["target"]))
+            continue
+        if unit == "%" and m["target"] is not None and not 0 <= m["target"] <= 100:
+            ctx.error(i, cols["target"], f"measure {code}: a % target must be between 0 and 100")
+            continue
+        ctx.parsed.measures.append(m)
+
+
+def _number(ctx: _Ctx, i: int, j: int, raw, what: str, percent_scale: bool = False):
+    """Parse a numeric cell. Returns (ok, value); value None means missing."""
+    if (i, j) in ctx.sheet.error_cells:
+        err = ctx.sheet.error_cells[(i, j)]
+        ctx.error(i, j, f"the cell holds the Excel error {err} instead of a {what}; fix the formula "
+                        "or type the value", err)
+        return False, None
+    if raw is None:
+        return True, None
+    if isinstance(raw, bool):
+        ctx.error(i, j, f"{raw} is not a {what}", raw)
+        return False, None
+    if isinstance(raw, (int, float)):
+        v = float(raw)
+        if percent_scale and ctx.sheet.is_percent_formatted(i, j):
+            v *= 100
+        if math.isnan(v) or math.isinf(v):
+            ctx.error(i, j, f"not a {what}", raw)
+            return False, None
+        return True, v
+    t = _text(raw)
+    if t.lower() in MISSING:
+        return True, None
+    if t.startswith("#") and t.endswith(("!", "?", "A")):
+        ctx.error(i, j, f"the cell holds the Excel error {t} instead of a {what}; fix the formula "
+                        "or type the value", raw)
+        return False, None
+    s = t.replace(",", "").replace("£", "").strip()
+    try:
+        v = float(s.rstrip("%").strip())
+    except ValueError:
+        ctx.error(i, j, f"{t!r} is not a {what}; type a number (e.g. 65 or 65%), or leave it blank "
+                        "or '-' if there is no figure", raw)
+        return False, None
+    return True, v
+
+
+def _parse_values(ctx: _Ctx, known: dict[str, dict]) -> None:
+    sheet = ctx.sheet
+    found = _find_header(sheet, "Values")
+    if found is None:
+        ctx.error(None, None, "no header row with a 'Code' column in the first 30 rows; "
+                              "add Code, Period and Value columns (or Code then one column per period)")
+        return
+    h, cols = found
+    if "period" in cols and "value" in cols:
+        entries = _values_long(ctx, h, cols)
+    else:
+        entries = _values_wide(ctx, h, cols)
+    if entries is None:
+        return
+    seen: dict[tuple[str, dt.date], str] = {}
+    for i, code_col, value_col, code, period, raw, num_raw, den_raw, illustrative in entries:
+        if not code:
+            continue
+        if code not in known:
+            ctx.error(i, code_col, f"unknown measure code {code!r}: add it to the Measures sheet, or "
+                                   "correct the code", code)
+            continue
+        unit = known[code].get("unit")
+        ok, value = _number(ctx, i, value_col, raw, "number", percent_scale=(unit == "%"))
+        if not ok:
+            continue
+        key = (code, period.start)
+        here = cell_ref(i, value_col)
+        if key in seen:
+            ctx.error(i, value_col, f"{code} {period.label} is given twice (also at {seen[key]}); "
+                                    "keep one value per measure and period")
+            continue
+        seen[key] = here
+        if value is None:
+            continue
+        if unit == "%" and not 0 <= value <= 100:
+            ctx.error(i, value_col, f"{code} {period.label}: {value:g}% is outside 0-100; "
+                                    "percentages must be between 0 and 100", raw)
+            continue
+        rec = {"code": code, "period": period.start, "period_kind": period.kind, "value": value,
+               "numerator": None, "denominator": None, "illustrative": illustrative}
+        bad = False
+        for name, r, c in (("numerator", num_raw, cols.get("numerator")),
+                           ("denominator", den_raw, cols.get("denominator"))):
+            if c is None:
+                continue
+            ok, v = _number(ctx, i, c, r, name)
+            if not ok:
+                bad = True
+            elif v is not None and v < 0:
+                ctx.error(i, c, f"the {name} {v:g} is negative; counts cannot be below 0", r)
+                bad = True
+            rec[name] = v
+        if not bad:
+            ctx.parsed.values.append(rec)
+
+
+def _values_long(ctx: _Ctx, h: int, cols: dict[str, int]):
+    out = []
+    for i, row in _data_rows(ctx.sheet, h):
+        code = _text(_cell(row, cols["code"]))
+        raw_period = _cell(row, cols["period"])
+        if not code and raw_period is None:
+            continue
+        if not code:
+            ctx.error(i, cols["code"], "the row has a value but no measure Code")
+            continue
+        period = parse_period(raw_period)
+        if period is None:
+            ctx.error(i, cols["period"], f"cannot read the period {_text(raw_period)!r}; write it like "
+                                         "Apr-24, 2024-04, 01/04/2024, Q1 2024/25 or 2024/25", raw_period)
+            continue
+        out.append((i, cols["code"], cols["value"], code, period, _cell(row, cols["value"]),
+                    _cell(row, cols.get("numerator")), _cell(row, cols.get("denominator")),
+                    _flag(_cell(row, cols.get("illustrative")))))
+    return out
+
+
+def _values_wide(ctx: _Ctx, h: int, cols: dict[str, int]):
+    header = ctx.sheet.rows[h]
+    named = set(cols.values())
+    periods: dict[int, Period] = {}
+    bad = False
+    for j, cell in enumerate(header):
+        if j in named or _is_blank(cell):
+            continue
+        p = parse_period(cell)
+        if p is None:
+            ctx.error(h, j, f"cannot read the period header {_text(cell)!r}; in the wide layout every "
+                            "column after Code is a period such as Apr-24 or Q1 2024/25", cell)
+            bad = True
+        else:
+            periods[j] = p
+    if bad:
+        return None
+    if not periods:
+        ctx.error(h, cols["code"], "the Values sheet has neither Period and Value columns nor period "
+                                   "columns such as Apr-24 after Code")
+        return None
+    out = []
+    for i, row in _data_rows(ctx.sheet, h):
+        code = _text(_cell(row, cols["code"]))
+        if not code:
+            if any(not _is_blank(row[j]) for j in periods if j < len(row)):
+                ctx.error(i, cols["code"], "the row has values but no measure Code")
+            continue
+        illustrative = _flag(_cell(row, cols.get("illustrative")))
+        for j, p in periods.items():
+            raw = row[j] if j < len(row) else None
+            if _is_blank(raw) and (i, j) not in ctx.sheet.error_cells:
+                continue
+            out.append((i, cols["code"], j, code, p, None if _is_blank(raw) else raw, None, None, illustrative))
+    return out
+
+
+def _parse_audits(ctx: _Ctx) -> None:
+    found = _find_header(ctx.sheet, "Audits")
+    if found is None:
+        ctx.error(None, None, "no header row with 'Period' and 'Stream' columns in the first 30 rows; "
+                              "add Period, Stream and Grade (or one column per grade)")
+        return
+    h, cols = found
+    wide = [g for g in AUDIT_GRADE_FIELDS if g in cols]
+    if "grade" not in cols and not wide:
+        ctx.error(h, None, "the Audits sheet needs a Grade column, or Outstanding, Good, Requires "
+                           "Improvement and Inadequate count columns")
+        return
+    totals: dict[tuple, int] = {}
+    illustrative_keys: set[tuple] = set()
+    for i, row in _data_rows(ctx.sheet, h):
+        raw_period, stream = _cell(row, cols["period"]), _text(_cell(row, cols["stream"]))
+        if raw_period is None and not stream:
+            continue
+        period = parse_period(raw_period)
+        if period is None:
+            ctx.error(i, cols["period"], f"cannot read the period {_text(raw_period)!r}; write it like "
+                                         "Apr-24, Q1 2024/25 or 2024/25", raw_period)
+            continue
+        if not stream:
+            ctx.error(i, cols["stream"], "the audit row has no Stream (e.g. Referrals, CP plans)")
+            continue
+        illustrative = _flag(_cell(row, cols.get("illustrative")))
+        if "grade" in cols:
+            raw_grade = _cell(row, cols["grade"])
+            try:
+                grade = parse_grade(raw_grade)
+            except ValueError as exc:
+                ctx.error(i, cols["grade"], str(exc), raw_grade)
+                continue
+            if "count" in cols:
+                n = _count(ctx, i, cols["count"], _cell(row, cols["count"]))
+                if n is None:
+                    continue
+            else:
+                n = 1
+            grades = [(grade, n)]
+            ref = _text(_cell(row, cols.get("case_ref")))
+            if ref:
+                ctx.parsed.audit_case_refs.append({"period": period.start, "stream": stream,
+                                                   "grade": grade, "case_ref": ref})
+        else:
+            grades = []
+            for g in wide:
+                n = _count(ctx, i, cols[g], _cell(row, cols[g]))
+                if n is None:
+                    grades = None
+                    break
+                grades.append((g, n))
+            if grades is None:
+                continue
+        for g, n in grades:
+            key = (period.start, period.kind, stream, g)
+            totals[key] = totals.get(key, 0) + n
+            if illustrative:
+                illustrative_keys.add(key)
+    for (start, kind, stream, g), n in totals.items():
+        ctx.parsed.audits.append({"period": start, "period_kind": kind, "stream": stream, "grade": g,
+                                  "cases": n,
+                                  "illustrative": (start, kind, stream, g) in illustrative_keys})
+
+
+def _count(ctx: _Ctx, i: int, j: int, raw) -> int | None:
+    ok, v = _number(ctx, i, j, raw, "count of cases")
+    if not ok:
+        return None
+    if v is None:
+        return 0
+    if v < 0:
+        ctx.error(i, j, f"the count {v:g} is negative; a count of cases cannot be below 0", raw)
+        return None
+    if not float(v).is_integer():
+        ctx.error(i, j, f"the count {v:g} is not a whole number of cases", raw)
+        return None
+    return int(v)
+
+
+def _rag(ctx: _Ctx, i: int, j: int | None, raw, what: str):
+    if raw is None:
+        return True, None
+    t = normalise(raw)
+    if t in RAGS:
+        return True, RAGS[t]
+    ctx.error(i, j, f"unknown {what} {_text(raw)!r}: use Blue, Green, Amber, Red or leave it blank", raw)
+    return False, None
+
+
+def _parse_actions(ctx: _Ctx) -> None:
+    found = _find_header(ctx.sheet, "Actions")
+    if found is None:
+        ctx.error(None, None, "no header row with 'Ref' and 'Action' columns in the first 30 rows; "
+                              "add them (see the template)")
+        return
+    h, cols = found
+    seen: dict[tuple, str] = {}
+    for i, row in _data_rows(ctx.sheet, h):
+        ref = _text(_cell(row, cols["ref"]))
+        text = _text(_cell(row, cols["action"]))
+        if not ref and not text:
+            continue
+        if not ref:
+            ctx.error(i, cols["ref"], "the action has no Ref; give every action a reference such as 1.1")
+            continue
+        if not text:
+            ctx.error(i, cols["action"], f"action {ref} has no wording in the Action column")
+            continue
+        as_at = ctx.parsed.as_at
+        if "as_at" in cols and _cell(row, cols["as_at"]) is not None:
+            p = parse_period(_cell(row, cols["as_at"]))
+            if p is None:
+                ctx.error(i, cols["as_at"], f"cannot read the As at month {_text(_cell(row, cols['as_at']))!r}; "
+                                            "write it like Apr-24 or 2024-04", _cell(row, cols["as_at"]))
+                continue
+            as_at = p.start
+        if as_at is None:
+            ctx.error(i, cols["ref"], f"action {ref} has no As at month: add an 'As at' column, an "
+                                      "'As at' row on the Plan sheet, or choose the month when importing")
+            continue
+        ok1, action_rag = _rag(ctx, i, cols.get("action_rag"), _cell(row, cols.get("action_rag")), "Action RAG")
+        ok2, impact_rag = _rag(ctx, i, cols.get("impact_rag"), _cell(row, cols.get("impact_rag")), "Impact RAG")
+        if not (ok1 and ok2):
+            continue
+        key = (as_at, ref)
+        if key in seen:
+            ctx.error(i, cols["ref"], f"action {ref} appears twice in the {as_at:%b-%y} snapshot "
+                                      f"(also at {seen[key]}); refs must be unique")
+            continue
+        seen[key] = cell_ref(i, cols["ref"])
+        due_raw = _cell(row, cols.get("due"))
+        due, warning = parse_due(due_raw)
+        if warning:
+            ctx.warn(i, cols["due"], f"action {ref}: {warning}", due_raw)
+        start_raw = _cell(row, cols.get("start"))
+        start, _ = parse_due(start_raw)
+        ctx.parsed.actions.append({
+            "as_at": as_at, "ref": ref, "action": text,
+            "priority": _text(_cell(row, cols.get("priority"))) or None,
+            "focus_area": _text(_cell(row, cols.get("focus_area"))) or None,
+            "owner": _text(_cell(row, cols.get("owner"))) or None,
+            "start_text": start.text or None,
+            "start_date": start.date,
+            "due_text": due.text or None, "due_kind": due.kind, "due_date": due.date,
+            "action_rag": action_rag, "impact_rag": impact_rag,
+            "commentary": _text(_cell(row, cols.get("commentary"))) or None,
+            "source": _text(_cell(row, cols.get("source"))) or None,
+            "children_will_say": _text(_cell(row, cols.get("children_will_say"))) or None,
+            "illustrative": _flag(_cell(row, cols.get("illustrative"))),
+        })

@@ -1,0 +1,261 @@
+"""The embedded DuckDB store: schema, transactional loads, upload history and revert.
+
+Every imported row keeps the upload it came from. "Current" data is the newest
+committed (non-reverted) upload for each key, through the `current_*` views, so
+reverting an upload simply falls back to whatever was there before it.
+
+One connection per process and a fresh cursor per query (DuckDB rejects
+concurrent use of one connection from Streamlit's threads); writes are
+serialised by a lock and each import is one transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "scorecard.duckdb"
+
+
+class StoreLocked(Exception):
+    """Another process (usually the running app) holds the store's lock."""
+
+
+class UploadNotFound(Exception):
+    pass
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    return Path(path or os.environ.get("SCORECARD_DB") or DEFAULT_DB)
+
+
+_TABLES = {
+    "plans": ["plan", "authority", "as_at"],
+    "measures": ["plan", "code", "measure", "priority", "focus_area", "unit", "polarity", "ri_band",
+                 "good_band", "outstanding_band", "target", "source"],
+    "measure_values": ["plan", "code", "period", "period_kind", "value", "numerator", "denominator",
+                       "illustrative"],
+    "audits": ["plan", "period", "period_kind", "stream", "grade", "cases", "illustrative"],
+    "audit_case_refs": ["plan", "period", "stream", "grade", "case_ref"],
+    "actions": ["plan", "as_at", "ref", "action", "priority", "focus_area", "owner", "start_text",
+                "start_date", "due_text", "due_kind", "due_date", "action_rag", "impact_rag",
+                "commentary", "source", "children_will_say", "illustrative"],
+}
+
+# Each migration runs once, in order, inside one transaction; never edit one that has shipped.
+MIGRATIONS = [
+    """
+    CREATE SEQUENCE upload_ids START 1;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE uploads (
+        id INTEGER PRIMARY KEY, plan TEXT NOT NULL, file_name TEXT, sha256 TEXT,
+        uploaded_by TEXT, uploaded_at TIMESTAMP NOT NULL, as_at DATE,
+        measures INTEGER, "values" INTEGER, audits INTEGER, actions INTEGER, warnings INTEGER,
+        status TEXT NOT NULL DEFAULT 'committed', reverted_at TIMESTAMP, reverted_by TEXT);
+    CREATE TABLE plans (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, authority TEXT, as_at DATE);
+    CREATE TABLE measures (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, code TEXT NOT NULL,
+        measure TEXT, priority TEXT, focus_area TEXT, unit TEXT, polarity TEXT, ri_band TEXT,
+        good_band TEXT, outstanding_band TEXT, target DOUBLE, source TEXT);
+    CREATE TABLE measure_values (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, code TEXT NOT NULL,
+        period DATE NOT NULL, period_kind TEXT NOT NULL, value DOUBLE, numerator DOUBLE,
+        denominator DOUBLE, illustrative BOOLEAN NOT NULL DEFAULT false);
+    CREATE TABLE audits (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, period DATE NOT NULL,
+        period_kind TEXT NOT NULL, stream TEXT NOT NULL, grade TEXT NOT NULL, cases INTEGER NOT NULL,
+        illustrative BOOLEAN NOT NULL DEFAULT false);
+    CREATE TABLE audit_case_refs (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, period DATE,
+        stream TEXT, grade TEXT, case_ref TEXT);
+    CREATE TABLE actions (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, as_at DATE NOT NULL,
+        ref TEXT NOT NULL, action TEXT, priority TEXT, focus_area TEXT, owner TEXT, start_text TEXT,
+        start_date DATE, due_text TEXT, due_kind TEXT, due_date DATE, action_rag TEXT,
+        impact_rag TEXT, commentary TEXT, source TEXT, children_will_say TEXT,
+        illustrative BOOLEAN NOT NULL DEFAULT false);
+    CREATE VIEW committed AS SELECT id FROM uploads WHERE status = 'committed';
+    CREATE VIEW current_plans AS SELECT plan,
+            arg_max(authority, upload_id) FILTER (WHERE authority IS NOT NULL) AS authority,
+            max(as_at) AS as_at, max(upload_id) AS last_upload_id
+        FROM plans WHERE upload_id IN (SELECT id FROM committed) GROUP BY plan;
+    CREATE VIEW current_measures AS SELECT * FROM measures
+        WHERE upload_id IN (SELECT id FROM committed)
+        QUALIFY row_number() OVER (PARTITION BY plan, code ORDER BY upload_id DESC) = 1;
+    CREATE VIEW current_values AS SELECT * FROM measure_values
+        WHERE upload_id IN (SELECT id FROM committed)
+        QUALIFY row_number() OVER (PARTITION BY plan, code, period ORDER BY upload_id DESC) = 1;
+    -- An audit period of a stream, and an action snapshot, are replaced whole by a newer upload.
+    CREATE VIEW current_audits AS SELECT * FROM audits
+        WHERE upload_id IN (SELECT id FROM committed)
+        QUALIFY upload_id = max(upload_id) OVER (PARTITION BY plan, period, stream);
+    CREATE VIEW current_actions AS SELECT * FROM actions
+        WHERE upload_id IN (SELECT id FROM committed)
+        QUALIFY upload_id = max(upload_id) OVER (PARTITION BY plan, as_at);
+    INSERT INTO meta VALUES ('data_version', '0');
+    """,
+]
+
+
+class Store:
+    """One DuckDB connection for this process; call cursor() for each query."""
+
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
+        self.path = db_path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLocked(
+                    f"the store {self.path} is in use by another process (is the app running?); "
+                    "stop it or use the app's upload page") from exc
+            raise
+        self._write_lock = threading.Lock()
+        if not read_only:
+            self.migrate()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+    # -- schema -------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        cur = self.cursor()
+        has_meta = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+        if not has_meta:
+            return 0
+        row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 1
+
+    def migrate(self) -> None:
+        with self._write_lock:
+            version = self.schema_version()
+            for n, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+                cur = self.cursor()
+                cur.execute("BEGIN")
+                try:
+                    cur.execute(sql)
+                    cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(n)])
+                    cur.execute("COMMIT")
+                except Exception:
+                    cur.execute("ROLLBACK")
+                    raise
+
+    # -- reads --------------------------------------------------------------------------------
+    def query(self, sql: str, params=None) -> pd.DataFrame:
+        return self.cursor().execute(sql, params or {}).df()
+
+    def data_version(self) -> int:
+        """Bumped by every commit and revert: the key for cached query results."""
+        return int(self.cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+
+    def has_uploads(self) -> bool:
+        return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] > 0
+
+    def known_measures(self, plan: str) -> dict[str, dict]:
+        df = self.query("SELECT code, unit, polarity FROM current_measures WHERE plan = $plan", {"plan": plan})
+        return {r["code"]: r for r in df.to_dict("records")}
+
+    def find_upload_by_hash(self, sha256: str, plan: str) -> dict | None:
+        df = self.query("SELECT id, file_name, uploaded_at, status FROM uploads "
+                        "WHERE sha256 = $h AND plan = $plan ORDER BY id DESC LIMIT 1",
+                        {"h": sha256, "plan": plan})
+        return df.to_dict("records")[0] if len(df) else None
+
+    def history(self) -> pd.DataFrame:
+        return self.query("SELECT * FROM uploads ORDER BY id DESC")
+
+    # -- writes -------------------------------------------------------------------------------
+    def commit(self, parsed, file_name: str, sha256: str, user: str | None = None) -> int:
+        """Load a parsed workbook in one transaction and return the new upload id."""
+        if parsed.errors:
+            raise ValueError("a workbook with errors cannot be committed")
+        user = user or current_user()
+        counts = parsed.counts()
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN")
+            try:
+                upload_id = cur.execute("SELECT nextval('upload_ids')").fetchone()[0]
+                cur.execute(
+                    'INSERT INTO uploads (id, plan, file_name, sha256, uploaded_by, uploaded_at, as_at, '
+                    'measures, "values", audits, actions, warnings, status) '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed')",
+                    [upload_id, parsed.plan, file_name, sha256, user, now(), parsed.as_at,
+                     counts["measures"], counts["values"], counts["audits"], counts["actions"],
+                     len(parsed.warnings)])
+                plan_row = [{"plan": parsed.plan, "authority": parsed.authority, "as_at": latest_as_at(parsed)}]
+                for table, rows in (("plans", plan_row), ("measures", parsed.measures),
+                                    ("measure_values", parsed.values), ("audits", parsed.audits),
+                                    ("audit_case_refs", parsed.audit_case_refs),
+                                    ("actions", parsed.actions)):
+                    self._insert(cur, table, upload_id, parsed.plan, rows)
+                cur.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                            "WHERE key = 'data_version'")
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return upload_id
+
+    @staticmethod
+    def _insert(cur, table: str, upload_id: int, plan: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        cols = _TABLES[table]
+        df = pd.DataFrame([{**r, "plan": plan} for r in rows]).reindex(columns=cols)
+        df.insert(0, "upload_id", upload_id)
+        cur.register("incoming", df)
+        try:
+            names = ", ".join(f'"{c}"' for c in ["upload_id", *cols])  # fixed column allow-list
+            cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
+        finally:
+            cur.unregister("incoming")
+
+    def revert(self, upload_id: int, user: str | None = None) -> dict:
+        with self._write_lock:
+            cur = self.cursor()
+            row = cur.execute("SELECT id, plan, status FROM uploads WHERE id = ?", [upload_id]).fetchone()
+            if row is None:
+                raise UploadNotFound(f"there is no upload {upload_id}; see 'history' for the ids")
+            if row[2] == "reverted":
+                return {"id": row[0], "plan": row[1], "status": "reverted", "changed": False}
+            cur.execute("BEGIN")
+            try:
+                cur.execute("UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
+                            "WHERE id = ?", [now(), user or current_user(), upload_id])
+                cur.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                            "WHERE key = 'data_version'")
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return {"id": row[0], "plan": row[1], "status": "reverted", "changed": True}
+
+
+def latest_as_at(parsed) -> dt.date | None:
+    dates = [a["as_at"] for a in parsed.actions]
+    if parsed.as_at:
+        dates.append(parsed.as_at)
+    return max(dates) if dates else None
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def current_user() -> str:
+    try:
+        return os.environ.get("SCORECARD_USER") or getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

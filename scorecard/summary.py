@@ -1,0 +1,200 @@
+"""What a plan looks like as at a month: measures rated, audits summarised, actions counted.
+
+Shared by the CLI's `summary --json` and the pages, so both say the same thing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import pandas as pd
+
+from . import bands, queries
+from .audits import ALL_STREAMS, summarise_counts
+from .bands import GRADES
+from .duedates import is_overdue
+from .periods import month_end, period_label
+from .store import Store
+
+RAG_ORDER = ("Blue", "Green", "Amber", "Red", "Unrated")
+FAR_FUTURE = dt.date(9999, 12, 1)
+
+
+def natural_key(ref: str):
+    """Sort action refs as people do: 1.2 before 1.10, FA3 before FA12."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in re.split(r"(\d+)", str(ref)) if p]
+
+
+def _none(v):
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if v is pd.NaT:
+        return None
+    return v
+
+
+def banding_for(m: dict) -> bands.Banding:
+    return bands.resolve_banding(
+        m["code"], m.get("polarity"),
+        {"Requires Improvement": m.get("ri_band"), "Good": m.get("good_band"),
+         "Outstanding": m.get("outstanding_band")})
+
+
+def measure_status(measures: pd.DataFrame, values: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """One row per measure: latest value, band, target met and direction of travel."""
+    rows, warnings = [], []
+    by_code = {code: g for code, g in values.groupby("code", sort=False)} if len(values) else {}
+    for m in measures.to_dict("records"):
+        m = {k: _none(v) for k, v in m.items()}
+        banding = banding_for(m)
+        warnings.extend(banding.warnings)
+        series = by_code.get(m["code"])
+        latest = previous = None
+        if series is not None:
+            s = series[series["value"].notna()]
+            if len(s):
+                latest = s.iloc[-1]
+                previous = s.iloc[-2] if len(s) > 1 else None
+        value = float(latest["value"]) if latest is not None else None
+        prev_value = float(previous["value"]) if previous is not None else None
+        rows.append({
+            **m,
+            "polarity": banding.polarity,
+            "latest_period": latest["period"] if latest is not None else None,
+            "latest_label": period_label(latest["period"], latest["period_kind"]) if latest is not None else None,
+            "value": value,
+            "numerator": _none(latest["numerator"]) if latest is not None else None,
+            "denominator": _none(latest["denominator"]) if latest is not None else None,
+            "illustrative": bool(series["illustrative"].any()) if series is not None else False,
+            "previous_value": prev_value,
+            "band": bands.rate(value, banding),
+            "target_met": bands.target_met(value, m.get("target"), banding.polarity),
+            "direction": bands.direction(value, prev_value, banding.polarity),
+            "points": int(series["value"].notna().sum()) if series is not None else 0,
+        })
+    return pd.DataFrame(rows), warnings
+
+
+def audit_summary(counts: pd.DataFrame) -> pd.DataFrame:
+    """Per stream and period, plus 'All streams': cases, good-or-better %, inadequate %, interval."""
+    cols = ["stream", "period", "period_kind", "period_label", "cases", "good_or_better",
+            "good_or_better_pct", "inadequate_pct", "ci_low", "ci_high", "illustrative", *GRADES]
+    if counts.empty:
+        return pd.DataFrame(columns=cols)
+    total = counts.assign(stream=ALL_STREAMS)
+    both = pd.concat([counts, total], ignore_index=True)
+    wide = both.pivot_table(index=["stream", "period", "period_kind"], columns="grade", values="cases",
+                            aggfunc="sum", fill_value=0).reset_index()
+    illustrative = both.groupby(["stream", "period"])["illustrative"].any()
+    rows = []
+    for r in wide.to_dict("records"):
+        res = summarise_counts({g: int(r.get(g, 0)) for g in GRADES})
+        lo, hi = res.interval
+        rows.append({
+            "stream": r["stream"], "period": r["period"], "period_kind": r["period_kind"],
+            "period_label": period_label(r["period"], r["period_kind"]),
+            "cases": res.cases, "good_or_better": res.good_or_better,
+            "good_or_better_pct": res.good_or_better_pct, "inadequate_pct": res.inadequate_pct,
+            "ci_low": lo, "ci_high": hi,
+            "illustrative": bool(illustrative.get((r["stream"], r["period"]), False)),
+            **{g: int(r.get(g, 0)) for g in GRADES},
+        })
+    out = pd.DataFrame(rows, columns=cols)
+    out["_all"] = out["stream"] != ALL_STREAMS
+    return out.sort_values(["_all", "stream", "period"]).drop(columns="_all").reset_index(drop=True)
+
+
+def action_table(actions: pd.DataFrame) -> pd.DataFrame:
+    """The snapshot's actions, with overdue flags, in natural ref order."""
+    if actions.empty:
+        return actions.assign(overdue=pd.Series(dtype=bool), days_overdue=pd.Series(dtype="Int64"))
+    df = actions.copy()
+    df["action_rag"] = df["action_rag"].fillna("Unrated")
+    df["impact_rag"] = df["impact_rag"].fillna("Unrated")
+    overdue, days = [], []
+    for r in df.to_dict("records"):
+        due = _none(r["due_date"])
+        due = due.date() if isinstance(due, (pd.Timestamp, dt.datetime)) else due
+        as_at = r["as_at"].date() if isinstance(r["as_at"], (pd.Timestamp, dt.datetime)) else r["as_at"]
+        late = r["due_kind"] == "date" and is_overdue(None, due, as_at, r["action_rag"])
+        overdue.append(late)
+        days.append((month_end(as_at) - due).days if late else None)
+    df["overdue"] = overdue
+    df["days_overdue"] = pd.array(days, dtype="Int64")
+    df = df.iloc[sorted(range(len(df)), key=lambda i: natural_key(df["ref"].iloc[i]))]
+    return df.reset_index(drop=True)
+
+
+def action_counts(actions: pd.DataFrame) -> list[dict]:
+    """Per priority: Action RAG and Impact RAG counts and the number overdue."""
+    out = []
+    if actions.empty:
+        return out
+    for priority, g in actions.groupby(actions["priority"].fillna("(no priority)"), sort=False):
+        out.append({
+            "priority": priority,
+            "action_rag": {k: int((g["action_rag"] == k).sum()) for k in RAG_ORDER},
+            "impact_rag": {k: int((g["impact_rag"] == k).sum()) for k in RAG_ORDER},
+            "overdue": int(g["overdue"].sum()),
+        })
+    return out
+
+
+class PlanData:
+    """Everything the pages and the CLI need for one plan as at a month, from the queries."""
+
+    def __init__(self, store: Store, plan: str, as_at: dt.date | None = None):
+        self.plan = plan
+        self.as_at = as_at or FAR_FUTURE
+        p = {"plan": plan, "as_at": self.as_at}
+        self.measures_raw = queries.run(store, "measures", plan=plan)
+        self.values = queries.run(store, "measure_values", **p)
+        self.measures, self.warnings = measure_status(self.measures_raw, self.values)
+        self.audit_counts = queries.run(store, "audit_counts", **p)
+        self.audits = audit_summary(self.audit_counts)
+        self.actions = action_table(queries.run(store, "actions", **p))
+
+
+def _r1(v):
+    v = _none(v)
+    return None if v is None else round(float(v), 1)
+
+
+def _month(v) -> str | None:
+    v = _none(v)
+    return None if v is None else f"{v.year:04d}-{v.month:02d}"
+
+
+def plan_summary(store: Store, plan_row: dict, as_at: dt.date | None = None) -> dict:
+    data = PlanData(store, plan_row["plan"], as_at)
+    snapshot = data.actions["as_at"].max() if len(data.actions) else None
+    measures = [{
+        "code": m["code"], "measure": m["measure"], "priority": m.get("priority"), "unit": m.get("unit"),
+        "polarity": m["polarity"], "latest_period": _month(m["latest_period"]), "value": _r1(m["value"]),
+        "band": m["band"], "target": _r1(m.get("target")), "target_met": m["target_met"],
+        "direction": m["direction"], "illustrative": bool(m["illustrative"]),
+    } for m in (data.measures.to_dict("records") if len(data.measures) else [])]
+    audits = [{
+        "stream": a["stream"], "period": _month(a["period"]), "period_label": a["period_label"],
+        "cases": int(a["cases"]), "good_or_better_pct": _r1(a["good_or_better_pct"]),
+        "inadequate_pct": _r1(a["inadequate_pct"]), "ci_low": _r1(a["ci_low"]), "ci_high": _r1(a["ci_high"]),
+    } for a in data.audits.to_dict("records")]
+    return {
+        "plan": plan_row["plan"],
+        "authority": _none(plan_row.get("authority")),
+        "as_at": _month(snapshot if snapshot is not None else plan_row.get("as_at")),
+        "measures": measures,
+        "audits": audits,
+        "actions": action_counts(data.actions),
+        "warnings": data.warnings,
+    }
+
+
+def summary(store: Store, plan: str | None = None, as_at: dt.date | None = None) -> dict:
+    plans = queries.run(store, "plans")
+    if plan is not None:
+        plans = plans[plans["plan"] == plan]
+    return {"plans": [plan_summary(store, r, as_at) for r in plans.to_dict("records")]}
