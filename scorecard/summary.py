@@ -174,8 +174,8 @@ def plan_summary(store: Store, plan_row: dict, as_at: dt.date | None = None) -> 
     measures = [{
         "code": m["code"], "measure": m["measure"], "priority": m.get("priority"), "unit": m.get("unit"),
         "polarity": m["polarity"], "latest_period": _month(m["latest_period"]), "value": _r1(m["value"]),
-        "band": m["band"], "target": _r1(m.get("target")), "target_met": m["target_met"],
-        "direction": m["direction"], "illustrative": bool(m["illustrative"]),
+        "band": _none(m["band"]), "target": _r1(m.get("target")), "target_met": None if _none(m["target_met"]) is None else bool(m["target_met"]),
+        "direction": _none(m["direction"]), "illustrative": bool(m["illustrative"]),
     } for m in (data.measures.to_dict("records") if len(data.measures) else [])]
     audits = [{
         "stream": a["stream"], "period": _month(a["period"]), "period_label": a["period_label"],

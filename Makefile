@@ -1,0 +1,28 @@
+# One-command start and test. Needs Python 3.11 and make; everything else comes from PyPI.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+
+.PHONY: run test bench template clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP)  ## start the dashboard on http://127.0.0.1:8501 (seeds the demo plans on first start)
+	$(BIN)/streamlit run app.py
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)  ## benchmarks, medians against baselines measured in the same run
+	$(BIN)/python -m benchmarks
+
+template: $(STAMP)  ## write a blank scorecard workbook
+	$(BIN)/python -m scorecard template scorecard-template.xlsx
+
+clean:
+	rm -rf $(VENV) .pytest_cache data/scorecard.duckdb data/scorecard.duckdb.wal

@@ -1,0 +1,88 @@
+"""Overview: one plan at a glance - measures by band, audit quality, actions by BRAG, exceptions."""
+import pandas as pd
+import streamlit as st
+
+from scorecard import charts
+from scorecard.audits import ALL_STREAMS
+from scorecard.summary import action_counts
+from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
+
+plan, as_at = sidebar_filters()
+if plan is None:
+    st.title("Overview")
+    st.info("No plans loaded yet.")
+    st.stop()
+
+data = plan_data(plan["plan"], as_at)
+st.title(plan["plan"])
+st.caption(f"{plan.get('authority') or ''} · as at {uk_month(as_at)} · last upload {uk_date(plan['last_upload_at'])}")
+illustrative_note(bool(data.measures["illustrative"].any() if len(data.measures) else False)
+                  or bool(data.audits["illustrative"].any() if len(data.audits) else False)
+                  or bool(data.actions["illustrative"].any() if len(data.actions) else False))
+
+# -- Measures by band ---------------------------------------------------------------------------
+st.header("Measures against the plan's thresholds")
+m = data.measures
+if m.empty:
+    st.write("This plan has no measures loaded.")
+else:
+    bands = m["band"].fillna("Not rated")
+    cols = st.columns(5)
+    for col, band in zip(cols, ["Outstanding", "Good", "Requires Improvement", "Inadequate", "Not rated"]):
+        col.metric(band, int((bands == band).sum()), help=f"Measures rated {band} on their latest value")
+    met = m["target_met"].dropna()
+    if len(met):
+        st.write(f"**{int(met.sum())} of {len(met)}** measures with a target meet it.")
+
+# -- Audit quality -----------------------------------------------------------------------------
+st.header("Case-file audits")
+a = data.audits[data.audits["stream"] == ALL_STREAMS] if len(data.audits) else data.audits
+if a.empty:
+    st.write("No audit results loaded for this plan.")
+else:
+    last = a.iloc[-1]
+    prev = a.iloc[-2] if len(a) > 1 else None
+    delta = None
+    if prev is not None:
+        delta = f"{last['good_or_better_pct'] - prev['good_or_better_pct']:+.0f} points since {prev['period_label']}"
+    c1, c2 = st.columns([1, 3])
+    c1.metric(f"Good or better, {last['period_label']}", f"{last['good_or_better_pct']:.0f}%", delta)
+    c1.caption(f"{last['good_or_better']} of {last['cases']} cases · 95% interval "
+               f"{last['ci_low']:.0f}%–{last['ci_high']:.0f}%"
+               + (" · ◇ illustrative counts" if last["illustrative"] else ""))
+    c2.plotly_chart(charts.audit_trend(a), width="stretch", key="audit_trend")
+
+# -- Actions by BRAG ---------------------------------------------------------------------------
+st.header("Actions by BRAG rating")
+acts = data.actions
+if acts.empty:
+    st.write("No actions loaded for this plan.")
+else:
+    snapshot = pd.Timestamp(acts["as_at"].iloc[0])
+    st.caption(f"Action snapshot as at {uk_month(snapshot)} · {len(acts)} actions"
+               + (" · ◇ illustrative ratings" if acts["illustrative"].any() else ""))
+    st.plotly_chart(charts.brag_bars(action_counts(acts)), width="stretch", key="brag")
+
+# -- Exceptions -------------------------------------------------------------------------------
+st.header("Exceptions")
+exc_rows = []
+if not m.empty:
+    for r in m.to_dict("records"):
+        if r["band"] == "Inadequate":
+            exc_rows.append(("Measure rated Inadequate", r["code"], r["measure"], f"{r['value']:g} ({r['latest_label']})"))
+        elif r["direction"] == "worsening":
+            exc_rows.append(("Measure worsening", r["code"], r["measure"],
+                             f"{r['previous_value']:g} → {r['value']:g} ({r['latest_label']})"))
+if not acts.empty:
+    for r in acts[acts["overdue"]].to_dict("records"):
+        exc_rows.append(("Action overdue", r["ref"], r["action"][:140],
+                         f"due {r['due_text']}, {r['days_overdue']} days overdue · {r['action_rag']}"))
+order = {"Measure rated Inadequate": 0, "Action overdue": 1, "Measure worsening": 2}
+exc = pd.DataFrame(exc_rows, columns=["Exception", "Ref", "What", "Detail"])
+if exc.empty:
+    st.success("No exceptions: nothing rated Inadequate, worsening or overdue.")
+else:
+    exc = exc.sort_values("Exception", key=lambda s: s.map(order), kind="stable")
+    counts = exc["Exception"].value_counts()
+    st.write(" · ".join(f"**{counts.get(k, 0)}** {k.lower()}" for k in order if counts.get(k, 0)))
+    st.dataframe(exc.head(25), hide_index=True, width="stretch")

@@ -1,0 +1,83 @@
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scorecard.demo import seed_if_empty  # noqa: E402
+from scorecard.store import Store  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A store seeded with the demo plans, built once per test session."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store = Store(path)
+    seed_if_empty(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_db, tmp_path) -> Path:
+    """A private copy of the demo store that a test may change."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "test.duckdb")
+    yield s
+    s.close()
+
+
+def make_workbook(path: Path, sheets: dict[str, list[list]], percent_cells: dict[str, list[str]] | None = None) -> Path:
+    """Write an .xlsx with the given rows per sheet; percent_cells marks cells as 0% formatted."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for ref in (percent_cells or {}).get(name, []):
+            ws[ref].number_format = "0%"
+    wb.save(path)
+    return path
+
+
+MEASURES = [
+    ["Code", "Measure", "Priority", "Focus area", "Unit", "Polarity", "Requires Improvement", "Good",
+     "Outstanding", "Target", "Source"],
+    ["CIN8", "Assessments within 45 working days", "1. Quality of Practice", "FA5", "%", "", "60-69%",
+     "70-79%", "80-100%", "90%", "Scorecard - CIN8"],
+    ["CF4", "Cared for children with 3+ placements", "3. Sufficiency", "FA6", "%", "", "25-20", "19-15",
+     "<14", "", "Scorecard - CF4"],
+    ["WF6", "Average caseload", "4. Workforce", "", "number", "Lower is better", "", "", "", "18", ""],
+]
+
+
+@pytest.fixture
+def good_workbook(tmp_path) -> Path:
+    return make_workbook(tmp_path / "good.xlsx", {
+        "Plan": [["Authority", "Testshire County Council"], ["Plan", "Testshire 2024-25"], ["As at", "Mar-24"]],
+        "Measures": MEASURES,
+        "Values": [["Code", "Period", "Value", "Numerator", "Denominator"],
+                   ["CIN8", "Jan-24", 72, 72, 100], ["CIN8", "Feb-24", "75%", None, None],
+                   ["CIN8", "2024-03", 81, None, None],
+                   ["CF4", "Jan-24", 12, None, None], ["CF4", "Feb-24", 22, None, None],
+                   ["WF6", "Mar-24", 21, None, None]],
+        "Audits": [["Period", "Stream", "Outstanding", "Good", "Requires Improvement", "Inadequate"],
+                   ["Q3 2023/24", "CP plans", 1, 10, 8, 1], ["Q4 2023/24", "CP plans", 2, 12, 5, 1],
+                   ["Q4 2023/24", "Referrals", 0, 20, 11, 2]],
+        "Actions": [["Ref", "Action", "Priority", "Owner", "Due", "Action RAG", "Impact RAG", "Source"],
+                    ["1.1", "Review thresholds", "1. Quality of Practice", "DMT", "Jan 2024", "Amber", "Red", "FV2"],
+                    ["1.2", "Front door review", "1. Quality of Practice", "AD CSC", "Weekly", "Green", "", ""],
+                    ["1.10", "Life story work", "2. Partnership", "AD QA", "Oct/Nov 2023", "Blue", "Blue", "ILAC"],
+                    ["2.1", "Work with police", "2. Partnership", "AD QA", "TBC", "", "", "ILAC, FV1"]],
+    })

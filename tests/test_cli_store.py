@@ -1,0 +1,172 @@
+"""The CLI contract (commands, output, exit codes) and the versioned store behind it."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from scorecard import queries
+from scorecard.cli import main
+from scorecard.store import Store
+from tests.conftest import MEASURES, ROOT, make_workbook
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def summary(capsys, db) -> dict:
+    code, out, _ = run_cli(capsys, "summary", "--json", "--db", db)
+    assert code == 0
+    return json.loads(out)
+
+
+def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
+    db = tmp_path / "s.duckdb"
+    code, out, _ = run_cli(capsys, "import", good_workbook, "--db", db)
+    assert code == 0
+    assert out.splitlines() == [
+        "Plan: plan 'Testshire 2024-25' (Testshire County Council)",
+        "Measures: 3 measures", "Values: 6 values", "Audits: 12 audit counts (73 cases)",
+        "Actions: 4 actions", "upload 1 committed"]
+    s = summary(capsys, db)["plans"][0]
+    assert (s["plan"], s["authority"], s["as_at"]) == ("Testshire 2024-25", "Testshire County Council", "2024-03")
+    m = {x["code"]: x for x in s["measures"]}
+    assert m["CIN8"] == {"code": "CIN8", "measure": "Assessments within 45 working days",
+                         "priority": "1. Quality of Practice", "unit": "%", "polarity": "higher",
+                         "latest_period": "2024-03", "value": 81.0, "band": "Outstanding", "target": 90.0,
+                         "target_met": False, "direction": "improving", "illustrative": False}
+    assert (m["CF4"]["polarity"], m["CF4"]["band"], m["CF4"]["direction"]) == ("lower", "Requires Improvement", "worsening")
+    assert (m["WF6"]["polarity"], m["WF6"]["band"], m["WF6"]["target_met"]) == ("lower", None, False)
+    total = [a for a in s["audits"] if a["stream"] == "All streams" and a["period"] == "2024-01"][0]
+    assert total == {"stream": "All streams", "period": "2024-01", "period_label": "Q4 2023/24", "cases": 53,
+                     "good_or_better_pct": 64.2, "inadequate_pct": 5.7, "ci_low": 50.7, "ci_high": 75.7}
+    acts = {a["priority"]: a for a in s["actions"]}
+    assert acts["1. Quality of Practice"] == {
+        "priority": "1. Quality of Practice",
+        "action_rag": {"Blue": 0, "Green": 1, "Amber": 1, "Red": 0, "Unrated": 0},
+        "impact_rag": {"Blue": 0, "Green": 0, "Amber": 0, "Red": 1, "Unrated": 1}, "overdue": 1}
+    assert acts["2. Partnership"]["overdue"] == 0  # 1.10 is Blue, 2.1 is TBC
+
+    code, out, _ = run_cli(capsys, "history", "--db", db)
+    assert code == 0 and "Testshire 2024-25" in out and "good.xlsx" in out and "committed" in out
+
+    # A second upload changes one value; reverting it brings the first one back.
+    second = make_workbook(tmp_path / "march.xlsx", {"Values": [["Code", "Period", "Value"], ["CIN8", "Mar-24", 65]]})
+    code, out, _ = run_cli(capsys, "import", second, "--plan", "Testshire 2024-25", "--db", db)
+    assert code == 0 and out.endswith("upload 2 committed\n")
+    cin8 = lambda: [x for x in summary(capsys, db)["plans"][0]["measures"] if x["code"] == "CIN8"][0]  # noqa: E731
+    assert (cin8()["value"], cin8()["band"], cin8()["direction"]) == (65.0, "Requires Improvement", "worsening")
+    code, out, _ = run_cli(capsys, "revert", 2, "--db", db)
+    assert code == 0 and out.startswith("reverted upload 2")
+    assert (cin8()["value"], cin8()["band"]) == (81.0, "Outstanding")
+    code, out, _ = run_cli(capsys, "revert", 2, "--db", db)
+    assert code == 0 and "already reverted" in out
+    code, _, err = run_cli(capsys, "revert", 99, "--db", db)
+    assert code == 1 and "no upload 99" in err
+
+
+def test_revert_in_any_order_falls_back_to_what_was_there(store, tmp_path):
+    from scorecard import loader
+    def load(value):
+        p = make_workbook(tmp_path / f"v{value}.xlsx", {"Measures": MEASURES[:2],
+                                                        "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", value]]})
+        return loader.import_path(store, p, plan="P")[1]
+    def current():
+        df = queries.run(store, "measure_values", plan="P", as_at="2030-01-01")
+        return df["value"].tolist()
+    first, second, third = load(50), load(60), load(70)
+    assert current() == [70]
+    store.revert(second)
+    assert current() == [70]
+    store.revert(third)
+    assert current() == [50]
+    store.revert(first)
+    assert current() == []
+    assert store.data_version() == 6
+
+
+BAD = {
+    "unknown-code": {"Measures": MEASURES, "Values": [["Code", "Period", "Value"], ["NOPE", "Apr-24", 1]]},
+    "non-numeric": {"Measures": MEASURES, "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", "lots"]]},
+    "percent-range": {"Measures": MEASURES, "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", 101]]},
+    "duplicate": {"Measures": MEASURES, "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", 1], ["CIN8", "Apr-24", 2]]},
+    "grade": {"Audits": [["Period", "Stream", "Grade"], ["Apr-24", "CP", "Satisfactory"]]},
+    "rag": {"Actions": [["Ref", "Action", "Action RAG", "As at"], ["1", "x", "Purple", "Apr-24"]]},
+    "negative": {"Audits": [["Period", "Stream", "Good"], ["Apr-24", "CP", -1]]},
+    "no-sheet": {"Sheet1": [["hello"]]},
+}
+MESSAGES = {
+    "unknown-code": "Values!A2: unknown measure code 'NOPE'", "non-numeric": "Values!C2: 'lots' is not a number",
+    "percent-range": "Values!C2: CIN8 Apr-24: 101% is outside 0-100", "duplicate": "Values!C3: CIN8 Apr-24 is given twice",
+    "grade": "Audits!C2: unknown grade 'Satisfactory'", "rag": "Actions!C2: unknown Action RAG 'Purple'",
+    "negative": "Audits!C2: the count -1 is negative", "no-sheet": "Workbook: no recognised sheet",
+    "not-a-workbook": "notes.xlsx: this is not an Excel workbook",
+}
+
+
+@pytest.mark.parametrize("case", [*BAD, "not-a-workbook"])
+def test_bad_input_exits_1_and_changes_nothing(case, demo_copy, tmp_path, capsys):
+    before = summary(capsys, demo_copy)
+    history_before = run_cli(capsys, "history", "--db", demo_copy)[1]
+    if case == "not-a-workbook":
+        path = tmp_path / "notes.xlsx"
+        path.write_text("minutes of the board meeting")
+    else:
+        path = make_workbook(tmp_path / f"{case}.xlsx", BAD[case])
+    code, out, err = run_cli(capsys, "import", path, "--plan", "Tameside 2023-25", "--as-at", "2024-04", "--db", demo_copy)
+    assert code == 1
+    assert MESSAGES[case] in out
+    assert "nothing was imported" in err
+    assert summary(capsys, demo_copy) == before
+    assert run_cli(capsys, "history", "--db", demo_copy)[1] == history_before
+
+
+def test_locked_store_exits_2_with_one_line(tmp_path, good_workbook):
+    db = tmp_path / "locked.duckdb"
+    holder = Store(db)  # another process holding the store, as the running app does
+    holder.close()
+    script = ("import sys, time; sys.path.insert(0, %r); from scorecard.store import Store; "
+              "s = Store(%r); print('ready', flush=True); time.sleep(30)") % (str(ROOT), str(db))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        res = subprocess.run([sys.executable, "-m", "scorecard", "import", str(good_workbook), "--db", str(db)],
+                             capture_output=True, text=True, cwd=ROOT, timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and "in use by another process" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_template_has_instructions_and_dropdowns(tmp_path, capsys):
+    path = tmp_path / "t.xlsx"
+    code, out, _ = run_cli(capsys, "template", path)
+    assert code == 0
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Instructions", "Plan", "Measures", "Values", "Audits", "Actions"]
+    lists = {ws.title: sorted(dv.formula1 for dv in ws.data_validations.dataValidation) for ws in wb.worksheets}
+    assert '"Higher is better,Lower is better,Increase,Decrease"' in lists["Measures"]
+    assert lists["Audits"] == ['"Outstanding,Good,Requires Improvement,Inadequate"']
+    assert lists["Actions"] == ['"Blue,Green,Amber,Red"', '"Blue,Green,Amber,Red"']
+
+
+def test_every_query_runs_against_a_fixture_store(demo_db):
+    s = Store(demo_db, read_only=True)
+    try:
+        params = {"plan": "Tameside 2023-25", "as_at": "2024-01-01"}
+        for name in queries.names():
+            sql = queries.sql(name)
+            used = {k: v for k, v in params.items() if f"${k}" in sql}
+            df = queries.run(s, name, **used)
+            assert len(df) > 0, f"{name} returned nothing for the demo plan"
+    finally:
+        s.close()
+    assert set(queries.names()) >= {"plans", "measures", "measure_values", "audit_counts", "actions",
+                                    "action_snapshots", "periods", "uploads"}
