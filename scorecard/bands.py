@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 GRADES = ("Outstanding", "Good", "Requires Improvement", "Inadequate")
 BAND_COLUMNS = ("Requires Improvement", "Good", "Outstanding")  # worst to best
@@ -52,6 +53,7 @@ _RE_PLUS = re.compile(rf"^{_NUM}\s*\+$")
 _RE_CMP = re.compile(rf"^(>=|=>|≥|<=|=<|≤|>|<)\s*{_NUM}$")
 
 
+@lru_cache(maxsize=1024)
 def parse_band(text) -> Interval | str | None:
     """Band text to an Interval, 'increase'/'decrease', or None if blank.
 

@@ -409,7 +409,7 @@ def _parse_values(ctx: _Ctx, known: dict[str, dict]) -> None:
         entries = _values_wide(ctx, h, cols)
     if entries is None:
         return
-    seen: dict[tuple[str, dt.date], str] = {}
+    seen: dict[tuple[str, dt.date], tuple[int, int]] = {}
     for i, code_col, value_col, code, period, raw, num_raw, den_raw, illustrative in entries:
         if not code:
             continue
@@ -422,12 +422,11 @@ def _parse_values(ctx: _Ctx, known: dict[str, dict]) -> None:
         if not ok:
             continue
         key = (code, period.start)
-        here = cell_ref(i, value_col)
         if key in seen:
-            ctx.error(i, value_col, f"{code} {period.label} is given twice (also at {seen[key]}); "
+            ctx.error(i, value_col, f"{code} {period.label} is given twice (also at {cell_ref(*seen[key])}); "
                                     "keep one value per measure and period")
             continue
-        seen[key] = here
+        seen[key] = (i, value_col)
         if value is None:
             continue
         if unit == "%" and not 0 <= value <= 100:

@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
@@ -104,6 +105,18 @@ def parse_month_text(text: str) -> dt.date | None:
 
 def parse_period(value) -> Period | None:
     """Read a period cell. Returns None when it cannot be read (the caller reports it)."""
+    try:
+        return _parse_period_cached(value)
+    except TypeError:  # unhashable cell value
+        return _parse_period(value)
+
+
+@lru_cache(maxsize=4096)
+def _parse_period_cached(value) -> Period | None:
+    return _parse_period(value)
+
+
+def _parse_period(value) -> Period | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "scorecard.duckdb"
@@ -209,9 +210,9 @@ class Store:
         if not rows:
             return
         cols = _TABLES[table]
-        df = pd.DataFrame([{**r, "plan": plan} for r in rows]).reindex(columns=cols)
-        df.insert(0, "upload_id", upload_id)
-        cur.register("incoming", df)
+        data = {"upload_id": [upload_id] * len(rows), "plan": [plan] * len(rows)}
+        data.update({c: [r.get(c) for r in rows] for c in cols if c != "plan"})
+        cur.register("incoming", pa.table(data))
         try:
             names = ", ".join(f'"{c}"' for c in ["upload_id", *cols])  # fixed column allow-list
             cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")

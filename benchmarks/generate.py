@@ -1,0 +1,48 @@
+"""Synthetic council workbooks of a given size, for benchmarks (deterministic)."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from openpyxl import Workbook
+
+GRADES = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
+RAGS = ["Blue", "Green", "Amber", "Red", None]
+
+
+def council_workbook(path: Path, measures: int = 300, months: int = 36, actions: int = 150,
+                     audit_rows: int = 1000, seed: int = 1) -> Path:
+    rng = random.Random(seed)
+    start = dt.date(2021, 4, 1)
+    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(months)]
+    wb = Workbook()
+    plan = wb.active
+    plan.title = "Plan"
+    for row in (["Authority", "Benchshire Council"], ["Plan", "Benchshire 2021-24"], ["As at", periods[-1].strftime("%b-%y")]):
+        plan.append(row)
+    ms = wb.create_sheet("Measures")
+    ms.append(["Code", "Measure", "Priority", "Focus area", "Unit", "Polarity", "Requires Improvement", "Good",
+               "Outstanding", "Target", "Source"])
+    for i in range(measures):
+        lower = i % 4 == 0
+        ms.append([f"M{i:03d}", f"Measure {i}", f"{i % 4 + 1}. Priority", f"FA{i % 13 + 1}", "%", None,
+                   "25-20" if lower else "60-69%", "19-15" if lower else "70-79%", "<14" if lower else "80-100%",
+                   None if lower else 90, "Scorecard"])
+    vs = wb.create_sheet("Values")
+    vs.append(["Code", *[p.strftime("%b-%y") for p in periods]])
+    for i in range(measures):
+        vs.append([f"M{i:03d}", *[round(rng.uniform(5, 95), 1) for _ in periods]])
+    au = wb.create_sheet("Audits")
+    au.append(["Period", "Stream", "Grade", "Count"])
+    streams = [f"Stream {k}" for k in range(10)]
+    for k in range(audit_rows):
+        au.append([periods[k % months].strftime("%b-%y"), streams[k % 10], rng.choice(GRADES), rng.randint(0, 12)])
+    ac = wb.create_sheet("Actions")
+    ac.append(["Ref", "Action", "Priority", "Owner", "Start", "Due", "Action RAG", "Impact RAG", "Commentary"])
+    for k in range(actions):
+        due = rng.choice(["Sept 2023", "Oct/Nov 2023", "March 24", "Quarterly", "Ongoing", "TBC", "Mar-24"])
+        ac.append([f"{k // 10 + 1}.{k % 10 + 1}", f"Action {k}", f"{k % 4 + 1}. Priority", f"Owner {k % 9}",
+                   "Sep 23", due, rng.choice(RAGS), rng.choice(RAGS), "Progress update " * 5])
+    wb.save(path)
+    return path
