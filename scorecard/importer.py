@@ -410,17 +410,24 @@ def _parse_values(ctx: _Ctx, known: dict[str, dict]) -> None:
     if entries is None:
         return
     seen: dict[tuple[str, dt.date], tuple[int, int]] = {}
+    units = {code: m.get("unit") for code, m in known.items()}
+    error_cells = ctx.sheet.error_cells
+    may_be_percent_formatted = ctx.sheet.has_percent_styles
     for i, code_col, value_col, code, period, raw, num_raw, den_raw, illustrative in entries:
         if not code:
             continue
-        if code not in known:
+        if code not in units:
             ctx.error(i, code_col, f"unknown measure code {code!r}: add it to the Measures sheet, or "
                                    "correct the code", code)
             continue
-        unit = known[code].get("unit")
-        ok, value = _number(ctx, i, value_col, raw, "number", percent_scale=(unit == "%"))
-        if not ok:
-            continue
+        unit = units[code]
+        if type(raw) in (float, int) and (i, value_col) not in error_cells and not (
+                may_be_percent_formatted and unit == "%") and raw == raw and abs(raw) != math.inf:
+            value = float(raw)  # the common case: a plain number, checked without the general path
+        else:
+            ok, value = _number(ctx, i, value_col, raw, "number", percent_scale=(unit == "%"))
+            if not ok:
+                continue
         key = (code, period.start)
         if key in seen:
             ctx.error(i, value_col, f"{code} {period.label} is given twice (also at {cell_ref(*seen[key])}); "

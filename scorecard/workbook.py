@@ -59,6 +59,11 @@ class Sheet:
     _percent_loader: Callable[[], set[tuple[int, int]]] | None = None
     _percent_cells: set[tuple[int, int]] | None = None
 
+    @property
+    def has_percent_styles(self) -> bool:
+        """False when no cell can carry a percentage format, so no cell needs checking."""
+        return self._percent_loader is not None
+
     def is_percent_formatted(self, row: int, col: int) -> bool:
         """True when the cell has a percentage number format (so 0.65 shows as 65%)."""
         if self._percent_loader is None:
