@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from itertools import repeat
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -18,6 +20,7 @@ from .duedates import parse_due
 from .periods import Period, parse_period
 from .workbook import Sheet, cell_ref
 
+_FLOAT_ONLY = {float}
 MISSING = {"", "-", "n/a", "na", "n.a.", "..", "x", "not available", "none"}
 RAGS = {"blue": "Blue", "b": "Blue", "green": "Green", "g": "Green", "amber": "Amber",
         "a": "Amber", "red": "Red", "r": "Red"}
@@ -123,13 +126,16 @@ class Issue:
         return f"{where}: {self.message}"
 
 
+VALUE_FIELDS = ("code", "period", "period_kind", "value", "numerator", "denominator", "illustrative")
+
+
 @dataclass
 class ParsedWorkbook:
     plan: str | None = None
     authority: str | None = None
     as_at: dt.date | None = None
     measures: list[dict] = field(default_factory=list)
-    values: list[dict] = field(default_factory=list)
+    values: list[tuple] = field(default_factory=list)  # VALUE_FIELDS tuples: the bulk of every upload
     audits: list[dict] = field(default_factory=list)
     audit_case_refs: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
@@ -143,6 +149,9 @@ class ParsedWorkbook:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if i.level == "warning"]
+
+    def value_rows(self) -> list[dict]:
+        return [dict(zip(VALUE_FIELDS, v)) for v in self.values]
 
     def counts(self) -> dict[str, int]:
         return {"measures": len(self.measures), "values": len(self.values),
@@ -396,70 +405,59 @@ def _number(ctx: _Ctx, i: int, j: int, raw, what: str, percent_scale: bool = Fal
 
 
 def _parse_values(ctx: _Ctx, known: dict[str, dict]) -> None:
-    sheet = ctx.sheet
-    found = _find_header(sheet, "Values")
+    found = _find_header(ctx.sheet, "Values")
     if found is None:
         ctx.error(None, None, "no header row with a 'Code' column in the first 30 rows; "
                               "add Code, Period and Value columns (or Code then one column per period)")
         return
     h, cols = found
-    if "period" in cols and "value" in cols:
-        entries = _values_long(ctx, h, cols)
-    else:
-        entries = _values_wide(ctx, h, cols)
-    if entries is None:
-        return
-    seen: dict[tuple[str, dt.date], tuple[int, int]] = {}
     units = {code: m.get("unit") for code, m in known.items()}
-    error_cells = ctx.sheet.error_cells
-    may_be_percent_formatted = ctx.sheet.has_percent_styles
-    for i, code_col, value_col, code, period, raw, num_raw, den_raw, illustrative in entries:
-        if not code:
-            continue
-        if code not in units:
-            ctx.error(i, code_col, f"unknown measure code {code!r}: add it to the Measures sheet, or "
-                                   "correct the code", code)
-            continue
-        unit = units[code]
-        if type(raw) in (float, int) and (i, value_col) not in error_cells and not (
-                may_be_percent_formatted and unit == "%") and raw == raw and abs(raw) != math.inf:
-            value = float(raw)  # the common case: a plain number, checked without the general path
-        else:
-            ok, value = _number(ctx, i, value_col, raw, "number", percent_scale=(unit == "%"))
-            if not ok:
-                continue
-        key = (code, period.start)
-        if key in seen:
-            ctx.error(i, value_col, f"{code} {period.label} is given twice (also at {cell_ref(*seen[key])}); "
-                                    "keep one value per measure and period")
-            continue
-        seen[key] = (i, value_col)
-        if value is None:
-            continue
-        if unit == "%" and not 0 <= value <= 100:
-            ctx.error(i, value_col, f"{code} {period.label}: {value:g}% is outside 0-100; "
-                                    "percentages must be between 0 and 100", raw)
-            continue
-        rec = {"code": code, "period": period.start, "period_kind": period.kind, "value": value,
-               "numerator": None, "denominator": None, "illustrative": illustrative}
-        bad = False
-        for name, r, c in (("numerator", num_raw, cols.get("numerator")),
-                           ("denominator", den_raw, cols.get("denominator"))):
-            if c is None:
-                continue
-            ok, v = _number(ctx, i, c, r, name)
-            if not ok:
-                bad = True
-            elif v is not None and v < 0:
-                ctx.error(i, c, f"the {name} {v:g} is negative; counts cannot be below 0", r)
-                bad = True
-            rec[name] = v
-        if not bad:
-            ctx.parsed.values.append(rec)
+    if "period" in cols and "value" in cols:
+        _values_long(ctx, h, cols, units)
+    else:
+        _values_wide(ctx, h, cols, units)
 
 
-def _values_long(ctx: _Ctx, h: int, cols: dict[str, int]):
-    out = []
+def _unknown_code(ctx: _Ctx, i: int, j: int, code: str) -> None:
+    ctx.error(i, j, f"unknown measure code {code!r}: add it to the Measures sheet, or correct the code", code)
+
+
+def _add_value(ctx: _Ctx, seen: dict, i: int, code_col: int, value_col: int, code: str, period: Period,
+               raw, unit: str | None, illustrative: bool, num=None, den=None, cols: dict | None = None) -> None:
+    """Check one value cell (and its numerator/denominator) in full and keep it if it is sound."""
+    ok, value = _number(ctx, i, value_col, raw, "number", percent_scale=(unit == "%"))
+    if not ok:
+        return
+    key = (code, period.start)
+    if key in seen:
+        ctx.error(i, value_col, f"{code} {period.label} is given twice (also at {cell_ref(*seen[key])}); "
+                                "keep one value per measure and period")
+        return
+    seen[key] = (i, value_col)
+    if value is None:
+        return
+    if unit == "%" and not 0 <= value <= 100:
+        ctx.error(i, value_col, f"{code} {period.label}: {value:g}% is outside 0-100; "
+                                "percentages must be between 0 and 100", raw)
+        return
+    counts = []
+    for name, r in (("numerator", num), ("denominator", den)):
+        c = (cols or {}).get(name)
+        if c is None:
+            counts.append(None)
+            continue
+        ok, v = _number(ctx, i, c, r, name)
+        if not ok:
+            return
+        if v is not None and v < 0:
+            ctx.error(i, c, f"the {name} {v:g} is negative; counts cannot be below 0", r)
+            return
+        counts.append(v)
+    ctx.parsed.values.append((code, period.start, period.kind, value, counts[0], counts[1], illustrative))
+
+
+def _values_long(ctx: _Ctx, h: int, cols: dict[str, int], units: dict[str, str | None]) -> None:
+    seen: dict = {}
     for i, row in _data_rows(ctx.sheet, h):
         code = _text(_cell(row, cols["code"]))
         raw_period = _cell(row, cols["period"])
@@ -473,16 +471,21 @@ def _values_long(ctx: _Ctx, h: int, cols: dict[str, int]):
             ctx.error(i, cols["period"], f"cannot read the period {_text(raw_period)!r}; write it like "
                                          "Apr-24, 2024-04, 01/04/2024, Q1 2024/25 or 2024/25", raw_period)
             continue
-        out.append((i, cols["code"], cols["value"], code, period, _cell(row, cols["value"]),
-                    _cell(row, cols.get("numerator")), _cell(row, cols.get("denominator")),
-                    _flag(_cell(row, cols.get("illustrative")))))
-    return out
+        if code not in units:
+            _unknown_code(ctx, i, cols["code"], code)
+            continue
+        _add_value(ctx, seen, i, cols["code"], cols["value"], code, period, _cell(row, cols["value"]),
+                   units[code], _flag(_cell(row, cols.get("illustrative"))),
+                   _cell(row, cols.get("numerator")), _cell(row, cols.get("denominator")), cols)
 
 
-def _values_wide(ctx: _Ctx, h: int, cols: dict[str, int]):
-    header = ctx.sheet.rows[h]
+def _values_wide(ctx: _Ctx, h: int, cols: dict[str, int], units: dict[str, str | None]) -> None:
+    """Code, then one column per period."""
+    sheet = ctx.sheet
+    header = sheet.rows[h]
     named = set(cols.values())
-    periods: dict[int, Period] = {}
+    periods: list[tuple[int, Period]] = []
+    columns_of: dict[dt.date, int] = {}
     bad = False
     for j, cell in enumerate(header):
         if j in named or _is_blank(cell):
@@ -492,28 +495,59 @@ def _values_wide(ctx: _Ctx, h: int, cols: dict[str, int]):
             ctx.error(h, j, f"cannot read the period header {_text(cell)!r}; in the wide layout every "
                             "column after Code is a period such as Apr-24 or Q1 2024/25", cell)
             bad = True
+        elif p.start in columns_of:
+            ctx.error(h, j, f"the period {p.label} has two columns (also {cell_ref(h, columns_of[p.start])}); "
+                            "keep one column per period", cell)
+            bad = True
         else:
-            periods[j] = p
+            columns_of[p.start] = j
+            periods.append((j, p))
     if bad:
-        return None
+        return
     if not periods:
         ctx.error(h, cols["code"], "the Values sheet has neither Period and Value columns nor period "
                                    "columns such as Apr-24 after Code")
-        return None
-    out = []
-    for i, row in _data_rows(ctx.sheet, h):
-        code = _text(_cell(row, cols["code"]))
-        if not code:
-            if any(not _is_blank(row[j]) for j in periods if j < len(row)):
-                ctx.error(i, cols["code"], "the row has values but no measure Code")
+        return
+    code_col = cols["code"]
+    error_cells = sheet.error_cells
+    rows_with_errors = {i for i, _ in error_cells}
+    # A row of plain numbers, the bulk of every upload, is taken whole; anything else cell by cell.
+    pick = itemgetter(*(j for j, _ in periods)) if len(periods) > 1 else (lambda row: (row[periods[0][0]],))
+    last_col = max(j for j, _ in periods)
+    starts = [p.start for _, p in periods]
+    kinds = [p.kind for _, p in periods]
+    out = ctx.parsed.values
+    seen: dict = {}  # (code, period) -> cell, filled only when a code repeats on another row
+    first_row: dict[str, int] = {}
+    for i, row in _data_rows(sheet, h):
+        code = _text(_cell(row, code_col))
+        width = len(row)
+        if not code or code not in units:
+            if any(not _is_blank(row[j]) or (i, j) in error_cells for j, _ in periods if j < width):
+                if code:
+                    _unknown_code(ctx, i, code_col, code)
+                else:
+                    ctx.error(i, code_col, "the row has values but no measure Code")
+            continue  # otherwise a note or a heading under the table
+        if code in first_row:
+            ctx.error(i, code_col, f"the measure {code} has a second row (also row {first_row[code] + 1}); "
+                                   "keep one row per measure")
             continue
+        first_row[code] = i
+        unit = units[code]
         illustrative = _flag(_cell(row, cols.get("illustrative")))
-        for j, p in periods.items():
-            raw = row[j] if j < len(row) else None
-            if _is_blank(raw) and (i, j) not in ctx.sheet.error_cells:
+        short_path = not (unit == "%" and sheet.has_percent_styles) and i not in rows_with_errors
+        if short_path and width > last_col:
+            vals = pick(row)
+            if set(map(type, vals)) == _FLOAT_ONLY and all(map(math.isfinite, vals)) and (
+                    unit != "%" or (min(vals) >= 0 and max(vals) <= 100)):
+                out.extend(zip(repeat(code), starts, kinds, vals, repeat(None), repeat(None), repeat(illustrative)))
                 continue
-            out.append((i, cols["code"], j, code, p, None if _is_blank(raw) else raw, None, None, illustrative))
-    return out
+        for j, p in periods:
+            raw = row[j] if j < width else None
+            if (raw is None or raw == "") and (i, j) not in error_cells:
+                continue
+            _add_value(ctx, seen, i, code_col, j, code, p, None if _is_blank(raw) else raw, unit, illustrative)
 
 
 def _parse_audits(ctx: _Ctx) -> None:

@@ -21,6 +21,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from .importer import VALUE_FIELDS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "scorecard.duckdb"
 
@@ -160,14 +162,16 @@ class Store:
         return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] > 0
 
     def known_measures(self, plan: str) -> dict[str, dict]:
-        df = self.query("SELECT code, unit, polarity FROM current_measures WHERE plan = $plan", {"plan": plan})
-        return {r["code"]: r for r in df.to_dict("records")}
+        rows = self.cursor().execute("SELECT code, unit, polarity FROM current_measures WHERE plan = $plan",
+                                     {"plan": plan}).fetchall()
+        return {code: {"code": code, "unit": unit, "polarity": polarity} for code, unit, polarity in rows}
 
     def find_upload_by_hash(self, sha256: str, plan: str) -> dict | None:
-        df = self.query("SELECT id, file_name, uploaded_at, status FROM uploads "
-                        "WHERE sha256 = $h AND plan = $plan ORDER BY id DESC LIMIT 1",
-                        {"h": sha256, "plan": plan})
-        return df.to_dict("records")[0] if len(df) else None
+        cur = self.cursor().execute("SELECT id, file_name, uploaded_at, status FROM uploads "
+                                    "WHERE sha256 = $h AND plan = $plan ORDER BY id DESC LIMIT 1",
+                                    {"h": sha256, "plan": plan})
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row)) if row else None
 
     def history(self) -> pd.DataFrame:
         return self.query("SELECT * FROM uploads ORDER BY id DESC")
@@ -191,12 +195,16 @@ class Store:
                     [upload_id, parsed.plan, file_name, sha256, user, now(), parsed.as_at,
                      counts["measures"], counts["values"], counts["audits"], counts["actions"],
                      len(parsed.warnings)])
-                plan_row = [{"plan": parsed.plan, "authority": parsed.authority, "as_at": latest_as_at(parsed)}]
-                for table, rows in (("plans", plan_row), ("measures", parsed.measures),
-                                    ("measure_values", parsed.values), ("audits", parsed.audits),
-                                    ("audit_case_refs", parsed.audit_case_refs),
-                                    ("actions", parsed.actions)):
-                    self._insert(cur, table, upload_id, parsed.plan, rows)
+                cur.execute("INSERT INTO plans VALUES (?, ?, ?, ?)",
+                            [upload_id, parsed.plan, parsed.authority, latest_as_at(parsed)])
+                if parsed.values:
+                    self._insert(cur, "measure_values", upload_id, parsed.plan,
+                                 dict(zip(VALUE_FIELDS, map(list, zip(*parsed.values)))))
+                for table, rows in (("measures", parsed.measures), ("audits", parsed.audits),
+                                    ("audit_case_refs", parsed.audit_case_refs), ("actions", parsed.actions)):
+                    if rows:
+                        self._insert(cur, table, upload_id, parsed.plan,
+                                     {c: [r.get(c) for r in rows] for c in _TABLES[table] if c != "plan"})
                 cur.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
                             "WHERE key = 'data_version'")
                 cur.execute("COMMIT")
@@ -206,12 +214,12 @@ class Store:
         return upload_id
 
     @staticmethod
-    def _insert(cur, table: str, upload_id: int, plan: str, rows: list[dict]) -> None:
-        if not rows:
-            return
+    def _insert(cur, table: str, upload_id: int, plan: str, columns: dict[str, list]) -> None:
+        """Insert rows given column-wise (every column of the table but upload_id and plan)."""
         cols = _TABLES[table]
-        data = {"upload_id": [upload_id] * len(rows), "plan": [plan] * len(rows)}
-        data.update({c: [r.get(c) for r in rows] for c in cols if c != "plan"})
+        n = len(next(iter(columns.values())))
+        data = {"upload_id": pa.repeat(upload_id, n), "plan": pa.repeat(plan, n)}
+        data.update({c: columns[c] for c in cols if c != "plan"})
         cur.register("incoming", pa.table(data))
         try:
             names = ", ".join(f'"{c}"' for c in ["upload_id", *cols])  # fixed column allow-list

@@ -21,9 +21,9 @@ def test_good_workbook_parses(store, good_workbook):
     assert c.ok, [str(e) for e in p.errors]
     assert (p.plan, p.authority, p.as_at.isoformat()) == ("Testshire 2024-25", "Testshire County Council", "2024-03-01")
     assert p.counts() == {"measures": 3, "values": 6, "audits": 12, "actions": 4}
-    feb = next(v for v in p.values if v["code"] == "CIN8" and v["period"].month == 2)
+    feb = next(v for v in p.value_rows() if v["code"] == "CIN8" and v["period"].month == 2)
     assert feb["value"] == 75.0
-    jan = next(v for v in p.values if v["code"] == "CIN8" and v["period"].month == 1)
+    jan = next(v for v in p.value_rows() if v["code"] == "CIN8" and v["period"].month == 1)
     assert (jan["numerator"], jan["denominator"]) == (72, 100)
     a = {x["ref"]: x for x in p.actions}
     assert a["1.1"]["due_date"].isoformat() == "2024-01-31" and a["1.2"]["due_kind"] == "recurring"
@@ -42,7 +42,7 @@ def test_headers_not_on_row_one_synonyms_and_title_rows(store, tmp_path):
     })
     c = check(store, path, plan="Cheshire East 2017-18")
     assert c.ok, [str(e) for e in c.parsed.errors]
-    vals = sorted((v["period"].isoformat(), v["period_kind"], v["value"]) for v in c.parsed.values)
+    vals = sorted((v["period"].isoformat(), v["period_kind"], v["value"]) for v in c.parsed.value_rows())
     assert vals == [("2023-04-01", "month", 61.0), ("2023-05-01", "month", 65.0), ("2023-07-01", "quarter", 70.0)]
     act = c.parsed.actions[0]
     assert (act["owner"], act["due_text"], act["commentary"], act["as_at"].isoformat()) == (
@@ -56,7 +56,7 @@ def test_percent_formatted_fraction_becomes_percentage(store, tmp_path):
     }, percent_cells={"Values": ["C2"]})
     c = check(store, path, plan="P")
     assert c.ok, [str(e) for e in c.parsed.errors]
-    assert sorted(v["value"] for v in c.parsed.values) == [65.0, 66.0]
+    assert sorted(v["value"] for v in c.parsed.value_rows()) == [65.0, 66.0]
 
 
 def test_long_audits_one_case_per_row_and_case_refs_kept_apart(store, tmp_path):
@@ -127,6 +127,34 @@ def test_wide_values_with_unreadable_period_header(store, tmp_path):
     errs = errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [["Code", "Apr-24", "Total"], ["CIN8", 50, 50]]})
     assert errs == ["Values!C1: cannot read the period header 'Total'; in the wide layout every column after "
                     "Code is a period such as Apr-24 or Q1 2024/25"]
+
+
+WIDE_HEAD = ["Code", "Apr-24", "May-24"]
+
+
+@pytest.mark.parametrize("rows,expected", [
+    ([["XX9", 50, 51]], "Values!A2: unknown measure code 'XX9': add it to the Measures sheet, or correct the code"),
+    ([["CIN8", 50, 51], ["CIN8", 52, 53]], "Values!A3: the measure CIN8 has a second row (also row 2); keep one row per measure"),
+    ([["CIN8", 50, 101.5]], "Values!C2: CIN8 May-24: 101.5% is outside 0-100; percentages must be between 0 and 100"),
+    ([["CIN8", 50, "lots"]], "Values!C2: 'lots' is not a number; type a number (e.g. 65 or 65%), or leave it blank or '-' if there is no figure"),
+    ([["", 50, 51]], "Values!A2: the row has values but no measure Code"),
+])
+def test_bad_wide_values(store, tmp_path, rows, expected):
+    assert errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [WIDE_HEAD, *rows]}) == [expected]
+
+
+def test_wide_values_with_a_period_twice(store, tmp_path):
+    errs = errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [["Code", "Apr-24", "2024-04"], ["CIN8", 50, 50]]})
+    assert errs == ["Values!C1: the period Apr-24 has two columns (also B1); keep one column per period"]
+
+
+def test_wide_values_mixing_numbers_blanks_and_text(store, tmp_path):
+    path = make_workbook(tmp_path / "mixed.xlsx", {"Measures": MEASURES, "Values": [
+        ["Code", "Apr-24", "May-24", "Jun-24", "Jul-24"], ["CIN8", 50, None, "61%", "-"], ["WF6", 1.5, 2, 3, 4]]})
+    c = check(store, path, plan="P")
+    assert c.ok, [str(e) for e in c.parsed.errors]
+    assert sorted((v["code"], v["period"].month, v["value"]) for v in c.parsed.value_rows()) == [
+        ("CIN8", 4, 50.0), ("CIN8", 6, 61.0), ("WF6", 4, 1.5), ("WF6", 5, 2.0), ("WF6", 6, 3.0), ("WF6", 7, 4.0)]
 
 
 def test_no_recognised_sheet(store, tmp_path):
