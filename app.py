@@ -14,6 +14,7 @@ st.set_page_config(page_title="Scorecard", page_icon="📊", layout="wide")
 HERE = Path(__file__).parent
 PAGES = [
     ("pages/overview.py", "Overview", "🏠"),
+    ("pages/kpis.py", "Compliance KPIs", "📈"),
 ]
 nav = st.navigation([st.Page(str(HERE / path), title=title, icon=icon, default=(i == 0))
                      for i, (path, title, icon) in enumerate(PAGES)])

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import loader, summary as summary_mod
+from .spc import DEFAULT_RUN, RUN_CHOICES
 from .periods import parse_as_at
 from .store import Store, StoreLocked, UploadNotFound
 
@@ -29,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="machine-readable JSON (the default)")
     s.add_argument("--plan")
     s.add_argument("--as-at", help="as at month YYYY-MM (default: latest)")
+    s.add_argument("--spc-points", type=int, choices=RUN_CHOICES, default=DEFAULT_RUN,
+                   help="points in a shift or trend that signal special cause (default 6)")
+    s.add_argument("--spc-screen", action="store_true",
+                   help="screen out moving ranges above 3.267 x their mean before setting the limits")
     s.add_argument("--db")
 
     h = sub.add_parser("history", help="list uploads, newest first")
@@ -67,7 +72,8 @@ def _run(args) -> int:
     try:
         if args.command == "summary":
             as_at = parse_as_at(args.as_at) if args.as_at else None
-            print(json.dumps(summary_mod.summary(store, args.plan, as_at), indent=2, default=str))
+            print(json.dumps(summary_mod.summary(store, args.plan, as_at, args.spc_points, args.spc_screen),
+                             indent=2, default=str))
             return 0
         if args.command == "history":
             return _history(store)

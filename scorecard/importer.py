@@ -88,8 +88,17 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "as_at": ("as at", "as at date", "snapshot"),
         "illustrative": ("illustrative",),
     },
+    "Benchmarks": {
+        "code": ("code", "measure code", "kpi code", "scorecard code", "indicator code"),
+        "period": ("period", "year", "month", "quarter", "date"),
+        "england": ("england", "england average", "national", "national average"),
+        "region": ("region", "regional", "regional average", "north west", "region average"),
+        "neighbours": ("statistical neighbours", "statistical neighbour", "stat neighbours",
+                       "statistical neighbour average", "sn", "sn average", "neighbours"),
+    },
 }
 REQUIRED = {
+    "Benchmarks": ("code", "period"),
     "Measures": ("code", "measure"),
     "Values": ("code",),
     "Audits": ("period", "stream"),
@@ -138,6 +147,7 @@ class ParsedWorkbook:
     values: list[tuple] = field(default_factory=list)  # VALUE_FIELDS tuples: the bulk of every upload
     audits: list[dict] = field(default_factory=list)
     audit_case_refs: list[dict] = field(default_factory=list)
+    benchmarks: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     sheets_found: dict[str, str] = field(default_factory=dict)  # kind -> sheet name
@@ -273,6 +283,8 @@ def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date 
         _parse_audits(_Ctx(parsed, by_kind["Audits"]))
     if "Actions" in by_kind:
         _parse_actions(_Ctx(parsed, by_kind["Actions"]))
+    if "Benchmarks" in by_kind:
+        _parse_benchmarks(_Ctx(parsed, by_kind["Benchmarks"]), known)
     return parsed
 
 
@@ -548,6 +560,51 @@ def _values_wide(ctx: _Ctx, h: int, cols: dict[str, int], units: dict[str, str |
             if (raw is None or raw == "") and (i, j) not in error_cells:
                 continue
             _add_value(ctx, seen, i, code_col, j, code, p, None if _is_blank(raw) else raw, unit, illustrative)
+
+
+BENCHMARK_FIELDS = {"england": "England", "region": "Region", "neighbours": "Statistical neighbours"}
+
+
+def _parse_benchmarks(ctx: _Ctx, known: dict[str, dict]) -> None:
+    """Published comparators for a measure: England, region and statistical neighbours."""
+    found = _find_header(ctx.sheet, "Benchmarks")
+    if found is None:
+        ctx.error(None, None, "no header row with 'Code' and 'Period' columns in the first 30 rows; "
+                              "add Code, Period, England, Region and Statistical neighbours")
+        return
+    h, cols = found
+    if not any(f in cols for f in BENCHMARK_FIELDS):
+        ctx.error(h, None, "the Benchmarks sheet needs at least one of the England, Region or "
+                           "Statistical neighbours columns")
+        return
+    seen: dict[tuple, int] = {}
+    for i, row in _data_rows(ctx.sheet, h):
+        code, raw_period = _text(_cell(row, cols["code"])), _cell(row, cols["period"])
+        if not code and raw_period is None:
+            continue
+        if code not in known:
+            _unknown_code(ctx, i, cols["code"], code)
+            continue
+        period = parse_period(raw_period)
+        if period is None:
+            ctx.error(i, cols["period"], f"cannot read the period {_text(raw_period)!r}; write it like "
+                                         "Apr-24, Q1 2024/25 or 2024/25", raw_period)
+            continue
+        if (code, period.start) in seen:
+            ctx.error(i, cols["code"], f"{code} {period.label} is given twice (also row {seen[code, period.start] + 1}); "
+                                       "keep one benchmark row per measure and period")
+            continue
+        seen[code, period.start] = i
+        rec = {"code": code, "period": period.start, "period_kind": period.kind}
+        ok = True
+        for f, label in BENCHMARK_FIELDS.items():
+            good, v = (True, None) if f not in cols else _number(
+                ctx, i, cols[f], _cell(row, cols[f]), f"number for {label}",
+                percent_scale=known[code].get("unit") == "%")
+            ok &= good
+            rec[f] = v
+        if ok and any(rec[f] is not None for f in BENCHMARK_FIELDS):
+            ctx.parsed.benchmarks.append(rec)
 
 
 def _parse_audits(ctx: _Ctx) -> None:

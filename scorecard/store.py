@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "scorecard.duckdb"
 
 
+BUMP_VERSION = "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_version'"
+
+
 class StoreLocked(Exception):
     """Another process (usually the running app) holds the store's lock."""
 
@@ -50,6 +53,7 @@ _TABLES = {
     "actions": ["plan", "as_at", "ref", "action", "priority", "focus_area", "owner", "start_text",
                 "start_date", "due_text", "due_kind", "due_date", "action_rag", "impact_rag",
                 "commentary", "source", "children_will_say", "illustrative"],
+    "benchmarks": ["plan", "code", "period", "period_kind", "england", "region", "neighbours"],
 }
 
 # Each migration runs once, in order, inside one transaction; never edit one that has shipped.
@@ -98,6 +102,16 @@ MIGRATIONS = [
         WHERE upload_id IN (SELECT id FROM committed)
         QUALIFY upload_id = max(upload_id) OVER (PARTITION BY plan, as_at);
     INSERT INTO meta VALUES ('data_version', '0');
+    """,
+    """
+    CREATE TABLE benchmarks (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, code TEXT NOT NULL,
+        period DATE NOT NULL, period_kind TEXT NOT NULL, england DOUBLE, region DOUBLE, neighbours DOUBLE);
+    CREATE VIEW current_benchmarks AS SELECT * FROM benchmarks
+        WHERE upload_id IN (SELECT id FROM committed)
+        QUALIFY row_number() OVER (PARTITION BY plan, code, period ORDER BY upload_id DESC) = 1;
+    -- A user marks the period where a measure's process changed; SPC limits restart there.
+    CREATE TABLE spc_rebases (plan TEXT NOT NULL, code TEXT NOT NULL, period DATE NOT NULL,
+        reason TEXT, marked_by TEXT, marked_at TIMESTAMP NOT NULL, PRIMARY KEY (plan, code, period));
     """,
 ]
 
@@ -201,12 +215,12 @@ class Store:
                     self._insert(cur, "measure_values", upload_id, parsed.plan,
                                  dict(zip(VALUE_FIELDS, map(list, zip(*parsed.values)))))
                 for table, rows in (("measures", parsed.measures), ("audits", parsed.audits),
-                                    ("audit_case_refs", parsed.audit_case_refs), ("actions", parsed.actions)):
+                                    ("audit_case_refs", parsed.audit_case_refs), ("actions", parsed.actions),
+                                    ("benchmarks", parsed.benchmarks)):
                     if rows:
                         self._insert(cur, table, upload_id, parsed.plan,
                                      {c: [r.get(c) for r in rows] for c in _TABLES[table] if c != "plan"})
-                cur.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-                            "WHERE key = 'data_version'")
+                cur.execute(BUMP_VERSION)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -227,6 +241,28 @@ class Store:
         finally:
             cur.unregister("incoming")
 
+    def mark_rebase(self, plan: str, code: str, period: dt.date, reason: str | None = None,
+                    user: str | None = None) -> None:
+        """Mark the period where a measure's process changed: SPC limits restart from it."""
+        self._write("INSERT OR REPLACE INTO spc_rebases VALUES (?, ?, ?, ?, ?, ?)",
+                    [plan, code, period, reason, user or current_user(), now()])
+
+    def clear_rebase(self, plan: str, code: str, period: dt.date) -> None:
+        self._write("DELETE FROM spc_rebases WHERE plan = ? AND code = ? AND period = ?", [plan, code, period])
+
+    def _write(self, sql: str, params: list) -> None:
+        """One statement and a data-version bump, in one transaction."""
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN")
+            try:
+                cur.execute(sql, params)
+                cur.execute(BUMP_VERSION)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
     def revert(self, upload_id: int, user: str | None = None) -> dict:
         with self._write_lock:
             cur = self.cursor()
@@ -239,8 +275,7 @@ class Store:
             try:
                 cur.execute("UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
                             "WHERE id = ?", [now(), user or current_user(), upload_id])
-                cur.execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
-                            "WHERE key = 'data_version'")
+                cur.execute(BUMP_VERSION)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")

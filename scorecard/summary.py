@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from . import bands, queries
+from . import bands, queries, spc
 from .audits import ALL_STREAMS, summarise_counts
 from .bands import GRADES
 from .duedates import is_overdue
@@ -38,9 +38,9 @@ def _none(v):
 
 def banding_for(m: dict) -> bands.Banding:
     return bands.resolve_banding(
-        m["code"], m.get("polarity"),
-        {"Requires Improvement": m.get("ri_band"), "Good": m.get("good_band"),
-         "Outstanding": m.get("outstanding_band")})
+        m["code"], _none(m.get("polarity")),
+        {"Requires Improvement": _none(m.get("ri_band")), "Good": _none(m.get("good_band")),
+         "Outstanding": _none(m.get("outstanding_band"))})
 
 
 def measure_status(measures: pd.DataFrame, values: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -76,6 +76,26 @@ def measure_status(measures: pd.DataFrame, values: pd.DataFrame) -> tuple[pd.Dat
             "points": int(series["value"].notna().sum()) if series is not None else 0,
         })
     return pd.DataFrame(rows), warnings
+
+
+def measure_spc(measures: pd.DataFrame, values: pd.DataFrame, rebases: pd.DataFrame,
+                run: int = spc.DEFAULT_RUN, screen: bool = False) -> dict[str, spc.SPC]:
+    """SPC for every measure with values, oldest first, limits restarting at each marked rebase."""
+    if measures.empty or values.empty:
+        return {}
+    info = {m["code"]: m for m in measures[["code", "polarity", "target"]].to_dict("records")}
+    cuts_at = {code: list(g["period"]) for code, g in rebases.groupby("code")} if len(rebases) else {}
+    out = {}
+    vals = values[values["value"].notna()]
+    for code, g in vals.groupby("code", sort=False):
+        m = info.get(code)
+        if m is None:
+            continue
+        periods = g["period"].tolist()
+        cuts = [next((i for i, p in enumerate(periods) if p >= pd.Timestamp(c)), len(periods))
+                for c in cuts_at.get(code, [])]
+        out[code] = spc.analyse(g["value"].tolist(), _none(m["polarity"]), _none(m["target"]), run, screen, cuts)
+    return out
 
 
 def audit_summary(counts: pd.DataFrame) -> pd.DataFrame:
@@ -153,6 +173,8 @@ class PlanData:
         self.measures_raw = queries.run(store, "measures", plan=plan)
         self.values = queries.run(store, "measure_values", **p)
         self.measures, self.warnings = measure_status(self.measures_raw, self.values)
+        self.benchmarks = queries.run(store, "benchmarks", **p)
+        self.rebases = queries.run(store, "spc_rebases", plan=plan)
         self.audit_counts = queries.run(store, "audit_counts", **p)
         self.audits = audit_summary(self.audit_counts)
         self.actions = action_table(queries.run(store, "actions", **p))
@@ -168,14 +190,17 @@ def _month(v) -> str | None:
     return None if v is None else f"{v.year:04d}-{v.month:02d}"
 
 
-def plan_summary(store: Store, plan_row: dict, as_at: dt.date | None = None) -> dict:
+def plan_summary(store: Store, plan_row: dict, as_at: dt.date | None = None,
+                 spc_run: int = spc.DEFAULT_RUN, spc_screen: bool = False) -> dict:
     data = PlanData(store, plan_row["plan"], as_at)
+    charts = measure_spc(data.measures, data.values, data.rebases, spc_run, spc_screen)
     snapshot = data.actions["as_at"].max() if len(data.actions) else None
     measures = [{
         "code": m["code"], "measure": m["measure"], "priority": m.get("priority"), "unit": m.get("unit"),
         "polarity": m["polarity"], "latest_period": _month(m["latest_period"]), "value": _r1(m["value"]),
         "band": _none(m["band"]), "target": _r1(m.get("target")), "target_met": None if _none(m["target_met"]) is None else bool(m["target_met"]),
         "direction": _none(m["direction"]), "illustrative": bool(m["illustrative"]),
+        "spc": charts[m["code"]].as_json() if m["code"] in charts else None,
     } for m in (data.measures.to_dict("records") if len(data.measures) else [])]
     audits = [{
         "stream": a["stream"], "period": _month(a["period"]), "period_label": a["period_label"],
@@ -193,8 +218,9 @@ def plan_summary(store: Store, plan_row: dict, as_at: dt.date | None = None) -> 
     }
 
 
-def summary(store: Store, plan: str | None = None, as_at: dt.date | None = None) -> dict:
+def summary(store: Store, plan: str | None = None, as_at: dt.date | None = None,
+            spc_run: int = spc.DEFAULT_RUN, spc_screen: bool = False) -> dict:
     plans = queries.run(store, "plans")
     if plan is not None:
         plans = plans[plans["plan"] == plan]
-    return {"plans": [plan_summary(store, r, as_at) for r in plans.to_dict("records")]}
+    return {"plans": [plan_summary(store, r, as_at, spc_run, spc_screen) for r in plans.to_dict("records")]}

@@ -12,6 +12,7 @@ import streamlit as st
 
 from . import queries
 from .demo import seed_if_empty
+from .kpis import kpi_table
 from .periods import period_label
 from .store import Store
 from .summary import PlanData
@@ -38,6 +39,15 @@ def _periods(plan: str, version: int) -> list[dt.date]:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _plan_data(plan: str, as_at: dt.date, version: int) -> PlanData:
     return PlanData(get_store(), plan, as_at)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _kpi_table(plan: str, as_at: dt.date, run: int, screen: bool, version: int) -> pd.DataFrame:
+    return kpi_table(_plan_data(plan, as_at, version), run, screen)
+
+
+def kpi_rows(plan: str, as_at: dt.date, run: int, screen: bool) -> pd.DataFrame:
+    return _kpi_table(plan, as_at, run, screen, get_store().data_version())
 
 
 def plans() -> pd.DataFrame:

@@ -39,7 +39,7 @@ def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
     assert m["CIN8"] == {"code": "CIN8", "measure": "Assessments within 45 working days",
                          "priority": "1. Quality of Practice", "unit": "%", "polarity": "higher",
                          "latest_period": "2024-03", "value": 81.0, "band": "Outstanding", "target": 90.0,
-                         "target_met": False, "direction": "improving", "illustrative": False}
+                         "target_met": False, "direction": "improving", "illustrative": False, "spc": None}
     assert (m["CF4"]["polarity"], m["CF4"]["band"], m["CF4"]["direction"]) == ("lower", "Requires Improvement", "worsening")
     assert (m["WF6"]["polarity"], m["WF6"]["band"], m["WF6"]["target_met"]) == ("lower", None, False)
     total = [a for a in s["audits"] if a["stream"] == "All streams" and a["period"] == "2024-01"][0]
@@ -157,8 +157,9 @@ def test_template_has_instructions_and_dropdowns(tmp_path, capsys):
     assert lists["Actions"] == ['"Blue,Green,Amber,Red"', '"Blue,Green,Amber,Red"']
 
 
-def test_every_query_runs_against_a_fixture_store(demo_db):
-    s = Store(demo_db, read_only=True)
+def test_every_query_runs_against_a_fixture_store(demo_copy):
+    s = Store(demo_copy)
+    s.mark_rebase("Tameside 2023-25", "CF4", __import__("datetime").date(2023, 9, 1), "new panel")
     try:
         params = {"plan": "Tameside 2023-25", "as_at": "2024-01-01"}
         for name in queries.names():
@@ -169,4 +170,30 @@ def test_every_query_runs_against_a_fixture_store(demo_db):
     finally:
         s.close()
     assert set(queries.names()) >= {"plans", "measures", "measure_values", "audit_counts", "actions",
-                                    "action_snapshots", "periods", "uploads"}
+                                    "action_snapshots", "periods", "uploads", "benchmarks", "spc_rebases"}
+
+
+def test_summary_spc_fields_settings_and_rebase(demo_copy, capsys):
+    def tameside(*extra):
+        code, out, _ = run_cli(capsys, "summary", "--json", "--plan", "Tameside 2023-25", "--db", demo_copy, *extra)
+        assert code == 0
+        return {m["code"]: m for m in json.loads(out)["plans"][0]["measures"]}
+
+    plain = tameside()
+    cf4 = plain["CF4"]["spc"]
+    assert set(cf4) == {"points", "mean", "lower", "upper", "variation", "assurance"}
+    assert cf4["points"] >= 13 and cf4["lower"] < cf4["mean"] < cf4["upper"]
+    assert cf4["variation"] in ("common", "improvement", "concern") and cf4["assurance"] in ("pass", "fail", "hit_or_miss", None)
+    assert all(m["spc"] is None or m["spc"]["points"] >= 13 for m in plain.values())
+    screened = tameside("--spc-screen")
+    assert all(screened[c]["spc"]["mean"] == plain[c]["spc"]["mean"] for c in plain if plain[c]["spc"])
+    assert any(screened[c]["spc"]["upper"] <= plain[c]["spc"]["upper"] for c in plain if plain[c]["spc"])
+    assert tameside("--spc-points", "8")["CF4"]["spc"]["mean"] == cf4["mean"]
+    with pytest.raises(SystemExit) as refused:  # argparse: a usage error, exit 2, nothing printed to stdout
+        run_cli(capsys, "summary", "--spc-points", "5", "--db", demo_copy)
+    assert refused.value.code == 2 and "invalid choice: 5" in capsys.readouterr().err
+    store = Store(demo_copy)
+    first = store.query("SELECT min(period) AS p FROM current_values WHERE code = 'CF4'")["p"].iloc[0]
+    store.mark_rebase("Tameside 2023-25", "CF4", (first + __import__("pandas").DateOffset(months=12)).date(), "new panel")
+    store.close()
+    assert tameside()["CF4"]["spc"] is None  # the latest segment now has fewer than 13 points

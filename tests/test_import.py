@@ -157,6 +157,29 @@ def test_wide_values_mixing_numbers_blanks_and_text(store, tmp_path):
         ("CIN8", 4, 50.0), ("CIN8", 6, 61.0), ("WF6", 4, 1.5), ("WF6", 5, 2.0), ("WF6", 6, 3.0), ("WF6", 7, 4.0)]
 
 
+def test_benchmarks_sheet(store, tmp_path):
+    path = make_workbook(tmp_path / "bench.xlsx", {"Measures": MEASURES, "Benchmarks": [
+        ["Code", "Period", "England", "Region", "Stat neighbours"], ["CIN8", "2023/24", 82.5, "80%", None],
+        ["WF6", "Sep-23", 16.3, None, 17.1]]})
+    c = check(store, path, plan="P")
+    assert c.ok, [str(e) for e in c.parsed.errors]
+    got = {(b["code"], b["period"].isoformat(), b["period_kind"]): (b["england"], b["region"], b["neighbours"])
+           for b in c.parsed.benchmarks}
+    assert got == {("CIN8", "2023-04-01", "year"): (82.5, 80.0, None), ("WF6", "2023-09-01", "month"): (16.3, None, 17.1)}
+
+
+def test_bad_benchmarks(store, tmp_path):
+    errs = errors_of(store, tmp_path, {"Measures": MEASURES, "Benchmarks": [
+        ["Code", "Period", "England"], ["XX1", "2023/24", 5], ["CIN8", "someday", 5], ["CIN8", "2023/24", "high"],
+        ["WF6", "2023/24", 16], ["WF6", "2023/2024", 17]]})
+    assert errs == [
+        "Benchmarks!A2: unknown measure code 'XX1': add it to the Measures sheet, or correct the code",
+        "Benchmarks!B3: cannot read the period 'someday'; write it like Apr-24, Q1 2024/25 or 2024/25",
+        "Benchmarks!C4: 'high' is not a number for England; type a number (e.g. 65 or 65%), or leave it blank or '-' if there is no figure",
+        "Benchmarks!A6: WF6 2023/24 is given twice (also row 5); keep one benchmark row per measure and period",
+    ]
+
+
 def test_no_recognised_sheet(store, tmp_path):
     errs = errors_of(store, tmp_path, {"Sheet1": [["a", "b"]], "Notes": [["x"]]})
     assert errs == ["Workbook: no recognised sheet (found 'Sheet1', 'Notes'); name the sheets Plan, Measures, "

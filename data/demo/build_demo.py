@@ -229,6 +229,11 @@ def build(source: Path, out_dir: Path) -> Path:
         ac.append([r["as_at"].strftime("%b-%y"), r["ref"], r["action"], r.get("priority"), r.get("focus_area"),
                    r.get("owner"), r.get("start"), r.get("due"), r.get("action_rag"), r.get("impact_rag"),
                    r.get("commentary"), r.get("source"), r.get("children_will_say"), r["illustrative"]])
+    if d.get("benchmarks"):  # published England figures for measures matching a national indicator
+        bs = wb.create_sheet("Benchmarks")
+        bs.append(["Code", "Period", "England", "Region", "Statistical neighbours", "Source"])
+        for b in d["benchmarks"]:
+            bs.append([b["code"], b["period"], b.get("england"), b.get("region"), b.get("neighbours"), b["source"]])
     for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -1,0 +1,132 @@
+"""Compliance KPIs: every measure against the plan's thresholds, with SPC that tells signal from noise."""
+import pandas as pd
+import streamlit as st
+
+from scorecard import charts, kpis, spc
+from scorecard.exports import to_csv_bytes, to_xlsx_bytes
+from scorecard.summary import banding_for
+from scorecard.ui import get_store, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
+
+plan, as_at = sidebar_filters()
+st.title("Compliance KPIs")
+if plan is None or as_at is None:
+    st.info("No measures loaded yet. Upload a workbook with Measures and Values sheets.")
+    st.stop()
+
+with st.sidebar:
+    st.subheader("SPC settings")
+    run = st.selectbox("Points in a shift or trend", spc.RUN_CHOICES, key="spc_run",
+                       help="How many points in a row on one side of the mean, or all rising or all "
+                            "falling, count as a signal (NHS Making Data Count uses 6 to 8)")
+    screen = st.checkbox("Screen out very large moving ranges", key="spc_screen",
+                         help="Leave out moving ranges above 3.267 × their mean when setting the limits")
+
+table = kpi_rows(plan["plan"], as_at, run, screen)
+st.caption(f"{plan['plan']} · as at {uk_month(as_at)} · {len(table)} measures · exceptions first: "
+           "Inadequate, Requires improvement, worsening, target not met, special-cause concern")
+if table.empty:
+    st.info("This plan has no measures loaded.")
+    st.stop()
+illustrative_note(bool(table["illustrative"].any()), "Some values on this page")
+
+
+def options(col: str) -> list[str]:
+    return sorted(v for v in table[col].dropna().unique())
+
+
+f1, f2, f3, f4 = st.columns(4)
+chosen = dict(
+    priorities=f1.multiselect("Priority", options("priority"), key="kpi_priority", placeholder="All"),
+    focus_areas=f2.multiselect("Focus area", options("focus_area"), key="kpi_focus", placeholder="All"),
+    band_labels=f3.multiselect("Band", [kpis.BAND_LABELS[b] for b in kpis.BAND_LABELS
+                                        if kpis.BAND_LABELS[b] in set(table["band_label"])],
+                               key="kpi_band", placeholder="All"),
+    sources=f4.multiselect("Source", options("source"), key="kpi_source", placeholder="All"),
+)
+search = st.text_input("Search measures", key="kpi_search", placeholder="code, words in the measure, priority…")
+shown = kpis.filter_table(table, search=search, **chosen)
+
+st.dataframe(
+    shown[["exception", "code", "measure", "priority", "focus_area", "latest", "value", "numerator", "denominator",
+           "band_label", "target", "target_label", "direction_label", "trend", "variation_label",
+           "assurance_label", "england", "region", "neighbours", "source"]],
+    hide_index=True, key="kpi_table", height=min(38 * (len(shown) + 1), 560),
+    column_config={
+        "exception": st.column_config.TextColumn("Exception", width="small"),
+        "code": st.column_config.TextColumn("Code", width="small"),
+        "measure": st.column_config.TextColumn("Measure", width="large"),
+        "priority": "Priority", "focus_area": "Focus area", "latest": "Latest",
+        "value": st.column_config.NumberColumn("Value", format="%.1f"),
+        "numerator": st.column_config.NumberColumn("Num.", format="%g"),
+        "denominator": st.column_config.NumberColumn("Den.", format="%g"),
+        "band_label": "Band", "target": st.column_config.NumberColumn("Target", format="%g"),
+        "target_label": "Target met", "direction_label": "Direction",
+        "trend": st.column_config.LineChartColumn("Trend"),
+        "variation_label": "SPC variation", "assurance_label": "SPC assurance",
+        "england": st.column_config.NumberColumn("England", format="%g"),
+        "region": st.column_config.NumberColumn("Region", format="%g"),
+        "neighbours": st.column_config.NumberColumn("Stat. neighbours", format="%g"),
+        "source": "Source",
+    })
+st.caption(f"Showing {len(shown)} of {len(table)} measures. SPC icons carry a letter and a shape: "
+           "C common cause, I improvement, ! concern, H/L special cause high/low on a measure with no "
+           "direction; assurance P target always met, F never met, H hit or miss.")
+
+export = kpis.export_frame(shown)
+e1, e2, _ = st.columns([1, 1, 4])
+stem = f"kpis-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-")
+e1.download_button("Download CSV", to_csv_bytes(export), f"{stem}.csv", "text/csv", key="kpi_csv")
+e2.download_button("Download Excel", to_xlsx_bytes(export, "Measures", f"{plan['plan']}: measures as at {uk_month(as_at)}"),
+                   f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   key="kpi_xlsx")
+
+# -- Measure detail ---------------------------------------------------------------------------
+st.header("Measure detail")
+if shown.empty:
+    st.write("No measure matches the filters.")
+    st.stop()
+labels = dict(zip(shown["code"], shown["code"] + " — " + shown["measure"].str.slice(0, 90)))
+code = st.selectbox("Measure", list(labels), format_func=labels.get, key="kpi_measure")
+row = shown[shown["code"] == code].iloc[0]
+data = plan_data(plan["plan"], as_at)
+series = kpis.measure_series(data, code)
+measure = data.measures_raw[data.measures_raw["code"] == code].iloc[0].to_dict()
+rebases = data.rebases[data.rebases["code"] == code]
+cuts = [next((i for i, p in enumerate(series["period"]) if p >= r), len(series)) for r in rebases["period"]]
+target = None if pd.isna(row["target"]) else float(row["target"])
+chart = spc.analyse(series["value"].tolist(), row["polarity"], target, run, screen, cuts) if len(series) else None
+bench = data.benchmarks[data.benchmarks["code"] == code]
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(f"Latest ({row['latest'] or 'no value'})", "—" if pd.isna(row["value"]) else
+          f"{row['value']:g}{'%' if row['unit'] == '%' else ''}")
+c2.metric("Band", row["band_label"])
+c3.metric("SPC variation", row["variation_label"] or "—")
+c4.metric("SPC assurance", row["assurance_label"] or "—")
+if series.empty:
+    st.write("No values loaded for this measure yet.")
+    st.stop()
+st.plotly_chart(charts.measure_chart(series, banding_for(measure), target, chart, bench, row["unit"]),
+                width="stretch", key="kpi_chart")
+if chart is not None and chart.is_run_chart:
+    st.caption("Fewer than 13 points since the last process change: shown as a run chart, with no limits or icons.")
+if series["illustrative"].any():
+    st.caption("◇ hollow diamonds are illustrative values, generated for the demo.")
+
+with st.expander("Mark a process change (rebase the SPC limits)"):
+    st.write("When the way the work is done changed (a new process, system or definition), the limits "
+             "should restart from that period.")
+    r1, r2, r3 = st.columns([1, 2, 1])
+    period = r1.selectbox("From period", series["period"].tolist()[1:], key="rebase_period",
+                          format_func=lambda p: uk_month(p))
+    reason = r2.text_input("Reason", key="rebase_reason", max_chars=200)
+    if r3.button("Mark process change", key="rebase_add") and period is not None:
+        get_store().mark_rebase(plan["plan"], code, period.date(), reason or None)
+        st.rerun()
+    for r in rebases.to_dict("records"):
+        a, b = st.columns([4, 1])
+        a.write(f"From **{uk_month(r['period'])}**: {r['reason'] or 'no reason given'} "
+                f"(marked by {r['marked_by']} on {uk_date(r['marked_at'])})")
+        if b.button("Remove", key=f"rebase_clear_{r['period']:%Y%m}"):
+            get_store().clear_rebase(plan["plan"], code, r["period"].date())
+            st.rerun()

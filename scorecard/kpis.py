@@ -1,0 +1,120 @@
+"""The Compliance KPIs table: every measure's latest position, trend and SPC reading, exceptions first."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import spc
+from .periods import period_label
+from .summary import PlanData, banding_for, measure_spc, natural_key
+from . import bands
+
+BAND_LABELS = {"Outstanding": "⭐ Outstanding", "Good": "🟩 Good", "Requires Improvement": "🟧 Requires improvement",
+               "Inadequate": "🟥 Inadequate", None: "⬜ Not rated"}
+EXCEPTION_ORDER = ("Inadequate", "Requires Improvement", "Worsening", "Target not met", "Special cause concern")
+SEARCHED = ("code", "measure", "priority", "focus_area", "source")
+
+
+def direction_label(value, previous, direction) -> str:
+    if direction is None:
+        return ""
+    if direction == "stable":
+        return "► stable"
+    arrow = "▲" if value > previous else "▼"
+    return f"{arrow} {direction}"
+
+
+def exception(r: dict) -> str | None:
+    """The first reason a measure needs the board's attention, in the page's order, or None."""
+    if r["band"] in ("Inadequate", "Requires Improvement"):
+        return r["band"]
+    if r["direction"] == "worsening":
+        return "Worsening"
+    if r["target_met"] is False:
+        return "Target not met"
+    if r["variation"] == "concern":
+        return "Special cause concern"
+    return None
+
+
+def kpi_table(data: PlanData, run: int = spc.DEFAULT_RUN, screen: bool = False) -> pd.DataFrame:
+    """One row per measure, sorted exceptions first (Inadequate, Requires Improvement, worsening,
+    target not met, special-cause concern), then by code as people sort it."""
+    charts = measure_spc(data.measures, data.values, data.rebases, run, screen)
+    trends = ({code: g["value"].dropna().round(2).tolist() for code, g in data.values.groupby("code", sort=False)}
+              if len(data.values) else {})
+    latest_bench = (data.benchmarks.sort_values("period").groupby("code").last()
+                    if len(data.benchmarks) else pd.DataFrame(columns=["england", "region", "neighbours"]))
+    rows = []
+    for m in data.measures.to_dict("records") if len(data.measures) else []:
+        m = {k: (None if isinstance(v, float) and v != v else v) for k, v in m.items()}
+        chart = charts.get(m["code"])
+        bench = latest_bench.loc[m["code"]] if m["code"] in latest_bench.index else None
+        r = {
+            "code": m["code"], "measure": m["measure"], "priority": m.get("priority"),
+            "focus_area": m.get("focus_area"), "source": m.get("source"), "unit": m.get("unit"),
+            "polarity": m["polarity"], "latest": m["latest_label"], "value": m["value"],
+            "numerator": m["numerator"], "denominator": m["denominator"], "band": m["band"],
+            "band_label": BAND_LABELS.get(m["band"], m["band"]), "target": m.get("target"),
+            "target_met": m["target_met"],
+            "target_label": {True: "✓ met", False: "✗ not met"}.get(m["target_met"], ""),
+            "direction": m["direction"],
+            "direction_label": direction_label(m["value"], m["previous_value"], m["direction"]),
+            "trend": trends.get(m["code"], []),
+            "variation": chart.variation if chart else None,
+            "variation_label": (chart.variation_icon or "Run chart (<13 points)") if chart else "",
+            "assurance": chart.assurance if chart else None,
+            "assurance_label": (chart.assurance_icon or "") if chart else "",
+            "england": None if bench is None else bench["england"],
+            "region": None if bench is None else bench["region"],
+            "neighbours": None if bench is None else bench["neighbours"],
+            "illustrative": bool(m["illustrative"]),
+        }
+        r["exception"] = exception(r)
+        rows.append(r)
+    df = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["code", "exception"])
+    if df.empty:
+        return df
+    rank = df["exception"].map({e: i for i, e in enumerate(EXCEPTION_ORDER)}).fillna(len(EXCEPTION_ORDER))
+    order = sorted(range(len(df)), key=lambda i: (rank.iloc[i], natural_key(df["code"].iloc[i])))
+    return df.iloc[order].reset_index(drop=True)
+
+
+def filter_table(df: pd.DataFrame, priorities=(), focus_areas=(), band_labels=(), sources=(),
+                 search: str = "") -> pd.DataFrame:
+    """Each filter left empty means 'all'; search matches code, measure, priority, focus area or source."""
+    keep = pd.Series(True, index=df.index)
+    for col, chosen in (("priority", priorities), ("focus_area", focus_areas), ("band_label", band_labels),
+                        ("source", sources)):
+        if chosen:
+            keep &= df[col].isin(list(chosen))
+    text = " ".join(search.split()).lower()
+    if text:
+        hay = df[list(SEARCHED)].fillna("").astype(str).agg(" ".join, axis=1).str.lower()
+        keep &= hay.str.contains(text, regex=False)
+    return df[keep]
+
+
+EXPORT_COLUMNS = {"code": "Code", "measure": "Measure", "priority": "Priority", "focus_area": "Focus area",
+                  "source": "Source", "latest": "Latest period", "value": "Value", "numerator": "Numerator",
+                  "denominator": "Denominator", "band": "Band", "target": "Target", "target_label": "Target met",
+                  "direction": "Direction of travel", "variation_label": "SPC variation",
+                  "assurance_label": "SPC assurance", "england": "England", "region": "Region",
+                  "neighbours": "Statistical neighbours", "exception": "Exception", "illustrative": "Illustrative"}
+
+
+def export_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
+    out["Band"] = out["Band"].fillna("Not rated")
+    return out
+
+
+def measure_series(data: PlanData, code: str) -> pd.DataFrame:
+    """One measure's values oldest first, with labels and the band each value is rated."""
+    m = data.measures_raw[data.measures_raw["code"] == code]
+    s = data.values[(data.values["code"] == code) & data.values["value"].notna()].copy()
+    banding = banding_for(m.iloc[0].to_dict()) if len(m) else bands.Banding(None)
+    s["period_label"] = [period_label(p.date(), k) for p, k in zip(s["period"], s["period_kind"])]
+    s["band"] = [bands.rate(v, banding) for v in s["value"]]
+    for c in ("numerator", "denominator"):
+        s[c] = s[c].astype(object).where(s[c].notna(), None)
+    return s.reset_index(drop=True)

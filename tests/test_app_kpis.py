@@ -1,0 +1,105 @@
+"""The Compliance KPIs page, rendered by AppTest against the demo store."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scorecard.kpis import EXCEPTION_ORDER
+from tests.conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "kpis.py")
+
+
+@pytest.fixture
+def page(demo_copy, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    from scorecard import ui
+    ui.get_store.clear()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    yield at
+    ui.get_store.clear()
+
+
+def open_plan(at, plan):
+    at.run()
+    at.sidebar.selectbox[0].set_value(plan).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table(at):
+    return at.dataframe[0].value
+
+
+def test_exceptions_come_first_in_the_page_order(page):
+    at = open_plan(page, "Sefton 2017-18")
+    df = table(at)
+    assert len(df) == 46
+    ranks = [EXCEPTION_ORDER.index(e) if e in EXCEPTION_ORDER else len(EXCEPTION_ORDER) for e in df["exception"]]
+    assert ranks == sorted(ranks) and ranks[0] < ranks[-1]
+    first_band = df["band_label"].iloc[0]
+    assert first_band.endswith(("Inadequate", "Requires improvement"))
+    assert {"trend", "variation_label", "assurance_label", "england"} <= set(df.columns)
+
+
+def test_filters_and_search_change_the_table(page):
+    at = open_plan(page, "Sefton 2017-18")
+    full = table(at)
+    priority = sorted(full["priority"].dropna().unique())[0]
+    at.multiselect(key="kpi_priority").set_value([priority]).run()
+    df = table(at)
+    assert 0 < len(df) < len(full) and set(df["priority"]) == {priority}
+    at.multiselect(key="kpi_priority").set_value([]).run()
+    at.text_input(key="kpi_search").set_value("re-referrals").run()
+    df = table(at)
+    assert list(df["code"]) == ["SEF41"]
+    at.text_input(key="kpi_search").set_value("no such measure at all").run()
+    assert table(at).empty and "No measure matches the filters." in [m.value for m in at.markdown]
+
+
+def test_band_filter_keeps_only_that_band(page):
+    at = open_plan(page, "Sefton 2017-18")
+    band = table(at)["band_label"].iloc[0]
+    at.multiselect(key="kpi_band").set_value([band]).run()
+    assert set(table(at)["band_label"]) == {band}
+
+
+def test_measure_detail_renders_with_its_metrics(page):
+    at = open_plan(page, "Tameside 2023-25")
+    at.selectbox(key="kpi_measure").set_value("CF4").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Latest (Jan-24)"].endswith("%")
+    assert "SPC variation" in metrics and "SPC assurance" in metrics
+    assert at.get("plotly_chart") or any(e.type == "plotly_chart" for e in at.main)
+
+
+def test_marking_a_process_change_rebases_and_can_be_removed(page):
+    at = open_plan(page, "Cheshire East 2023-24")
+    code = at.selectbox(key="kpi_measure").value
+    period = at.selectbox(key="rebase_period").options[12]
+    at.selectbox(key="rebase_period").set_value(at.selectbox(key="rebase_period").options[12])
+    at.text_input(key="rebase_reason").set_value("New front door")
+    at.button(key="rebase_add").click().run()
+    assert not at.exception
+    assert any("New front door" in m.value for m in at.markdown)
+    removes = [b for b in at.button if b.label == "Remove"]
+    assert len(removes) == 1
+    removes[0].click().run()
+    assert not any("New front door" in m.value for m in at.markdown), (code, period)
+
+
+def test_spc_settings_feed_the_table(page):
+    at = open_plan(page, "Sefton 2017-18")
+    six = table(at)["variation_label"].tolist()
+    at.selectbox(key="spc_run").set_value(8).run()
+    eight = table(at)["variation_label"].tolist()
+    assert not at.exception and len(six) == len(eight)
+    assert sum("C " in v for v in eight) >= sum("C " in v for v in six)  # fewer signals with a longer run
+
+
+@pytest.mark.parametrize("plan", ["Cheshire East 2017-18", "Cheshire East 2023-24",
+                                  "Cheshire East progress against Ofsted recommendations 2017", "Tameside 2023-25"])
+def test_every_demo_plan_renders(page, plan):
+    at = open_plan(page, plan)
+    assert at.title[0].value == "Compliance KPIs"
+    assert len(table(at)) > 0
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
