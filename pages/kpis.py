@@ -75,10 +75,11 @@ st.caption(f"Showing {len(shown)} of {len(table)} measures. SPC icons carry a le
 export = kpis.export_frame(shown)
 e1, e2, _ = st.columns([1, 1, 4])
 stem = f"kpis-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-")
-e1.download_button("Download CSV", to_csv_bytes(export), f"{stem}.csv", "text/csv", key="kpi_csv")
-e2.download_button("Download Excel", to_xlsx_bytes(export, "Measures", f"{plan['plan']}: measures as at {uk_month(as_at)}"),
-                   f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="kpi_xlsx")
+title = f"{plan['plan']}: measures as at {uk_month(as_at)}"
+# The files are made only when a button is pressed (a callable), so the page stays quick.
+e1.download_button("Download CSV", lambda: to_csv_bytes(export), f"{stem}.csv", "text/csv", key="kpi_csv")
+e2.download_button("Download Excel", lambda: to_xlsx_bytes(export, "Measures", title), f"{stem}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="kpi_xlsx")
 
 # -- Measure detail ---------------------------------------------------------------------------
 st.header("Measure detail")
