@@ -33,6 +33,7 @@ else:
     met = m["target_met"].dropna()
     if len(met):
         st.write(f"**{int(met.sum())} of {len(met)}** measures with a target meet it.")
+    st.page_link("pages/kpis.py", label="Every measure, with SPC, on Compliance KPIs", icon="📈")
 
 # -- Audit quality -----------------------------------------------------------------------------
 st.header("Case-file audits")

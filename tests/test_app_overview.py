@@ -26,6 +26,8 @@ def test_overview_renders_a_plan_with_its_authority(app):
     assert [h.value for h in at.header] == ["Measures against the plan's thresholds", "Case-file audits",
                                             "Actions by BRAG rating", "Exceptions"]
     assert at.title[0].value == plan_box.value
+    assert [(p.proto.label, p.proto.page) for p in at.get("page_link")] == [
+        ("Every measure, with SPC, on Compliance KPIs", "kpis")]
 
 
 def test_switching_plan_and_as_at_changes_the_figures(app):
