@@ -15,6 +15,7 @@ HERE = Path(__file__).parent
 PAGES = [
     ("pages/overview.py", "Overview", "🏠"),
     ("pages/kpis.py", "Compliance KPIs", "📈"),
+    ("pages/audits.py", "Case-file audits", "🔍"),
 ]
 nav = st.navigation([st.Page(str(HERE / path), title=title, icon=icon, default=(i == 0))
                      for i, (path, title, icon) in enumerate(PAGES)])

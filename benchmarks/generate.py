@@ -46,3 +46,32 @@ def council_workbook(path: Path, measures: int = 300, months: int = 36, actions:
                    "Sep 23", due, rng.choice(RAGS), rng.choice(RAGS), "Progress update " * 5])
     wb.save(path)
     return path
+
+
+def quarter_label(start_year: int, q: int) -> str:
+    """The q-th financial quarter from April of start_year, as councils write it: Q1 2021/22."""
+    year = start_year + q // 4
+    return f"Q{q % 4 + 1} {year}/{(year + 1) % 100:02d}"
+
+
+def audit_workbook(path: Path, plan: str, streams: int = 10, quarters: int = 40, cases: int = 50,
+                   seed: int = 1) -> Path:
+    """A council's audit history: per stream and financial quarter, `cases` cases split across the
+    grades (wide counts), and one audit-sourced measure per stream plus one for all streams."""
+    rng = random.Random(seed)
+    wb = Workbook()
+    wb.active.title = "Plan"
+    wb.active.append(["Plan", plan])
+    ms = wb.create_sheet("Measures")
+    ms.append(["Code", "Measure", "Unit", "Requires Improvement", "Good", "Outstanding", "Target", "Source"])
+    names = [f"Stream {k}" for k in range(streams)]
+    for code, stream in [("AUD", "All streams")] + [(f"AUD{k}", s) for k, s in enumerate(names)]:
+        ms.append([code, f"Good or better: {stream}", "%", "60-69%", "70-79%", "80-100%", 75, f"audit: {stream}"])
+    au = wb.create_sheet("Audits")
+    au.append(["Period", "Stream", *GRADES])
+    for q in range(quarters):
+        for s in names:
+            cuts = sorted(rng.randint(0, cases) for _ in range(3))
+            au.append([quarter_label(2016, q), s, cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], cases - cuts[2]])
+    wb.save(path)
+    return path

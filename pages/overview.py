@@ -51,7 +51,7 @@ else:
     c1.caption(f"{last['good_or_better']} of {last['cases']} cases · 95% interval "
                f"{last['ci_low']:.0f}%–{last['ci_high']:.0f}%"
                + (" · ◇ illustrative counts" if last["illustrative"] else ""))
-    c2.plotly_chart(charts.audit_trend(a), width="stretch", key="audit_trend")
+    c2.plotly_chart(charts.audit_trajectory(a, height=320), width="stretch", key="audit_trend")
 
 # -- Actions by BRAG ---------------------------------------------------------------------------
 st.header("Actions by BRAG rating")

@@ -1,10 +1,15 @@
 """Plotly figure builders. Colours always come with a label and a pattern, never alone."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from . import bands, spc
+from .audits import MIN_CASES
+from .bands import GRADES
+from .periods import period_label
 
 BRAG_COLOURS = {"Blue": "#1f5fbf", "Green": "#2e7d32", "Amber": "#f0a202", "Red": "#c62828", "Unrated": "#9e9e9e"}
 BRAG_PATTERNS = {"Blue": "", "Green": "/", "Amber": ".", "Red": "x", "Unrated": "-"}
@@ -30,7 +35,7 @@ def brag_bars(counts: list[dict], key: str = "action_rag", title: str = "") -> g
             continue
         fig.add_bar(y=priorities, x=xs, name=rag, orientation="h",
                     marker=dict(color=BRAG_COLOURS[rag], pattern_shape=BRAG_PATTERNS[rag],
-                                pattern_fgcolor="white"),
+                                pattern_fgcolor="white", pattern_fillmode="overlay"),
                     text=[f"{rag[0]} {x}" if x else "" for x in xs], textposition="inside",
                     insidetextanchor="middle",
                     hovertemplate=f"%{{y}}<br>{rag}: %{{x}}<extra></extra>")
@@ -40,22 +45,129 @@ def brag_bars(counts: list[dict], key: str = "action_rag", title: str = "") -> g
     return _layout(fig, 80 + 45 * max(1, len(priorities)))
 
 
-def audit_trend(audits: pd.DataFrame) -> go.Figure:
-    """Good-or-better % per period with its Wilson 95% interval as a band, n in the hover."""
-    a = audits.sort_values("period")
+def _guides(fig: go.Figure, zones=(), lines=()) -> None:
+    """Shaded horizontal zones (grade, y0, y1) and labelled horizontal lines (label, y, style) across the
+    plot, set in one layout update: fig.add_hrect/add_hline cost ~15 ms each."""
+    shapes, notes = [], []
+    for grade, y0, y1 in zones:
+        shapes.append(dict(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=y0, y1=y1, layer="below",
+                           fillcolor=GRADE_COLOURS[grade], opacity=0.13, line=dict(width=0)))
+        notes.append(dict(text=grade, xref="paper", x=1, xanchor="right", yref="y", y=(y0 + y1) / 2,
+                          yanchor="middle", showarrow=False, font=dict(size=12)))
+    for label, y, line in lines:
+        shapes.append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y, y1=y, line=line))
+        notes.append(dict(text=label, xref="paper", x=1, xanchor="right", yref="y", y=y, yanchor="bottom",
+                          showarrow=False, font=dict(size=12), bgcolor="rgba(255,255,255,0.85)"))
+    fig.update_layout(shapes=shapes, annotations=notes)
+
+
+THRESHOLD_LINE = dict(color="#212121", width=1.5, dash="dot")
+TARGET_LINE = dict(color="#c62828", width=2, dash="dot")
+GRADE_SHORT = {"Outstanding": "O", "Good": "G", "Requires Improvement": "RI", "Inadequate": "I"}
+INTERVAL_FILL = "rgba(31,95,191,0.15)"
+LINE_BLUE = "#1f5fbf"
+
+
+def _gob_text(pct, n) -> str:
+    return f"{pct:.0f}% (n={n})" + (" too few" if n < MIN_CASES else "")
+
+
+def audit_trajectory(audits: pd.DataFrame, thresholds: list[tuple[str, float]] = (), height: int = 400) -> go.Figure:
+    """One stream's periods: a 100%-stacked bar of grades (counts in the labels and hover), the
+    good-or-better % line with its Wilson 95% interval as a band, and the plan's thresholds as lines.
+
+    The stack runs Outstanding, Good, Requires Improvement, Inadequate from the bottom, so the line
+    meets the top of the Good segment. Periods with fewer than MIN_CASES cases get hollow markers.
+    """
+    a = audits[audits["cases"] > 0].sort_values("period")
     labels = a["period_label"].tolist()
+    cases = a["cases"].tolist()
     fig = go.Figure()
+    for g in GRADES:
+        counts = a[g].tolist()
+        fig.add_bar(x=labels, y=[100 * k / n for k, n in zip(counts, cases)], name=g, opacity=0.65,
+                    marker=dict(color=GRADE_COLOURS[g], pattern_shape=GRADE_PATTERNS[g], pattern_fgcolor="white", pattern_fillmode="overlay"),
+                    text=[f"{GRADE_SHORT[g]} {k}" if k else "" for k in counts], textposition="inside",
+                    insidetextanchor="middle", customdata=list(zip(counts, cases)),
+                    hovertemplate=f"%{{x}}<br>{g}: %{{customdata[0]}} of %{{customdata[1]}} cases "
+                                  "(%{y:.0f}%)<extra></extra>")
     fig.add_scatter(x=labels + labels[::-1], y=a["ci_high"].tolist() + a["ci_low"].tolist()[::-1],
-                    fill="toself", fillcolor="rgba(31,95,191,0.15)", line=dict(width=0),
+                    fill="toself", fillcolor=INTERVAL_FILL, line=dict(width=0), mode="lines",
                     name="95% interval", hoverinfo="skip")
-    fig.add_scatter(x=labels, y=a["good_or_better_pct"], mode="lines+markers+text",
-                    text=[f"{v:.0f}% (n={n})" for v, n in zip(a["good_or_better_pct"], a["cases"])],
-                    textposition="top center", name="Good or better",
-                    line=dict(color="#1f5fbf", width=3),
-                    hovertemplate="%{x}: %{y:.0f}% good or better<extra></extra>")
-    fig.update_yaxes(range=[0, 105], title="% good or better", ticksuffix="%")
+    few = [n < MIN_CASES for n in cases]
+    fig.add_scatter(x=labels, y=a["good_or_better_pct"], mode="lines+markers+text", name="Good or better %",
+                    text=[_gob_text(v, n) for v, n in zip(a["good_or_better_pct"], cases)],
+                    textposition="top center", line=dict(color=LINE_BLUE, width=3),
+                    textfont=dict(color="#0d3b80", size=14, weight="bold"),
+                    marker=dict(size=10, color=LINE_BLUE, symbol=["circle-open" if f else "circle" for f in few],
+                                line=dict(width=2, color=LINE_BLUE)),
+                    customdata=list(zip(a["good_or_better"], cases, a["ci_low"], a["ci_high"])),
+                    hovertemplate="%{x}: %{y:.0f}% good or better (%{customdata[0]} of %{customdata[1]})"
+                                  "<br>95% interval %{customdata[2]:.0f}%–%{customdata[3]:.0f}%<extra></extra>")
+    _guides(fig, lines=[(label, y, THRESHOLD_LINE) for label, y in thresholds])
+    fig.update_yaxes(range=[0, 112], title="% of cases audited", ticksuffix="%", tickvals=list(range(0, 101, 20)))
     fig.update_xaxes(type="category")
-    return _layout(fig, 300)
+    return _layout(fig, height)
+
+
+def audit_heatmap(audits: pd.DataFrame) -> go.Figure:
+    """Streams x periods coloured by good-or-better %, each cell labelled with its % and number of cases."""
+    a = audits[audits["cases"] > 0]
+    periods = a[["period", "period_label"]].drop_duplicates().sort_values("period")["period_label"].tolist()
+    streams = list(dict.fromkeys(a["stream"]))
+    cell = {(r["stream"], r["period_label"]): r for r in a.to_dict("records")}
+    z, text = [], []
+    for s in streams:
+        row = [cell.get((s, p)) for p in periods]
+        z.append([None if r is None else r["good_or_better_pct"] for r in row])
+        text.append(["" if r is None else (f"{r['good_or_better_pct']:.0f}%<br>n={r['cases']}"
+                                           + ("<br>too few" if r["cases"] < MIN_CASES else "")) for r in row])
+    fig = go.Figure(go.Heatmap(z=z, x=periods, y=streams, text=text, texttemplate="%{text}", zmin=0, zmax=100,
+                               colorscale="Cividis", xgap=2, ygap=2,
+                               colorbar=dict(title="% good<br>or better", ticksuffix="%"),
+                               hovertemplate="%{y}, %{x}<br>%{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True, type="category")
+    fig.update_xaxes(type="category", side="top")
+    return _layout(fig, 90 + 48 * max(1, len(streams)))
+
+
+def audit_small_multiples(audits: pd.DataFrame, columns: int = 3) -> go.Figure:
+    """Each stream's good-or-better % with its interval, one small panel per stream, shared axes.
+
+    Axes and traces are laid out by hand: make_subplots costs ~50 ms more for ten panels."""
+    a = audits[audits["cases"] > 0].sort_values("period")
+    periods = a[["period", "period_label"]].drop_duplicates()["period_label"].tolist()
+    streams = sorted(set(a["stream"]), key=str.casefold)
+    cols = max(1, min(columns, len(streams)))
+    rows = max(1, -(-len(streams) // cols))
+    gap_x, gap_y = 0.05, 0.12 if rows > 1 else 0.0
+    width, height = (1 - gap_x * (cols - 1)) / cols, (1 - gap_y * (rows - 1)) / rows
+    layout, traces = {}, []
+    by_stream = dict(tuple(a.groupby("stream", sort=False)))
+    for k, stream in enumerate(streams):
+        g = by_stream[stream]
+        r, c = divmod(k, cols)
+        n = "" if k == 0 else str(k + 1)
+        x0, y1 = c * (width + gap_x), 1 - r * (height + gap_y)
+        layout[f"xaxis{n}"] = dict(domain=[x0, min(1.0, x0 + width)], anchor=f"y{n}", type="category",
+                                   categoryorder="array", categoryarray=periods)
+        layout[f"yaxis{n}"] = dict(domain=[max(0.0, y1 - height), y1], anchor=f"x{n}", range=[0, 100], ticksuffix="%",
+                                   dtick=25, showticklabels=c == 0)
+        layout.setdefault("annotations", []).append(dict(
+            text=f"<b>{stream}</b>", x=x0 + width / 2, y=y1, xref="paper", yref="paper", xanchor="center",
+            yanchor="bottom", showarrow=False, font=dict(size=13)))
+        x, cases = g["period_label"].tolist(), g["cases"].tolist()
+        traces.append(dict(type="scatter", x=x + x[::-1], y=g["ci_high"].tolist() + g["ci_low"].tolist()[::-1],
+                           fill="toself", fillcolor=INTERVAL_FILL, line=dict(width=0), mode="lines", hoverinfo="skip",
+                           showlegend=k == 0, name="95% interval", legendgroup="ci", xaxis=f"x{n}", yaxis=f"y{n}"))
+        traces.append(dict(type="scatter", x=x, y=g["good_or_better_pct"].tolist(), mode="lines+markers",
+                           name="Good or better %", legendgroup="gob", showlegend=k == 0,
+                           line=dict(color=LINE_BLUE, width=2),
+                           marker=dict(color=LINE_BLUE, symbol=["circle-open" if v < MIN_CASES else "circle" for v in cases]),
+                           text=[_gob_text(v, m) for v, m in zip(g["good_or_better_pct"], cases)],
+                           hovertemplate=f"{stream}<br>%{{x}}: %{{text}}<extra></extra>", xaxis=f"x{n}", yaxis=f"y{n}"))
+    fig = go.Figure(data=traces, layout=layout)
+    return _layout(fig, 60 + 210 * rows)
 
 
 # -- Measure detail ---------------------------------------------------------------------------
@@ -96,10 +208,12 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
     series: period, period_label, value, numerator, denominator, illustrative, band (oldest first).
     """
     s = series.reset_index(drop=True)
-    x = s["period"].tolist()
+    monthly = (s["period_kind"] == "month").all() if "period_kind" in s else True
+    x = s["period"].tolist() if monthly else s["period_label"].tolist()
     suffix = "%" if unit == "%" else ""
     ys = [v for v in s["value"].tolist() if v is not None and v == v]
     extra = [target] if target is not None else []
+    extra += [e for b in banding.bands.values() for e in (b.lo, b.hi) if math.isfinite(e)]
     if chart is not None and chart.latest_limits is not None:
         extra += [seg.limits.lower for seg in chart.segments if seg.limits] + \
                  [seg.limits.upper for seg in chart.segments if seg.limits]
@@ -111,9 +225,8 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
     if unit == "%":
         bottom, top = max(bottom, 0), min(top, 100) if hi <= 100 else top
     fig = go.Figure()
-    for grade, z0, z1 in band_zones(banding, bottom, top):
-        fig.add_hrect(y0=z0, y1=z1, fillcolor=GRADE_COLOURS[grade], opacity=0.13, line_width=0, layer="below",
-                      annotation_text=grade, annotation_position="right", annotation_font_size=12)
+    _guides(fig, band_zones(banding, bottom, top),
+            [(f"Target {target:g}{suffix}", target, TARGET_LINE)] if target is not None else [])
     hover = []
     for r in s.to_dict("records"):
         parts = [f"<b>{r['period_label']}</b>", f"{r['value']:g}{suffix}"]
@@ -151,16 +264,17 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
                                 name=f"Special cause: {cls}", hoverinfo="skip",
                                 marker=dict(size=13, symbol=SPC_SYMBOLS[cls], color=SPC_COLOURS[cls],
                                             line=dict(width=1, color="white")))
-    if target is not None:
-        fig.add_hline(y=target, line=dict(color="#c62828", width=2, dash="dot"),
-                      annotation_text=f"Target {target:g}{suffix}", annotation_position="top left")
     if benchmarks is not None and len(benchmarks):
         for f, (label, dash) in BENCHMARK_STYLES.items():
             b = benchmarks[benchmarks[f].notna()]
             if len(b):
-                fig.add_scatter(x=b["period"], y=b[f], mode="lines+markers", name=label, line_shape="hv",
+                bx = b["period"] if monthly else [period_label(p.date(), k) for p, k in zip(b["period"], b["period_kind"])]
+                fig.add_scatter(x=bx, y=b[f], mode="lines+markers", name=label, line_shape="hv",
                                 line=dict(color="#455a64", width=1.5, dash=dash), marker=dict(size=6),
                                 hovertemplate=f"{label}: %{{y:g}}{suffix}<extra></extra>")
     fig.update_yaxes(range=[bottom, top], ticksuffix=suffix)
-    fig.update_xaxes(tickformat="%b-%y")
+    if monthly:
+        fig.update_xaxes(tickformat="%b-%y")
+    else:
+        fig.update_xaxes(type="category")
     return _layout(fig, 420)

@@ -68,6 +68,12 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "Good": ("good",),
         "Requires Improvement": ("requires improvement", "ri", "requires improvement to be good"),
         "Inadequate": ("inadequate",),
+        # Percentages as councils' reports give them beside the counts: checked against the counts.
+        "pct": ("%", "percent", "percentage", "% of cases"),
+        **{f"pct:{g}": tuple(f for w in words for f in (f"{w} %", f"% {w}", f"{w} percent", f"{w} percentage"))
+           for g, words in (("Outstanding", ("outstanding",)), ("Good", ("good",)),
+                            ("Requires Improvement", ("requires improvement", "ri")),
+                            ("Inadequate", ("inadequate",)), ("good or better", ("good or better",)))},
     },
     "Actions": {
         "ref": ("ref", "reference", "action ref", "action reference", "no"),
@@ -621,6 +627,8 @@ def _parse_audits(ctx: _Ctx) -> None:
         return
     totals: dict[tuple, int] = {}
     illustrative_keys: set[tuple] = set()
+    long_pcts: list[tuple] = []  # (row, col, raw, given %, grade, (period, kind, stream)) checked at the end
+    pct_cols = {f[4:]: j for f, j in cols.items() if f.startswith("pct:")}
     for i, row in _data_rows(ctx.sheet, h):
         raw_period, stream = _cell(row, cols["period"]), _text(_cell(row, cols["stream"]))
         if raw_period is None and not stream:
@@ -648,6 +656,11 @@ def _parse_audits(ctx: _Ctx) -> None:
             else:
                 n = 1
             grades = [(grade, n)]
+            if "pct" in cols and _cell(row, cols["pct"]) is not None:
+                ok, given = _number(ctx, i, cols["pct"], _cell(row, cols["pct"]), "percentage", percent_scale=True)
+                if ok and given is not None:
+                    long_pcts.append((i, cols["pct"], _cell(row, cols["pct"]), given, grade,
+                                      (period.start, period.kind, stream)))
             ref = _text(_cell(row, cols.get("case_ref")))
             if ref:
                 ctx.parsed.audit_case_refs.append({"period": period.start, "stream": stream,
@@ -662,15 +675,40 @@ def _parse_audits(ctx: _Ctx) -> None:
                 grades.append((g, n))
             if grades is None:
                 continue
+            for g, j in pct_cols.items():
+                raw = _cell(row, j)
+                ok, given = _number(ctx, i, j, raw, "percentage", percent_scale=True)
+                if ok and given is not None:
+                    _check_pct(ctx, i, j, raw, given, g, dict(grades))
         for g, n in grades:
             key = (period.start, period.kind, stream, g)
             totals[key] = totals.get(key, 0) + n
             if illustrative:
                 illustrative_keys.add(key)
+    if long_pcts:
+        by_key: dict[tuple, dict[str, int]] = {}
+        for (start, kind, stream, g), n in totals.items():
+            by_key.setdefault((start, kind, stream), {})[g] = n
+        for i, j, raw, given, grade, key in long_pcts:
+            _check_pct(ctx, i, j, raw, given, grade, by_key.get(key, {}))
     for (start, kind, stream, g), n in totals.items():
         ctx.parsed.audits.append({"period": start, "period_kind": kind, "stream": stream, "grade": g,
                                   "cases": n,
                                   "illustrative": (start, kind, stream, g) in illustrative_keys})
+
+
+def _check_pct(ctx: _Ctx, i: int, j: int, raw, given: float, grade: str, counts: dict[str, int]) -> None:
+    """Warn when a percentage the file gives is more than one point from what its counts give."""
+    total = sum(counts.values())
+    k = counts.get("Outstanding", 0) + counts.get("Good", 0) if grade == "good or better" else counts.get(grade, 0)
+    what = grade if grade == "good or better" else grade.lower()
+    if not total:
+        ctx.warn(i, j, f"{given:g}% {what} is given but there are no cases counted; the counts are used", raw)
+        return
+    calc = 100 * k / total
+    if abs(calc - given) > 1:
+        ctx.warn(i, j, f"{given:g}% {what} is given but the counts give {calc:.1f}% ({k} of {total} cases); "
+                       "the dashboard uses the counts, so check which is right", raw)
 
 
 def _count(ctx: _Ctx, i: int, j: int, raw) -> int | None:

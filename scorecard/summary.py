@@ -11,7 +11,7 @@ import re
 import pandas as pd
 
 from . import bands, queries, spc
-from .audits import ALL_STREAMS, summarise_counts
+from .audits import ALL_STREAMS, audit_link, same_stream, summarise_counts
 from .bands import GRADES
 from .duedates import is_overdue
 from .periods import month_end, period_label
@@ -127,6 +127,50 @@ def audit_summary(counts: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["_all", "stream", "period"]).drop(columns="_all").reset_index(drop=True)
 
 
+def with_audit_values(measures: pd.DataFrame, values: pd.DataFrame,
+                      audits: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Measures whose Source names an audit stream take their values from the audits (good-or-better
+    or inadequate % per period, cases as the denominator), not from the Values sheet."""
+    linked = {m["code"]: audit_link(m["source"]) for m in measures[["code", "source"]].to_dict("records")}
+    linked = {code: link for code, link in linked.items() if link is not None}
+    if not linked:
+        return values, []
+    warnings, parts = [], [values[~values["code"].isin(list(linked))]]
+    given = set(values["code"]) & set(linked)
+    streams = list(dict.fromkeys(audits["stream"])) if len(audits) else []
+    for code, link in linked.items():
+        if code in given:
+            warnings.append(f"{code}: its Source names the audit stream '{link.stream}', so its values come "
+                            "from the audits and the Values sheet's figures for it are not used")
+        stream = next((s for s in streams if same_stream(s, link.stream)), None)
+        if stream is None:
+            warnings.append(f"{code}: its Source names the audit stream '{link.stream}', but the plan has no "
+                            f"audits for it (streams: {', '.join(streams) or 'none'})")
+            continue
+        a = audits[audits["stream"] == stream]
+        parts.append(pd.DataFrame({
+            "code": code, "period": a["period"], "period_kind": a["period_kind"],
+            "value": a[f"{link.figure}_pct"].astype(float),
+            "numerator": (a["good_or_better"] if link.figure == "good_or_better" else a["Inadequate"]).astype(float),
+            "denominator": a["cases"].astype(float), "illustrative": a["illustrative"], "upload_id": pd.NA}))
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else values
+    return out.sort_values(["code", "period"], kind="stable").reset_index(drop=True), warnings
+
+
+def audit_measures(measures: pd.DataFrame) -> pd.DataFrame:
+    """The measures whose Source names an audit stream, with the stream, the figure and the link."""
+    if measures.empty:
+        return measures.assign(stream=[], figure=[], link=[])
+    links = [audit_link(s) for s in measures["source"]]
+    keep = [link is not None for link in links]
+    out = measures[keep].copy()
+    kept = [link for link in links if link is not None]
+    out["link"] = kept
+    out["stream"] = [link.stream for link in kept]
+    out["figure"] = ["Good or better %" if link.figure == "good_or_better" else "Inadequate %" for link in kept]
+    return out.reset_index(drop=True)
+
+
 def action_table(actions: pd.DataFrame) -> pd.DataFrame:
     """The snapshot's actions, with overdue flags, in natural ref order."""
     if actions.empty:
@@ -171,12 +215,14 @@ class PlanData:
         self.as_at = as_at or FAR_FUTURE
         p = {"plan": plan, "as_at": self.as_at}
         self.measures_raw = queries.run(store, "measures", plan=plan)
-        self.values = queries.run(store, "measure_values", **p)
-        self.measures, self.warnings = measure_status(self.measures_raw, self.values)
-        self.benchmarks = queries.run(store, "benchmarks", **p)
-        self.rebases = queries.run(store, "spc_rebases", plan=plan)
         self.audit_counts = queries.run(store, "audit_counts", **p)
         self.audits = audit_summary(self.audit_counts)
+        self.values, linked_warnings = with_audit_values(
+            self.measures_raw, queries.run(store, "measure_values", **p), self.audits)
+        self.measures, self.warnings = measure_status(self.measures_raw, self.values)
+        self.warnings += linked_warnings
+        self.benchmarks = queries.run(store, "benchmarks", **p)
+        self.rebases = queries.run(store, "spc_rebases", plan=plan)
         self.actions = action_table(queries.run(store, "actions", **p))
 
 

@@ -103,3 +103,10 @@ def test_every_demo_plan_renders(page, plan):
     assert at.title[0].value == "Compliance KPIs"
     assert len(table(at)) > 0
     assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
+
+
+def test_a_measure_sourced_from_audits_is_listed_like_any_other(page):
+    at = open_plan(page, "Cheshire East progress against Ofsted recommendations 2017")
+    row = table(at).set_index("code").loc["CE-PR11"]
+    assert (round(row["value"], 1), row["denominator"], row["latest"]) == (45.5, 154, "Q1 2017/18")
+    assert row["band_label"].endswith("Inadequate") and row["source"] == "audit: All streams"

@@ -173,8 +173,8 @@ def build(source: Path, out_dir: Path) -> Path:
         vs.append([v["code"], v["period"], v["value"], None, None, "no"])
     months = months_back(as_at, 24)
     for m in d["measures"]:
-        if m["code"] in real_codes:
-            continue
+        if m["code"] in real_codes or str(m.get("source") or "").lower().startswith("audit"):
+            continue  # real figures, or values that come from the audits
         for month, value in zip(months, illustrative_series(plan, m, months)):
             row = [m["code"], month.strftime("%b-%y"), value, None, None, "yes"]
             if m.get("unit") == "%":  # a numerator and denominator behind the percentage
@@ -184,28 +184,28 @@ def build(source: Path, out_dir: Path) -> Path:
             vs.append(row)
 
     au = wb.create_sheet("Audits")
-    au.append(["Period", "Stream", "Outstanding", "Good", "Requires Improvement", "Inadequate", "Illustrative",
-               "Published %", "Note"])
+    pct_grades = ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
+    au.append(["Period", "Stream", *pct_grades, "Illustrative", *[f"{g} %" for g in pct_grades], "Note"])
     for a in d["audits"]:
-        if "counts" in a:  # counts as published
-            c = a["counts"]
-            pub = ", ".join(f"{g} {p}%" for g, p in a.get("published_pct", {}).items())
-            au.append([a["period"], a["stream"], c.get("Outstanding", 0), c.get("Good", 0),
-                       c.get("Requires Improvement", 0), c.get("Inadequate", 0), "no", pub, a.get("note")])
+        if "counts" in a:  # counts as published, with the percentages the document prints beside them
+            c, pub = a["counts"], a.get("published_pct", {})
+            au.append([a["period"], a["stream"], *[c.get(g, 0) for g in pct_grades], "no",
+                       *[pub.get(g) for g in pct_grades], a.get("note")])
         else:  # published percentage only: counts that reproduce it
             rng = rng_for(plan, a["period"], a["stream"])
             split = grade_split(rng, a["cases"], a["good_or_better"])
-            au.append([a["period"], a["stream"], *split.values(), "yes",
-                       f"{round(100 * a['good_or_better'] / a['cases'])}% good or better", a.get("note")])
+            au.append([a["period"], a["stream"], *split.values(), "yes", None, None, None, None,
+                       f"{round(100 * a['good_or_better'] / a['cases'])}% good or better; {a.get('note')}"])
     if not d["audits"]:
         quarters = sorted({parse_period(m.strftime('%Y-%m')).start.replace(
             month=((m.month - 1) // 3) * 3 + 1) for m in months})
         labels = [f"Q{((q.month - 4) % 12) // 3 + 1} {q.year - (q.month < 4)}/{(q.year - (q.month < 4) + 1) % 100:02d}"
                   for q in quarters]
-        streams = ["Assessments", "Child in Need plans", "Child Protection plans", "Cared for plans",
-                   "Pathway plans", "Supervision"]
+        streams = d.get("illustrative_audit_streams") or [
+            "Assessments", "Child in Need plans", "Child Protection plans", "Cared for plans", "Pathway plans",
+            "Supervision"]
         for row in illustrative_audits(plan, streams, labels):
-            au.append(row + [None, "illustrative: the document reports no audit counts"])
+            au.append(row + [None] * 4 + ["illustrative: the document reports no audit counts"])
 
     ac = wb.create_sheet("Actions")
     headers = ["As at", "Ref", "Action", "Priority", "Focus area", "Owner", "Start", "Due", "Action RAG",

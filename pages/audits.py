@@ -1,0 +1,97 @@
+"""Case-file audits: grade trajectories stream by stream, with how sure we can be."""
+import streamlit as st
+
+from scorecard import charts, kpis
+from scorecard.audits import ALL_STREAMS, MIN_CASES, describe_change, summarise_counts, threshold_lines
+from scorecard.bands import GRADES
+from scorecard.summary import audit_measures, banding_for
+from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_month
+
+plan, as_at = sidebar_filters()
+st.title("Case-file audits")
+if plan is None or as_at is None:
+    st.info("No audit results loaded yet. Upload a workbook with an Audits sheet.")
+    st.stop()
+data = plan_data(plan["plan"], as_at)
+audits = data.audits
+if audits.empty:
+    st.info("This plan has no audit results loaded. Add an Audits sheet (Period, Stream and a Grade or one "
+            "count column per grade) and upload it.")
+    st.stop()
+
+streams = [ALL_STREAMS] + sorted({s for s in audits["stream"] if s != ALL_STREAMS}, key=str.casefold)
+periods = audits[["period", "period_label"]].drop_duplicates().sort_values("period")["period_label"].tolist()
+c1, c2 = st.columns([1, 2])
+stream = c1.selectbox("Audit stream", streams, key="audit_stream")
+first, last = (c2.select_slider("Periods", options=periods, value=(periods[0], periods[-1]), key="audit_periods")
+               if len(periods) > 1 else (periods[0], periods[0]))
+window = audits[audits["period_label"].isin(periods[periods.index(first):periods.index(last) + 1])]
+rows = window[window["stream"] == stream]
+st.caption(f"{plan['plan']} · as at {uk_month(as_at)} · good or better = Outstanding + Good · every % shows "
+           f"its number of cases (n) and a 95% interval; fewer than {MIN_CASES} cases are too few to judge")
+illustrative_note(bool(rows["illustrative"].any()), "Some audit counts on this page")
+
+# -- Trajectory -------------------------------------------------------------------------------
+st.header(f"{stream}: grades over time")
+if rows.empty:
+    st.info(f"No {stream} audits between {first} and {last}.")
+else:
+    latest = rows.iloc[-1]
+    result = summarise_counts({g: int(latest[g]) for g in GRADES})
+    m1, m2 = st.columns([1, 3])
+    m1.metric("Good or better", f"{result.good_or_better_pct:.0f}%",
+              help="Outstanding and Good cases as a share of the cases audited")
+    m1.caption(f"{latest['period_label']}: {result.good_or_better} of {result.cases} cases · 95% interval "
+               f"{latest['ci_low']:.0f}%–{latest['ci_high']:.0f}%")
+    if result.cases < MIN_CASES:
+        m2.warning(f"Only {result.cases} cases were audited in {latest['period_label']}: too few to judge.")
+    if len(rows) > 1:
+        before = rows.iloc[-2]
+        change = describe_change(summarise_counts({g: int(before[g]) for g in GRADES}), result)
+        m2.markdown(f"**Since {before['period_label']}:** {change}.")
+    linked = audit_measures(data.measures)
+    mine = linked[linked["stream"].str.casefold() == stream.casefold()] if len(linked) else linked
+    lines = [line for m in mine.to_dict("records")
+             for line in threshold_lines(m["link"], banding_for(m), m.get("target"))]
+    st.plotly_chart(charts.audit_trajectory(rows, lines), width="stretch", key="audit_trajectory")
+    table = rows.assign(
+        interval=[f"{lo:.0f}%–{hi:.0f}%" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
+        note=[", ".join(n for n in ((f"too few to judge (<{MIN_CASES})" if c < MIN_CASES else ""),
+                                    ("◇ illustrative" if i else "")) if n)
+              for c, i in zip(rows["cases"], rows["illustrative"])])
+    st.dataframe(table[["period_label", "cases", *GRADES, "good_or_better_pct", "interval", "note"]],
+                 hide_index=True, width="stretch", key="audit_table", column_config={
+                     "period_label": "Period", "cases": "Cases (n)",
+                     "good_or_better_pct": st.column_config.NumberColumn("Good or better", format="%.0f%%"),
+                     "interval": "95% interval", "note": "Note"})
+
+# -- Against the plan --------------------------------------------------------------------------
+st.header("Against the plan")
+linked = audit_measures(data.measures)
+if linked.empty:
+    st.write("No measure in this plan takes its values from the audits. To rate audits against the plan's "
+             "thresholds, set a measure's **Source** to `audit: <stream>` (good-or-better %, e.g. "
+             "`audit: All streams`) or `audit inadequate: <stream>` (inadequate %).")
+else:
+    st.dataframe(linked.assign(band_label=linked["band"].map(lambda b: kpis.BAND_LABELS.get(b, b)))[
+        ["code", "measure", "stream", "figure", "latest_label", "value", "denominator", "band_label", "target"]],
+        hide_index=True, width="stretch", key="audit_measures", column_config={
+            "code": "Code", "measure": st.column_config.TextColumn("Measure", width="large"),
+            "stream": "Audit stream", "figure": "Figure", "latest_label": "Latest",
+            "value": st.column_config.NumberColumn("Value", format="%.1f%%"),
+            "denominator": st.column_config.NumberColumn("Cases (n)", format="%d"),
+            "band_label": "Band", "target": st.column_config.NumberColumn("Target", format="%g%%")})
+    st.caption("Rated with the same rules as the Compliance KPIs page; values are the audit figures per period.")
+    for m in linked[linked["stream"].str.casefold() == stream.casefold()].to_dict("records"):
+        series = kpis.measure_series(data, m["code"])
+        if len(series):
+            st.subheader(f"{m['code']} · {m['measure']}")
+            st.plotly_chart(charts.measure_chart(series, banding_for(m), m.get("target"), unit="%"),
+                            width="stretch", key=f"audit_measure_{m['code']}")
+
+# -- Streams side by side ------------------------------------------------------------------------
+st.header("Streams side by side")
+st.plotly_chart(charts.audit_heatmap(window), width="stretch", key="audit_heatmap")
+others = window[window["stream"] != ALL_STREAMS]
+if others["stream"].nunique() > 1:
+    st.plotly_chart(charts.audit_small_multiples(others), width="stretch", key="audit_small_multiples")
