@@ -52,6 +52,7 @@ else:
                f"{last['ci_low']:.0f}%–{last['ci_high']:.0f}%"
                + (" · ◇ illustrative counts" if last["illustrative"] else ""))
     c2.plotly_chart(charts.audit_trajectory(a, height=320), width="stretch", key="audit_trend")
+    st.page_link("pages/audits.py", label="Stream by stream, against the plan, on Case-file audits", icon="🔍")
 
 # -- Actions by BRAG ---------------------------------------------------------------------------
 st.header("Actions by BRAG rating")
