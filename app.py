@@ -16,6 +16,7 @@ PAGES = [
     ("pages/overview.py", "Overview", "🏠"),
     ("pages/kpis.py", "Compliance KPIs", "📈"),
     ("pages/audits.py", "Case-file audits", "🔍"),
+    ("pages/actions.py", "Actions", "✅"),
 ]
 nav = st.navigation([st.Page(str(HERE / path), title=title, icon=icon, default=(i == 0))
                      for i, (path, title, icon) in enumerate(PAGES)])

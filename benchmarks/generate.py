@@ -75,3 +75,35 @@ def audit_workbook(path: Path, plan: str, streams: int = 10, quarters: int = 40,
             au.append([quarter_label(2016, q), s, cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], cases - cuts[2]])
     wb.save(path)
     return path
+
+
+def actions_workbook(path: Path, plan: str, actions: int = 150, snapshots: int = 36, seed: int = 1) -> Path:
+    """A council's action plan as `snapshots` monthly snapshots of `actions` actions, with ratings that
+    move, due dates that slip and commentary that sometimes goes unchanged."""
+    rng = random.Random(seed)
+    start = dt.date(2021, 4, 1)
+    months = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+              for i in range(snapshots)]
+    wb = Workbook()
+    wb.active.title = "Plan"
+    wb.active.append(["Plan", plan])
+    ac = wb.create_sheet("Actions")
+    ac.append(["As at", "Ref", "Action", "Priority", "Focus area", "Owner", "Start", "Due", "Action RAG",
+               "Impact RAG", "Commentary", "Source"])
+    due = {k: rng.randint(3, snapshots + 6) for k in range(actions)}
+    rag = {k: rng.choice(RAGS[:4]) for k in range(actions)}
+    note = {k: "Started" for k in range(actions)}
+    for m_i, month in enumerate(months):
+        for k in range(actions):
+            if rag[k] != "Blue" and rng.random() < 0.2:
+                rag[k] = rng.choice(RAGS[:4])
+            if rag[k] in ("Amber", "Red") and rng.random() < 0.05:
+                due[k] += 2
+            if rng.random() < 0.5:
+                note[k] = f"{month:%b %Y}: update {rng.randint(1, 999)}"
+            d = months[0].replace(year=months[0].year + (due[k] - 1) // 12, month=(due[k] - 1) % 12 + 1)
+            ac.append([month.strftime("%b-%y"), f"{k // 10 + 1}.{k % 10 + 1}", f"Action {k}", f"{k % 4 + 1}. Priority",
+                       f"FA{k % 13 + 1}", f"Owner {k % 9}", "Apr 21", d.strftime("%b %Y"), rag[k],
+                       rng.choice(RAGS), note[k], rng.choice(["ILAC", "FV1", "FV2", "ILAC, FV1", None])])
+    wb.save(path)
+    return path

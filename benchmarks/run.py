@@ -13,7 +13,7 @@ from scorecard import workbook
 from scorecard.importer import parse_workbook
 from scorecard.store import Store, sha256_bytes
 
-from .generate import audit_workbook, council_workbook
+from .generate import actions_workbook, audit_workbook, council_workbook
 
 
 def timed(fn) -> float:
@@ -100,6 +100,9 @@ def main() -> int:
         councils = [audit_workbook(tmp / f"audits{k}.xlsx", f"Council {k:02d}", seed=k) for k in range(25)]
         results.append(bench_page(tmp, "audits.py", "Audits page, 25 councils x 10 streams x 40 quarters x 50 cases",
                                   councils, "Council 07"))
+        plans = [actions_workbook(tmp / f"actions{k}.xlsx", f"Council {k:02d}", seed=k) for k in range(25)]
+        results.append(bench_page(tmp, "actions.py", "Actions page, 25 councils x 150 actions x 36 snapshots",
+                                  plans, "Council 07"))
     print(f"\n{'benchmark':<66} {'ours (median)':>14} {'baseline':>10} {'ratio':>7}  target")
     failed = 0
     for r in results:

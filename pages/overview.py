@@ -4,7 +4,7 @@ import streamlit as st
 
 from scorecard import charts
 from scorecard.audits import ALL_STREAMS
-from scorecard.summary import action_counts
+from scorecard.actions import counts as action_counts
 from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
 
 plan, as_at = sidebar_filters()
@@ -15,7 +15,8 @@ if plan is None:
 
 data = plan_data(plan["plan"], as_at)
 st.title(plan["plan"])
-st.caption(f"{plan.get('authority') or ''} · as at {uk_month(as_at)} · last upload {uk_date(plan['last_upload_at'])}")
+as_at_text = f"as at {uk_month(as_at)}" if as_at else "no dated figures yet"
+st.caption(f"{plan.get('authority') or ''} · {as_at_text} · last upload {uk_date(plan['last_upload_at'])}")
 illustrative_note(bool(data.measures["illustrative"].any() if len(data.measures) else False)
                   or bool(data.audits["illustrative"].any() if len(data.audits) else False)
                   or bool(data.actions["illustrative"].any() if len(data.actions) else False))

@@ -25,9 +25,10 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
-def brag_bars(counts: list[dict], key: str = "action_rag", title: str = "") -> go.Figure:
-    """Horizontal stacked bars per priority: Blue, Green, Amber, Red, Unrated, labelled with counts."""
-    priorities = [c["priority"] for c in counts]
+def brag_bars(counts: list[dict], key: str = "action_rag", title: str = "", group: str = "priority") -> go.Figure:
+    """Horizontal stacked bars per group (priority, focus area, owner): Blue, Green, Amber, Red, Unrated,
+    each labelled with its letter and count and patterned, so it reads in black and white."""
+    priorities = [c[group] for c in counts]
     fig = go.Figure()
     for rag in BRAG_COLOURS:
         xs = [c[key][rag] for c in counts]
@@ -41,8 +42,47 @@ def brag_bars(counts: list[dict], key: str = "action_rag", title: str = "") -> g
                     hovertemplate=f"%{{y}}<br>{rag}: %{{x}}<extra></extra>")
     fig.update_yaxes(autorange="reversed", automargin=True, ticklabelstandoff=6)
     fig.update_xaxes(title="actions")
-    fig.update_layout(title=title)
+    fig.update_layout(title=title, legend_traceorder="normal")
     return _layout(fig, 80 + 45 * max(1, len(priorities)))
+
+
+def brag_trajectory(traj: pd.DataFrame, height_per_group: int = 150) -> go.Figure:
+    """Action RAG shares per snapshot, one 100%-stacked panel per group (laid out by hand, one row each),
+    counts in the hover and in the labels."""
+    groups = list(dict.fromkeys(traj["group"]))
+    times = sorted(set(traj["as_at"]))
+    labels = [pd.Timestamp(t).strftime("%b-%y") for t in times]
+    rows = max(1, len(groups))
+    gap = 0.25 / rows if rows > 1 else 0.0
+    h = (1 - gap * (rows - 1)) / rows
+    layout, traces = {"annotations": []}, []
+    by = {(g, r): d for (g, r), d in traj.groupby(["group", "rag"], sort=False)}
+    for k, group in enumerate(groups):
+        n = "" if k == 0 else str(k + 1)
+        y1 = 1 - k * (h + gap)
+        layout[f"xaxis{n}"] = dict(anchor=f"y{n}", type="category", categoryorder="array", categoryarray=labels,
+                                   showticklabels=k == rows - 1, matches="x" if k else None)
+        layout[f"yaxis{n}"] = dict(domain=[max(0.0, y1 - h), y1], anchor=f"x{n}", range=[0, 100], ticksuffix="%",
+                                   tickvals=[0, 50, 100])
+        layout["annotations"].append(dict(text=f"<b>{group}</b>", x=0, xanchor="left", y=y1, yanchor="bottom",
+                                          xref="paper", yref="paper", showarrow=False, font=dict(size=13)))
+        for rag in BRAG_COLOURS:
+            d = by.get((group, rag))
+            if d is None or not d["count"].any():
+                continue
+            d = d.sort_values("as_at")
+            traces.append(dict(
+                type="bar", x=[pd.Timestamp(t).strftime("%b-%y") for t in d["as_at"]], y=d["share"].tolist(),
+                name=rag, legendgroup=rag, showlegend=not any(t["name"] == rag for t in traces),
+                marker=dict(color=BRAG_COLOURS[rag], pattern=dict(shape=BRAG_PATTERNS[rag], fgcolor="white",
+                                                                  fillmode="overlay")),
+                text=[f"{rag[0]} {c}" if c else "" for c in d["count"]], textposition="inside",
+                customdata=list(zip(d["count"], d["total"])), xaxis=f"x{n}", yaxis=f"y{n}",
+                hovertemplate=f"{group}<br>%{{x}}: {rag} %{{customdata[0]}} of %{{customdata[1]}} (%{{y:.0f}}%)"
+                              "<extra></extra>"))
+    fig = go.Figure(data=traces, layout=layout)
+    fig.update_layout(legend_traceorder="normal")
+    return _layout(fig, 70 + height_per_group * rows)
 
 
 def _guides(fig: go.Figure, zones=(), lines=()) -> None:

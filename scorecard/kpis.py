@@ -5,7 +5,8 @@ import pandas as pd
 
 from . import spc
 from .periods import period_label
-from .summary import PlanData, banding_for, measure_spc, natural_key
+from .actions import natural_key
+from .summary import PlanData, banding_for, measure_spc
 from . import bands
 
 BAND_LABELS = {"Outstanding": "⭐ Outstanding", "Good": "🟩 Good", "Requires Improvement": "🟧 Requires improvement",

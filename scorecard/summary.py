@@ -6,24 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 
 import pandas as pd
 
-from . import bands, queries, spc
+from . import actions, bands, queries, spc
 from .audits import ALL_STREAMS, audit_link, same_stream, summarise_counts
 from .bands import GRADES
-from .duedates import is_overdue
-from .periods import month_end, period_label
+from .periods import period_label
 from .store import Store
 
-RAG_ORDER = ("Blue", "Green", "Amber", "Red", "Unrated")
 FAR_FUTURE = dt.date(9999, 12, 1)
-
-
-def natural_key(ref: str):
-    """Sort action refs as people do: 1.2 before 1.10, FA3 before FA12."""
-    return [(0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in re.split(r"(\d+)", str(ref)) if p]
 
 
 def _none(v):
@@ -171,42 +163,6 @@ def audit_measures(measures: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def action_table(actions: pd.DataFrame) -> pd.DataFrame:
-    """The snapshot's actions, with overdue flags, in natural ref order."""
-    if actions.empty:
-        return actions.assign(overdue=pd.Series(dtype=bool), days_overdue=pd.Series(dtype="Int64"))
-    df = actions.copy()
-    df["action_rag"] = df["action_rag"].fillna("Unrated")
-    df["impact_rag"] = df["impact_rag"].fillna("Unrated")
-    overdue, days = [], []
-    for r in df.to_dict("records"):
-        due = _none(r["due_date"])
-        due = due.date() if isinstance(due, (pd.Timestamp, dt.datetime)) else due
-        as_at = r["as_at"].date() if isinstance(r["as_at"], (pd.Timestamp, dt.datetime)) else r["as_at"]
-        late = r["due_kind"] == "date" and is_overdue(None, due, as_at, r["action_rag"])
-        overdue.append(late)
-        days.append((month_end(as_at) - due).days if late else None)
-    df["overdue"] = overdue
-    df["days_overdue"] = pd.array(days, dtype="Int64")
-    df = df.iloc[sorted(range(len(df)), key=lambda i: natural_key(df["ref"].iloc[i]))]
-    return df.reset_index(drop=True)
-
-
-def action_counts(actions: pd.DataFrame) -> list[dict]:
-    """Per priority: Action RAG and Impact RAG counts and the number overdue."""
-    out = []
-    if actions.empty:
-        return out
-    for priority, g in actions.groupby(actions["priority"].fillna("(no priority)"), sort=False):
-        out.append({
-            "priority": priority,
-            "action_rag": {k: int((g["action_rag"] == k).sum()) for k in RAG_ORDER},
-            "impact_rag": {k: int((g["impact_rag"] == k).sum()) for k in RAG_ORDER},
-            "overdue": int(g["overdue"].sum()),
-        })
-    return out
-
-
 class PlanData:
     """Everything the pages and the CLI need for one plan as at a month, from the queries."""
 
@@ -223,7 +179,8 @@ class PlanData:
         self.warnings += linked_warnings
         self.benchmarks = queries.run(store, "benchmarks", **p)
         self.rebases = queries.run(store, "spc_rebases", plan=plan)
-        self.actions = action_table(queries.run(store, "actions", **p))
+        self.action_history = actions.prepare(queries.run(store, "action_history", **p))
+        self.actions = actions.latest(self.action_history)
 
 
 def _r1(v):
@@ -259,7 +216,7 @@ def plan_summary(store: Store, plan_row: dict, as_at: dt.date | None = None,
         "as_at": _month(snapshot if snapshot is not None else plan_row.get("as_at")),
         "measures": measures,
         "audits": audits,
-        "actions": action_counts(data.actions),
+        "actions": actions.summary_counts(data.action_history),
         "warnings": data.warnings,
     }
 

@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from . import queries
+from . import actions, queries
 from .demo import seed_if_empty
 from .kpis import kpi_table
 from .periods import period_label
@@ -25,37 +25,55 @@ def get_store() -> Store:
     return store
 
 
+def _version() -> tuple[str, int]:
+    """The cache key for the store's contents: its file and its data version (bumped by every commit
+    and revert), so cached figures never outlive a change or cross from one store to another."""
+    store = get_store()
+    return str(store.path), store.data_version()
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def _plans(version: int) -> pd.DataFrame:
+def _plans(version: tuple) -> pd.DataFrame:
     return queries.run(get_store(), "plans")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _periods(plan: str, version: int) -> list[dt.date]:
+def _periods(plan: str, version: tuple) -> list[dt.date]:
     df = queries.run(get_store(), "periods", plan=plan)
     return [d.date() if hasattr(d, "date") else d for d in df["period"]]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _plan_data(plan: str, as_at: dt.date, version: int) -> PlanData:
+def _plan_data(plan: str, as_at: dt.date, version: tuple) -> PlanData:
     return PlanData(get_store(), plan, as_at)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _kpi_table(plan: str, as_at: dt.date, run: int, screen: bool, version: int) -> pd.DataFrame:
+def _kpi_table(plan: str, as_at: dt.date, run: int, screen: bool, version: tuple) -> pd.DataFrame:
     return kpi_table(_plan_data(plan, as_at, version), run, screen)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _action_view(plan: str, as_at: dt.date, by: str, filters: tuple, version: tuple) -> dict:
+    return actions.view(_plan_data(plan, as_at, version).action_history, by, **dict(filters))
+
+
+def action_view(plan: str, as_at: dt.date, by: str, **filters) -> dict:
+    """The Actions page's figures for a filter (each filter a list; empty means all), cached."""
+    return _action_view(plan, as_at, by, tuple((k, tuple(v)) for k, v in sorted(filters.items())),
+                        _version())
+
+
 def kpi_rows(plan: str, as_at: dt.date, run: int, screen: bool) -> pd.DataFrame:
-    return _kpi_table(plan, as_at, run, screen, get_store().data_version())
+    return _kpi_table(plan, as_at, run, screen, _version())
 
 
 def plans() -> pd.DataFrame:
-    return _plans(get_store().data_version())
+    return _plans(_version())
 
 
 def plan_data(plan: str, as_at: dt.date) -> PlanData:
-    return _plan_data(plan, as_at, get_store().data_version())
+    return _plan_data(plan, as_at, _version())
 
 
 def uk_month(d) -> str:
@@ -82,7 +100,7 @@ def sidebar_filters() -> tuple[dict | None, dt.date | None]:
         "Plan", names, key="plan",
         format_func=lambda n: f"{n} — {by_name[n]['authority']}" if by_name[n].get("authority") else n)
     st.query_params["plan"] = plan
-    months = _periods(plan, get_store().data_version())
+    months = _periods(plan, _version())
     if not months:
         return by_name[plan], None
     key = f"as_at::{plan}"

@@ -65,3 +65,23 @@ def test_plan_in_the_url_is_selected(app):
     at = app.run()
     assert at.sidebar.selectbox[0].value == "Tameside 2023-25"
     assert any("illustrative" in i.value for i in at.info)
+
+
+def test_cached_figures_never_cross_from_one_store_to_another(tmp_path, monkeypatch):
+    from scorecard import loader, ui
+    from scorecard.store import Store
+    from tests.conftest import make_workbook
+    for name in ("a", "b"):  # two stores, each at data version 1
+        store = Store(tmp_path / f"{name}.duckdb")
+        loader.import_path(store, make_workbook(tmp_path / f"{name}.xlsx", {
+            "Plan": [["Plan", f"Plan {name.upper()}"]], "Measures": [["Code", "Measure"], ["M1", "A measure"]]}))
+        store.close()
+    titles = []
+    for name in ("a", "b"):
+        monkeypatch.setenv("SCORECARD_DB", str(tmp_path / f"{name}.duckdb"))
+        ui.get_store.clear()
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        titles.append(at.title[0].value)
+    ui.get_store.clear()
+    assert titles == ["Plan A", "Plan B"]

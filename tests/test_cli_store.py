@@ -49,7 +49,8 @@ def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
     assert acts["1. Quality of Practice"] == {
         "priority": "1. Quality of Practice",
         "action_rag": {"Blue": 0, "Green": 1, "Amber": 1, "Red": 0, "Unrated": 0},
-        "impact_rag": {"Blue": 0, "Green": 0, "Amber": 0, "Red": 1, "Unrated": 1}, "overdue": 1}
+        "impact_rag": {"Blue": 0, "Green": 0, "Amber": 0, "Red": 1, "Unrated": 1}, "overdue": 1,
+        "slipped": 0, "changed": 0}
     assert acts["2. Partnership"]["overdue"] == 0  # 1.10 is Blue, 2.1 is TBC
 
     code, out, _ = run_cli(capsys, "history", "--db", db)
@@ -169,8 +170,8 @@ def test_every_query_runs_against_a_fixture_store(demo_copy):
             assert len(df) > 0, f"{name} returned nothing for the demo plan"
     finally:
         s.close()
-    assert set(queries.names()) >= {"plans", "measures", "measure_values", "audit_counts", "actions",
-                                    "action_snapshots", "periods", "uploads", "benchmarks", "spc_rebases"}
+    assert set(queries.names()) >= {"plans", "measures", "measure_values", "audit_counts", "action_history",
+                                    "periods", "uploads", "benchmarks", "spc_rebases"}
 
 
 def test_summary_spc_fields_settings_and_rebase(demo_copy, capsys):

@@ -121,8 +121,8 @@ def snapshot_ratings(plan: str, actions: list[dict], snapshots: list[dt.date]) -
             state[a["ref"]] = rag
             impact = rag if rag in ("Blue", "Red") else rng.choice(["Green", "Amber", "Amber"])
             due = a.get("due")
-            if rag == "Red" and prev == "Amber" and due and rng.random() < 0.6:
-                due_moves[a["ref"]] = due_moves.get(a["ref"], 0) + 1
+            if due and prev in ("Amber", "Red") and rag in ("Amber", "Red") and rng.random() < 0.35:
+                due_moves[a["ref"]] = due_moves.get(a["ref"], 0) + 1  # slipping: re-baselined two months on
             if a["ref"] in due_moves and due:
                 p = parse_period(due)
                 if p is not None:

@@ -1,0 +1,157 @@
+"""Actions: where the improvement plan is slipping, per priority, month by month."""
+import re
+
+import pandas as pd
+import streamlit as st
+
+from scorecard import actions, charts
+from scorecard.exports import to_csv_bytes, to_xlsx_bytes
+from scorecard.ui import action_view, illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
+
+plan, as_at = sidebar_filters()
+st.title("Actions")
+if plan is None or as_at is None:
+    st.info("No actions loaded yet. Upload a workbook with an Actions sheet.")
+    st.stop()
+everything = plan_data(plan["plan"], as_at).action_history
+if everything.empty:
+    st.info("This plan has no actions loaded. Add an Actions sheet (Ref, Action, Owner, Due, Action RAG, "
+            "Impact RAG...) with an As at month and upload it.")
+    st.stop()
+now_all = actions.latest(everything)
+
+
+def options(col: str) -> list[str]:
+    return sorted({v for v in now_all[col].dropna()}, key=actions.natural_key)
+
+
+f1, f2, f3, f4, f5 = st.columns(5)
+filters = dict(
+    priorities=f1.multiselect("Priority", options("priority"), key="act_priority", placeholder="All"),
+    focus_areas=f2.multiselect("Focus area", options("focus_area"), key="act_focus", placeholder="All"),
+    owners=f3.multiselect("Owner", options("owner"), key="act_owner", placeholder="All"),
+    sources=f4.multiselect("Source", sorted({t for s in now_all["source"] for t in actions.source_tags(s)}),
+                           key="act_source", placeholder="All", help="The finding an action answers (ILAC, FV1...)"),
+    ratings=f5.multiselect("Action RAG", list(actions.RAG_ORDER), key="act_rating", placeholder="All"),
+)
+by = st.segmented_control("Group by", list(actions.GROUPS)[:2], format_func=actions.GROUPS.get,
+                          key="act_group", default="priority") or "priority"
+v = action_view(plan["plan"], as_at, by, **filters)
+now = v["latest"]
+snapshot = pd.Timestamp(now_all["as_at"].iloc[0])
+st.caption(f"{plan['plan']} · snapshot as at {uk_month(snapshot)} · {len(now)} of {len(now_all)} actions · "
+           f"{len(v['snapshots'])} monthly snapshots up to {uk_month(as_at)}")
+illustrative_note(bool(v["history"]["illustrative"].any()), "Some ratings on this page")
+if now.empty:
+    st.info("No action matches the filters.")
+    st.stop()
+
+# -- Distribution ------------------------------------------------------------------------------
+st.header(f"Ratings by {actions.GROUPS[by].lower()}")
+c1, c2 = st.columns(2)
+c1.plotly_chart(charts.brag_bars(v["counts"], "action_rag", "Action RAG (progress)", by), width="stretch",
+                key="act_action_rag")
+c2.plotly_chart(charts.brag_bars(v["counts"], "impact_rag", "Impact RAG (difference made)", by), width="stretch",
+                key="act_impact_rag")
+st.caption("B Blue = complete, G Green = on track, A Amber = some slippage, R Red = off track, U = unrated. "
+           "Each rating has its own pattern as well as its colour.")
+
+# -- Trajectory --------------------------------------------------------------------------------
+st.header("Month by month")
+if len(v["snapshots"]) < 2:
+    st.write("Only one snapshot so far: the trajectory starts with the next month's upload.")
+else:
+    for sentence in v["sentences"]:
+        st.markdown("- " + re.sub(r"^(\d+)\.", r"\1\\.", sentence))  # "1. Quality..." is not a list
+    st.plotly_chart(charts.brag_trajectory(v["trajectory"]), width="stretch", key="act_trajectory")
+
+# -- What changed -------------------------------------------------------------------------------
+ch = v["changes"]
+previous = uk_month(v["snapshots"][-2]) if len(v["snapshots"]) > 1 else None
+st.header(f"What changed since {previous}" if previous else "What changed")
+m = st.columns(5)
+for col, (key, label) in zip(m, (("moved", "Rating moved"), ("new", "New"), ("closed", "Closed"),
+                                 ("slipped", "Due date slipped"), ("stale", "Stale commentary"))):
+    col.metric(label, len(ch[key]))
+tabs = st.tabs(["Rating moved", "New and closed", "Slipped", "Stale commentary"])
+tabs[0].dataframe(ch["moved"], hide_index=True, width="stretch", column_config={
+    "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"), "priority": "Priority",
+    "owner": "Owner", "source": "Source", "before": "Before", "after": "Now"})
+tabs[1].dataframe(pd.concat([ch["new"].assign(change="New"), ch["closed"].assign(change="Closed (no longer in the plan)")]),
+                  hide_index=True, width="stretch", column_config={
+                      "change": "Change", "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"),
+                      "action_rag": "Action RAG"})
+tabs[2].dataframe(ch["slipped"], hide_index=True, width="stretch", column_config={
+    "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"), "due_before": "Was due",
+    "due_now": "Now due", "slippage_days": st.column_config.NumberColumn("Slipped (days)", format="%d"),
+    "rebaselines": st.column_config.NumberColumn("Times re-baselined", format="%d")})
+tabs[3].dataframe(ch["stale"].assign(since=[uk_month(d) for d in ch["stale"]["since"]]), hide_index=True,
+                  width="stretch", column_config={
+                      "ref": "Ref", "action": st.column_config.TextColumn("Action", width="medium"),
+                      "commentary": st.column_config.TextColumn("Commentary", width="large"),
+                      "unchanged_for": st.column_config.NumberColumn("Unchanged for (snapshots)", format="%d"),
+                      "since": "Same since"})
+
+# -- Exceptions ---------------------------------------------------------------------------------
+st.header("Exceptions")
+exc = v["exceptions"]
+if exc.empty:
+    st.success("Nothing overdue, nothing Red, no Red impact on a Green or Blue action.")
+else:
+    st.dataframe(exc, hide_index=True, width="stretch", key="act_exceptions", column_config={
+        "exception": "Exception", "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"),
+        "owner": "Owner", "source": "Source", "action_rag": "Action RAG", "impact_rag": "Impact RAG",
+        "due_text": "Due", "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d")})
+
+# -- Owners -------------------------------------------------------------------------------------
+st.header("Owners")
+st.dataframe(v["owners"], hide_index=True, width="stretch", key="act_owners", column_config={
+    "owner": st.column_config.TextColumn("Owner", width="large"), "total": "Actions", "overdue": "Overdue"})
+
+# -- The actions --------------------------------------------------------------------------------
+st.header("The actions")
+table = actions.export_frame(now)
+st.dataframe(table.drop(columns=["As at", "Children will say"]), hide_index=True, width="stretch",
+             key="act_table", column_config={"Action": st.column_config.TextColumn(width="large"),
+                                             "Due (read as)": st.column_config.DateColumn(format="DD/MM/YYYY")})
+stem = f"actions-{plan['plan']}-{snapshot:%Y-%m}".replace(" ", "-")
+e1, e2, _ = st.columns([1, 1, 4])
+e1.download_button("Download CSV", lambda: to_csv_bytes(table), f"{stem}.csv", "text/csv", key="act_csv")
+e2.download_button("Download Excel", lambda: to_xlsx_bytes(table, "Actions", f"{plan['plan']}: actions as at "
+                                                           f"{uk_month(snapshot)}"), f"{stem}.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="act_xlsx")
+
+# -- Action detail ------------------------------------------------------------------------------
+st.header("Action detail")
+wording = dict(zip(now["ref"], now["action"]))
+ref = st.selectbox("Action", list(wording), index=None, key="act_ref", placeholder="Choose an action",
+                   format_func=lambda r: f"{r} — {str(wording[r])[:90]}")
+if ref is not None:
+    rows = v["history"][v["history"]["ref"] == ref]
+    a = rows.iloc[-1]
+    st.subheader(f"{ref} · {a['action']}")
+    d1, d2, d3 = st.columns(3)
+    d1.markdown(f"**Owner:** {a['owner'] or '—'}  \n**Priority:** {a['priority'] or '—'}  \n"
+                f"**Focus area:** {a['focus_area'] or '—'}")
+    d2.markdown(f"**Start:** {a['start_text'] or '—'}"
+                + (f" (read as {uk_date(a['start_date'])})" if pd.notna(a["start_date"]) else "") +
+                f"  \n**Due:** {a['due_text'] or '—'}"
+                + (f" (read as {uk_date(a['due_date'])})" if pd.notna(a["due_date"]) else
+                   {"recurring": " (recurring: never overdue)"}.get(a["due_kind"], ""))
+                + (f"  \n**Overdue:** {a['days_overdue']} days" if a["overdue"] else ""))
+    d3.markdown("**Source:** " + (", ".join(f"`{t}`" for t in actions.source_tags(a["source"])) or "—")
+                + f"  \n**Re-baselined:** {int(actions.rebaselines(rows).get(ref, 0))} times")
+    if a["children_will_say"]:
+        st.info(f"**What our children will say:** {a['children_will_say']}")
+    history = rows.assign(as_at=[uk_month(d) for d in rows["as_at"]])
+    st.dataframe(history[["as_at", "action_rag", "impact_rag", "due_text", "commentary"]], hide_index=True,
+                 width="stretch", key="act_history", column_config={
+                     "as_at": "As at", "action_rag": "Action RAG", "impact_rag": "Impact RAG", "due_text": "Due",
+                     "commentary": st.column_config.TextColumn("Commentary", width="large")})
+    st.markdown("**Commentary timeline**")
+    last = None
+    for r in history.to_dict("records"):
+        text = r["commentary"] if isinstance(r["commentary"], str) and r["commentary"].strip() else None
+        st.markdown(f"- **{r['as_at']}** · {r['action_rag']}: "
+                    + ("*no commentary*" if text is None else "*unchanged*" if text == last else text))
+        last = text
