@@ -65,6 +65,7 @@ else:
     st.caption(f"Action snapshot as at {uk_month(snapshot)} · {len(acts)} actions"
                + (" · ◇ illustrative ratings" if acts["illustrative"].any() else ""))
     st.plotly_chart(charts.brag_bars(action_counts(acts)), width="stretch", key="brag")
+    st.page_link("pages/actions.py", label="What changed, exceptions and owners, on Actions", icon="✅")
 
 # -- Exceptions -------------------------------------------------------------------------------
 st.header("Exceptions")

@@ -28,7 +28,8 @@ def test_overview_renders_a_plan_with_its_authority(app):
     assert at.title[0].value == plan_box.value
     assert [(p.proto.label, p.proto.page) for p in at.get("page_link")] == [
         ("Every measure, with SPC, on Compliance KPIs", "kpis"),
-        ("Stream by stream, against the plan, on Case-file audits", "audits")]
+        ("Stream by stream, against the plan, on Case-file audits", "audits"),
+        ("What changed, exceptions and owners, on Actions", "actions")]
 
 
 def test_switching_plan_and_as_at_changes_the_figures(app):
