@@ -17,6 +17,7 @@ PAGES = [
     ("pages/kpis.py", "Compliance KPIs", "📈"),
     ("pages/audits.py", "Case-file audits", "🔍"),
     ("pages/actions.py", "Actions", "✅"),
+    ("pages/upload.py", "Upload centre", "📤"),
 ]
 nav = st.navigation([st.Page(str(HERE / path), title=title, icon=icon, default=(i == 0))
                      for i, (path, title, icon) in enumerate(PAGES)])

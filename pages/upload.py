@@ -1,0 +1,173 @@
+"""Upload centre: check a monthly workbook, see every problem and what would change, load it, undo it."""
+import io
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from scorecard import loader, preview
+from scorecard.exports import to_xlsx_bytes
+from scorecard.periods import parse_period
+from scorecard.template import write_template
+from scorecard.ui import get_store, plans, uk_date, uk_month
+from scorecard.workbook import MAX_UPLOAD_MB
+
+NEW_PLAN = "➕ New plan…"
+FROM_FILE = "As named in the file"
+PAGES_FOR = {"measures": ("pages/kpis.py", "Compliance KPIs", "📈"), "values": ("pages/kpis.py", "Compliance KPIs", "📈"),
+             "audits": ("pages/audits.py", "Case-file audits", "🔍"), "actions": ("pages/actions.py", "Actions", "✅")}
+EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo" / "tameside-2023-25.xlsx"
+
+st.title("Upload centre")
+store = get_store()
+tab_upload, tab_history, tab_template = st.tabs(["Upload a workbook", "History and undo", "Template"])
+
+# -- Upload -------------------------------------------------------------------------------------
+with tab_upload:
+    done = st.session_state.pop("upload_done", None)
+    if done:
+        st.success(f"Loaded **{done['file']}** into {done['plan']} as upload **{done['id']}**.")
+        for page, label, icon in dict.fromkeys(PAGES_FOR[k] for k in done["sheets"] if k in PAGES_FOR):
+            st.page_link(page, label=f"See it on {label}", icon=icon)
+    files = st.file_uploader(
+        "Drop the month's workbook here (.xlsx, or CSV files named after the sheets, or a .zip of them)",
+        type=["xlsx", "xlsm", "csv", "zip"], accept_multiple_files=True, key="upload_files",
+        help=f"Up to {MAX_UPLOAD_MB:g} MB each. Nothing is written until you press Load.")
+    existing = plans()["plan"].tolist()
+    c1, c2, c3 = st.columns([2, 2, 1])
+    choice = c1.selectbox("Plan", [FROM_FILE, *existing, NEW_PLAN], key="upload_plan",
+                          help="Leave it as named in the file's Plan sheet, pick a plan, or create one")
+    plan = None if choice == FROM_FILE else (
+        (c2.text_input("New plan name", key="upload_new_plan", max_chars=120).strip() or None)
+        if choice == NEW_PLAN else choice)
+    as_at_text = c3.text_input("As at (month)", key="upload_as_at", placeholder="from the file",
+                               help="e.g. Mar-24; leave blank to use the file's As at")
+    as_at = parse_period(as_at_text) if as_at_text.strip() else None
+    if as_at_text.strip() and as_at is None:
+        c3.error("Write the month like Mar-24 or 2024-03.")
+    if choice == NEW_PLAN and plan in existing:
+        c2.warning(f"{plan!r} already exists: the upload will add to it.")
+
+    if files:
+        payload = [(f.name, f.getvalue()) for f in files]
+        key = (tuple((n, loader.sha256_bytes(d)) for n, d in payload), plan, as_at.start if as_at else None,
+               store.data_version())
+        if st.session_state.get("upload_checked_key") != key:
+            with st.status("Reading and checking…", expanded=False) as status:
+                checked = loader.check_files(store, payload, plan, as_at.start if as_at else None)
+                changes = [preview.preview(store, c.parsed) if c.ok else None for c in checked]
+                status.update(label="Checked", state="complete")
+            st.session_state["upload_checked_key"] = key
+            st.session_state["upload_checked"] = (checked, changes)
+        checked, changes = st.session_state["upload_checked"]
+
+        for i, (c, change) in enumerate(zip(checked, changes)):
+            p = c.parsed
+            st.subheader(c.file_name)
+            found = ", ".join(f"{k} ({name})" if k != name else k for k, name in p.sheets_found.items()) or "none"
+            st.caption(f"Plan **{p.plan or '?'}** · as at {uk_month(p.as_at) if p.as_at else 'not given'} · "
+                       f"sheets recognised: {found} · sha256 {c.sha256[:12]}")
+            report = loader.issues_frame(c)
+            if p.errors:
+                st.error(f"**{len(p.errors)} problem(s) must be fixed** before this file can be loaded. Nothing "
+                         "has been written. Each row names the sheet, the cell, the value found and what to do.")
+                st.dataframe(report[report["Level"] == "error"].drop(columns="Level"), hide_index=True,
+                             width="stretch", key=f"upload_errors_{i}")
+            if p.warnings:
+                st.warning(f"{len(p.warnings)} warning(s): the file can be loaded, but check these.")
+                st.dataframe(report[report["Level"] == "warning"].drop(columns="Level"), hide_index=True,
+                             width="stretch", key=f"upload_warnings_{i}")
+            if len(report):
+                st.download_button("Download this report (Excel)",
+                                   lambda r=report, n=c.file_name: to_xlsx_bytes(r, "Problems", f"Problems found in {n}"),
+                                   f"problems-{Path(c.file_name).stem}.xlsx",
+                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   key=f"upload_report_{i}")
+            if not c.ok:
+                continue
+            dup = c.duplicate_of
+            if dup and dup["status"] == "committed":
+                st.info(f"This file is identical (same sha256) to upload **{dup['id']}**, *{dup['file_name']}*, "
+                        f"loaded on {uk_date(dup['uploaded_at'])}. Loading it again would change nothing, so it "
+                        "is not offered. To load it again, first revert that upload in History and undo.")
+                continue
+            if dup:
+                st.info(f"This file is identical to upload **{dup['id']}**, which was reverted. Loading it again "
+                        "brings its figures back.")
+            st.markdown("**What loading it would change**")
+            st.dataframe(pd.DataFrame([sc.as_row() for sc in change]), hide_index=True, width="stretch",
+                         key=f"upload_preview_{i}")
+            details = pd.concat([sc.details.assign(sheet=sc.sheet) for sc in change if len(sc.details)],
+                                ignore_index=True) if any(len(sc.details) for sc in change) else None
+            lines = preview.change_lines(change)
+            if lines:
+                st.markdown("Changed values: " + "; ".join(f"`{line}`" for line in lines[:8])
+                            + (" …" if len(lines) > 8 else ""))
+            if details is not None:
+                with st.expander(f"Every new, changed and removed row ({len(details)})"):
+                    st.dataframe(details[["sheet", *preview.DETAIL_COLUMNS]], hide_index=True, width="stretch",
+                                 key=f"upload_details_{i}")
+            if st.button(f"Load {c.file_name}", type="primary", key=f"upload_commit_{i}"):
+                upload_id = loader.commit(store, c)
+                st.session_state["upload_done"] = {"id": upload_id, "file": c.file_name, "plan": p.plan,
+                                                   "sheets": [k for k, n in p.counts().items() if n]}
+                st.session_state.pop("upload_checked_key", None)
+                st.rerun()
+
+# -- History -------------------------------------------------------------------------------------
+with tab_history:
+    history = store.history()
+    if history.empty:
+        st.info("Nothing has been uploaded yet.")
+    else:
+        shown = history.assign(
+            uploaded_at=[uk_date(d) + f" {pd.Timestamp(d):%H:%M}" for d in history["uploaded_at"]],
+            as_at=[uk_month(d) if pd.notna(d) else "" for d in history["as_at"]],
+            sha256=history["sha256"].str.slice(0, 12),
+            reverted_at=[uk_date(d) if pd.notna(d) else "" for d in history["reverted_at"]])
+        st.dataframe(shown[["id", "status", "plan", "file_name", "uploaded_by", "uploaded_at", "as_at", "measures",
+                            "values", "audits", "actions", "warnings", "sha256", "reverted_by", "reverted_at"]],
+                     hide_index=True, width="stretch", key="upload_history", column_config={
+                         "id": "Upload", "status": "Status", "plan": "Plan", "file_name": "File",
+                         "uploaded_by": "By", "uploaded_at": "When", "as_at": "As at", "sha256": "sha256",
+                         "reverted_by": "Reverted by", "reverted_at": "Reverted on"})
+        live = history[history["status"] == "committed"]
+        if len(live):
+            labels = {int(r["id"]): f"{r['id']} · {r['plan']} · {r['file_name']}" for r in live.to_dict("records")}
+            r1, r2 = st.columns([3, 1])
+            target = r1.selectbox("Upload to revert", list(labels), format_func=labels.get, key="revert_id")
+            if r2.button("Revert…", key="revert_ask"):
+                st.session_state["revert_pending"] = target
+            pending = st.session_state.get("revert_pending")
+            if pending in labels:
+                st.warning(f"Revert upload **{labels[pending]}**? Everything it loaded falls back to what was there "
+                           "before it; the upload stays listed as reverted.")
+                y, n, _ = st.columns([1, 1, 4])
+                if y.button(f"Yes, revert upload {pending}", type="primary", key="revert_yes"):
+                    store.revert(pending)
+                    st.session_state.pop("revert_pending", None)
+                    st.session_state["revert_done"] = pending
+                    st.rerun()
+                if n.button("Cancel", key="revert_no"):
+                    st.session_state.pop("revert_pending", None)
+                    st.rerun()
+        if "revert_done" in st.session_state:
+            st.success(f"Upload {st.session_state.pop('revert_done')} reverted.")
+
+# -- Template ------------------------------------------------------------------------------------
+with tab_template:
+    st.write("The blank workbook has an instructions sheet, the sheets and headers the importer looks for, "
+             "and drop-downs for units, polarity, grades and ratings. The example is the Tameside demo plan.")
+
+
+    def template_bytes() -> bytes:
+        buf = io.BytesIO()
+        write_template(buf)
+        return buf.getvalue()
+
+
+    t1, t2, _ = st.columns([1, 1, 3])
+    t1.download_button("Blank template", template_bytes, "scorecard-template.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_blank")
+    t2.download_button("Filled example", EXAMPLE.read_bytes, EXAMPLE.name,
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_example")

@@ -1,0 +1,112 @@
+"""The Upload centre, driven through AppTest's file_uploader: check, errors, preview, commit, revert."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scorecard.store import Store
+from scorecard.summary import PlanData
+from tests.conftest import ROOT, make_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLAN = "Tameside 2023-25"
+
+
+@pytest.fixture
+def app(demo_copy, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    monkeypatch.setenv("SCORECARD_USER", "perf.officer")
+    from scorecard import ui
+    ui.get_store.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    yield at
+    ui.get_store.clear()
+
+
+def app_store() -> Store:
+    """The app's own connection (one per process: a second one to the same file is refused)."""
+    from scorecard import ui
+    return ui.get_store()
+
+
+def cin8(db, period="2024-01"):
+    v = PlanData(app_store(), PLAN).values
+    row = v[(v["code"] == "CIN8") & (v["period"] == period)]
+    return float(row["value"].iloc[0])
+
+
+def upload(at, *files):
+    at.file_uploader(key="upload_files").set_value(list(files)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_bad_file_lists_every_problem_and_changes_nothing(app, demo_copy, tmp_path):
+    before = cin8(demo_copy)
+    bad = make_workbook(tmp_path / "bad.xlsx", {"Plan": [["Plan", PLAN]], "Values": [
+        ["Code", "Period", "Value"], ["CIN8", "Jan-24", "about half"], ["NOPE", "Feb-24", 80], ["CIN8", "Feb-24", 140]]})
+    at = upload(app, ("bad.xlsx", bad.read_bytes(), XLSX))
+    assert at.error[0].value.startswith("**3 problem(s) must be fixed**")
+    errors = at.dataframe[0].value
+    assert errors[["Sheet", "Cell", "Value found"]].values.tolist() == [
+        ["Values", "C2", "about half"], ["Values", "A3", "NOPE"], ["Values", "C4", "140"]]
+    assert "unknown measure code 'NOPE'" in errors["Problem and what to do"].iloc[1]
+    assert [b.proto.label for b in at.get("download_button")][0] == "Download this report (Excel)"
+    assert not [b for b in at.button if b.key and b.key.startswith("upload_commit")]
+    assert cin8(demo_copy) == before
+
+
+def test_preview_then_commit_then_identical_reupload_then_revert(app, demo_copy, tmp_path):
+    before = cin8(demo_copy)
+    good = make_workbook(tmp_path / "march.xlsx", {"Plan": [["Plan", PLAN], ["As at", "Feb-24"]], "Values": [
+        ["Code", "Period", "Value"], ["CIN8", "Jan-24", 84.5], ["CIN8", "Feb-24", 80]]})
+    at = upload(app, ("march.xlsx", good.read_bytes(), XLSX))
+    assert not at.error
+    change = at.dataframe[0].value.set_index("Sheet")
+    assert (change.loc["Values", "New"], change.loc["Values", "Changed"]) == (1, 1)
+    assert f"`CIN8 2024-01: {before:.1f} -> 84.5`" in " ".join(m.value for m in at.markdown)
+    assert cin8(demo_copy) == before  # nothing written by the check
+
+    at.button(key="upload_commit_0").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Loaded **march.xlsx** into Tameside 2023-25 as upload **6**")
+    assert [p.proto.label for p in at.get("page_link")] == ["See it on Compliance KPIs"]
+    assert cin8(demo_copy) == 84.5
+    history = next(df.value for df in at.dataframe if "uploaded_by" in df.value.columns)
+    assert history.iloc[0][["id", "status", "file_name", "uploaded_by", "values"]].tolist() == [
+        6, "committed", "march.xlsx", "perf.officer", 2]
+    # the same file again: detected and explained, not offered
+    assert any("identical (same sha256) to upload **6**" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key and b.key.startswith("upload_commit")]
+
+    at.selectbox(key="revert_id").set_value(6).run()
+    at.button(key="revert_ask").click().run()
+    assert at.warning[-1].value.startswith("Revert upload **6 · Tameside 2023-25 · march.xlsx**?")
+    assert cin8(demo_copy) == 84.5  # asking is not doing
+    at.button(key="revert_yes").click().run()
+    assert not at.exception
+    assert "Upload 6 reverted." in [s.value for s in at.success]
+    assert cin8(demo_copy) == before
+    history = next(df.value for df in at.dataframe if "uploaded_by" in df.value.columns)
+    assert history.iloc[0][["id", "status", "reverted_by"]].tolist() == [6, "reverted", "perf.officer"]
+
+
+def test_csv_files_dropped_together_make_one_workbook_for_a_new_plan(app, demo_copy):
+    measures = b"Code,Measure,Unit,Requires Improvement,Good,Outstanding\nM1,Visits on time,%,60-69,70-79,80-100\n"
+    values = "Code;Period;Value\nM1;Jan-24;72\nM1;Feb-24;81\n".encode("cp1252")
+    at = app
+    at.selectbox(key="upload_plan").set_value("➕ New plan…").run()
+    at.text_input(key="upload_new_plan").set_value("Newtown 2024").run()
+    at = upload(at, ("Measures.csv", measures, "text/csv"), ("Values.csv", values, "text/csv"))
+    assert at.subheader[0].value == "Measures.csv + Values.csv"
+    change = at.dataframe[0].value.set_index("Sheet")
+    assert change.loc["Plan", "Note"] == "a new plan, 'Newtown 2024'"
+    assert (change.loc["Measures", "New"], change.loc["Values", "New"]) == (1, 2)
+    at.button(key="upload_commit_0").click().run()
+    m = PlanData(app_store(), "Newtown 2024").measures.set_index("code").loc["M1"]
+    assert (m["value"], m["band"]) == (81.0, "Outstanding")
+
+
+def test_template_and_example_downloads(app):
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Blank template", "Filled example"]
