@@ -107,3 +107,40 @@ def actions_workbook(path: Path, plan: str, actions: int = 150, snapshots: int =
                        rng.choice(RAGS), note[k], rng.choice(["ILAC", "FV1", "FV2", "ILAC, FV1", None])])
     wb.save(path)
     return path
+
+
+def big_workbook(path: Path, measures: int = 800, months: int = 120, actions: int = 350, snapshots: int = 36,
+                 audit_cases: int = 44000, seed: int = 1) -> Path:
+    """A ~5 MB monthly workbook as a large council exports it: wide values, every action snapshot with
+    its commentary, and one audit row per case with its case reference."""
+    rng = random.Random(seed)
+    start = dt.date(2014, 4, 1)
+    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(months)]
+    wb = Workbook()
+    wb.active.title = "Plan"
+    for row in (["Authority", "Bigshire Council"], ["Plan", "Bigshire 2014-24"], ["As at", periods[-1].strftime("%b-%y")]):
+        wb.active.append(row)
+    ms = wb.create_sheet("Measures")
+    ms.append(["Code", "Measure", "Priority", "Unit", "Requires Improvement", "Good", "Outstanding", "Target"])
+    for i in range(measures):
+        ms.append([f"M{i:04d}", f"Measure {i}: percentage of children seen within timescale", f"{i % 6 + 1}. Priority",
+                   "%", "60-69%", "70-79%", "80-100%", 80])
+    vs = wb.create_sheet("Values")
+    vs.append(["Code", *[p.strftime("%b-%y") for p in periods]])
+    for i in range(measures):
+        vs.append([f"M{i:04d}", *[round(rng.uniform(5, 95), 2) for _ in periods]])
+    ac = wb.create_sheet("Actions")
+    ac.append(["As at", "Ref", "Action", "Priority", "Owner", "Due", "Action RAG", "Impact RAG", "Commentary"])
+    words = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 10))) for _ in range(3000)]
+    for s in range(snapshots):
+        as_at = periods[-snapshots + s].strftime("%b-%y")
+        for k in range(actions):
+            ac.append([as_at, f"{k // 10 + 1}.{k % 10 + 1}", f"Action {k}: " + " ".join(rng.choices(words, k=25)),
+                       f"{k % 6 + 1}. Priority", f"Owner {k % 12}", "Mar 2024", rng.choice(RAGS), rng.choice(RAGS),
+                       " ".join(rng.choices(words, k=40))])
+    au = wb.create_sheet("Audits")
+    au.append(["Period", "Stream", "Grade", "Case ref"])
+    for k in range(audit_cases):
+        au.append([periods[k % months].strftime("%b-%y"), f"Stream {k % 10}", rng.choice(GRADES), f"LL-{100000 + k}"])
+    wb.save(path)
+    return path

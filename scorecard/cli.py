@@ -1,12 +1,14 @@
 """Command line: python -m scorecard import|summary|history|revert|template|seed.
 
 Exit codes: 0 done; 1 the input is wrong (every problem printed, nothing changed);
-2 the store is locked by another process (e.g. the running app).
+2 the store is locked by another process (e.g. the running app) for longer than SCORECARD_LOCK_WAIT
+seconds (default 10: a second import waits for the first to finish).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -51,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def lock_wait() -> float:
+    """How long a command waits for another process (say, another import) to release the store."""
+    return float(os.environ.get("SCORECARD_LOCK_WAIT", "10"))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -68,7 +75,7 @@ def _run(args) -> int:
         return 0
     if args.command == "import":
         return _import(args)
-    store = Store(args.db)
+    store = Store(args.db, wait=lock_wait())
     try:
         if args.command == "summary":
             as_at = parse_as_at(args.as_at) if args.as_at else None
@@ -108,7 +115,7 @@ def _import(args) -> int:
     except ValueError as exc:
         print(f"--as-at: {exc}", file=sys.stderr)
         return 1
-    store = Store(args.db)
+    store = Store(args.db, wait=lock_wait())
     try:
         checked, upload_id = loader.import_path(store, path, args.plan, as_at)
     finally:

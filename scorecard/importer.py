@@ -12,12 +12,13 @@ import re
 from itertools import repeat
 from operator import itemgetter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from . import bands
-from .audits import parse_grade
-from .duedates import parse_due
-from .periods import Period, parse_period
+from .audits import parse_grade as _parse_grade
+from .duedates import parse_due as _parse_due
+from .periods import Period, parse_period as _parse_period
 from .workbook import Sheet, cell_ref
 
 _FLOAT_ONLY = {float}
@@ -190,6 +191,12 @@ class _Ctx:
         self.parsed.issues.append(Issue(level, self.sheet.name, cell, message, value))
 
 
+# A big file repeats the same periods and due dates thousands of times; both parsers are pure.
+parse_period = lru_cache(maxsize=16384)(_parse_period)
+parse_due = lru_cache(maxsize=16384)(_parse_due)
+parse_grade = lru_cache(maxsize=256)(_parse_grade)
+
+
 def _text(v) -> str:
     if v is None:
         return ""
@@ -199,15 +206,11 @@ def _text(v) -> str:
         return format(v, "g")
     if isinstance(v, dt.datetime):
         return v.strftime("%d/%m/%Y")
-    return " ".join(str(v).replace("\u00a0", " ").split())
+    return " ".join(str(v).split())  # str.split() also splits on non-breaking spaces
 
 
 def _is_blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not v.replace("\u00a0", " ").strip())
-
-
-def _row_blank(row: list) -> bool:
-    return all(_is_blank(v) for v in row)
+    return v is None or (v.__class__ is str and not v.strip())  # strip() removes non-breaking spaces too
 
 
 def _match_headers(row: list, synonyms: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -234,10 +237,18 @@ def _find_header(sheet: Sheet, kind: str, max_scan: int = 30) -> tuple[int, dict
 
 
 def _data_rows(sheet: Sheet, header_row: int):
-    """Rows under the header, skipping blank rows and notes below the table."""
+    """Rows under the header, skipping blank rows and notes (a line of text on its own, such as
+    'Source: Liquidlogic, extracted 02/02/2024' under the table)."""
     for i in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[i]
-        if _row_blank(row):
+        filled, first = 0, None
+        for v in row:
+            if not _is_blank(v):
+                filled += 1
+                if filled > 1:
+                    break
+                first = v
+        if filled == 0 or (filled == 1 and isinstance(first, str) and " " in first.strip()):
             continue
         yield i, row
 
@@ -483,6 +494,10 @@ def _values_long(ctx: _Ctx, h: int, cols: dict[str, int], units: dict[str, str |
             continue
         if not code:
             ctx.error(i, cols["code"], "the row has a value but no measure Code")
+            continue
+        if raw_period is None:
+            ctx.error(i, cols["period"], f"the row for {code} has no Period; give the month (e.g. Apr-24), "
+                                         "quarter (Q1 2024/25) or year (2024/25)")
             continue
         period = parse_period(raw_period)
         if period is None:

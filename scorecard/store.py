@@ -14,7 +14,9 @@ import datetime as dt
 import getpass
 import hashlib
 import os
+import sys
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -119,17 +121,24 @@ MIGRATIONS = [
 class Store:
     """One DuckDB connection for this process; call cursor() for each query."""
 
-    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False, wait: float = 0.0):
+        """wait: seconds to keep trying while another process holds the store's lock (e.g. another import)."""
         self.path = db_path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self.con = duckdb.connect(str(self.path), read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if time.monotonic() < deadline:
+                    time.sleep(0.2)
+                    continue
                 raise StoreLocked(
                     f"the store {self.path} is in use by another process (is the app running?); "
                     "stop it or use the app's upload page") from exc
-            raise
         self._write_lock = threading.Lock()
         if not read_only:
             self.migrate()
@@ -221,6 +230,7 @@ class Store:
                         self._insert(cur, table, upload_id, parsed.plan,
                                      {c: [r.get(c) for r in rows] for c in _TABLES[table] if c != "plan"})
                 cur.execute(BUMP_VERSION)
+                fault_point("before-commit")
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -281,6 +291,15 @@ class Store:
                 cur.execute("ROLLBACK")
                 raise
         return {"id": row[0], "plan": row[1], "status": "reverted", "changed": True}
+
+
+def fault_point(name: str) -> None:
+    """For the crash tests only: SCORECARD_FAULT_PAUSE=before-commit:30 makes an import say so on stderr
+    and wait there, inside its open transaction, so a test can kill the process at that moment."""
+    spec = os.environ.get("SCORECARD_FAULT_PAUSE", "")
+    if spec.startswith(name + ":"):
+        print(f"fault point {name}", file=sys.stderr, flush=True)
+        time.sleep(float(spec.split(":", 1)[1]))
 
 
 def latest_as_at(parsed) -> dt.date | None:

@@ -1,7 +1,9 @@
 """The CLI contract (commands, output, exit codes) and the versioned store behind it."""
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -136,12 +138,15 @@ def test_locked_store_exits_2_with_one_line(tmp_path, good_workbook):
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "ready"
+        started = time.monotonic()
         res = subprocess.run([sys.executable, "-m", "scorecard", "import", str(good_workbook), "--db", str(db)],
-                             capture_output=True, text=True, cwd=ROOT, timeout=60)
+                             capture_output=True, text=True, cwd=ROOT, timeout=60,
+                             env={**os.environ, "SCORECARD_LOCK_WAIT": "1"})
+        waited = time.monotonic() - started
     finally:
         proc.kill()
         proc.wait()
-    assert res.returncode == 2
+    assert res.returncode == 2 and waited >= 1
     assert res.stderr.count("\n") == 1 and "in use by another process" in res.stderr
     assert "Traceback" not in res.stderr
 
