@@ -13,6 +13,7 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
 run: $(STAMP)  ## start the dashboard on http://127.0.0.1:8501 (seeds the demo plans on first start)
+	$(BIN)/python -m scorecard preflight
 	$(BIN)/streamlit run app.py
 
 test: $(STAMP)  ## the whole test suite

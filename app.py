@@ -1,12 +1,14 @@
 """Scorecard: the improvement board's dashboard. Run with `make run`.
 
-This file only wires navigation; each page calls scorecard.ui.sidebar_filters() for the
-shared plan and as-at selectors, so a page behaves the same however it is reached.
+This file only wires navigation: the menu offers the pages the user's role allows. Each page
+calls scorecard.access.gate() itself (so a role is enforced however the page is reached) and
+scorecard.ui.sidebar_filters() for the shared plan and as-at selectors.
 """
 from pathlib import Path
 
 import streamlit as st
 
+from scorecard import access
 from scorecard.ui import get_store
 
 st.set_page_config(page_title="Scorecard", page_icon="📊", layout="wide")
@@ -18,8 +20,10 @@ PAGES = [
     ("pages/audits.py", "Case-file audits", "🔍"),
     ("pages/actions.py", "Actions", "✅"),
     ("pages/upload.py", "Upload centre", "📤"),
+    ("pages/admin.py", "Admin", "🛡️"),
 ]
+allowed = access.pages_for(access.current_user())
 nav = st.navigation([st.Page(str(HERE / path), title=title, icon=icon, default=(i == 0))
-                     for i, (path, title, icon) in enumerate(PAGES)])
+                     for i, (path, title, icon) in enumerate(PAGES) if Path(path).stem in allowed])
 get_store()
 nav.run()

@@ -5,9 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import actions, charts
+from scorecard.access import gate, logged
 from scorecard.exports import to_csv_bytes, to_xlsx_bytes
 from scorecard.ui import action_view, illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
 
+user = gate("viewer")
 plan, as_at = sidebar_filters()
 st.title("Actions")
 if plan is None or as_at is None:
@@ -116,10 +118,11 @@ st.dataframe(table.drop(columns=["As at", "Children will say"]), hide_index=True
                                              "Due (read as)": st.column_config.DateColumn(format="DD/MM/YYYY")})
 stem = f"actions-{plan['plan']}-{snapshot:%Y-%m}".replace(" ", "-")
 e1, e2, _ = st.columns([1, 1, 4])
-e1.download_button("Download CSV", lambda: to_csv_bytes(table), f"{stem}.csv", "text/csv", key="act_csv")
-e2.download_button("Download Excel", lambda: to_xlsx_bytes(table, "Actions", f"{plan['plan']}: actions as at "
-                                                           f"{uk_month(snapshot)}"), f"{stem}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="act_xlsx")
+e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(table), plan=plan["plan"],
+                                          detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="act_csv")
+e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
+    table, "Actions", f"{plan['plan']}: actions as at {uk_month(snapshot)}"), plan=plan["plan"], detail=f"{stem}.xlsx"),
+                   f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="act_xlsx")
 
 # -- Action detail ------------------------------------------------------------------------------
 st.header("Action detail")

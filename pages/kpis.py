@@ -3,10 +3,12 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import charts, kpis, spc
+from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_csv_bytes, to_xlsx_bytes
 from scorecard.summary import banding_for
 from scorecard.ui import get_store, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
 
+user = gate("viewer")
 plan, as_at = sidebar_filters()
 st.title("Compliance KPIs")
 if plan is None or as_at is None:
@@ -77,8 +79,10 @@ e1, e2, _ = st.columns([1, 1, 4])
 stem = f"kpis-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-")
 title = f"{plan['plan']}: measures as at {uk_month(as_at)}"
 # The files are made only when a button is pressed (a callable), so the page stays quick.
-e1.download_button("Download CSV", lambda: to_csv_bytes(export), f"{stem}.csv", "text/csv", key="kpi_csv")
-e2.download_button("Download Excel", lambda: to_xlsx_bytes(export, "Measures", title), f"{stem}.xlsx",
+e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(export), plan=plan["plan"],
+                                          detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="kpi_csv")
+e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(export, "Measures", title),
+                                            plan=plan["plan"], detail=f"{stem}.xlsx"), f"{stem}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="kpi_xlsx")
 
 # -- Measure detail ---------------------------------------------------------------------------
@@ -114,6 +118,8 @@ if chart is not None and chart.is_run_chart:
 if series["illustrative"].any():
     st.caption("◇ hollow diamonds are illustrative values, generated for the demo.")
 
+if not user.can("uploader"):
+    st.stop()
 with st.expander("Mark a process change (rebase the SPC limits)"):
     st.write("When the way the work is done changed (a new process, system or definition), the limits "
              "should restart from that period.")
@@ -122,12 +128,16 @@ with st.expander("Mark a process change (rebase the SPC limits)"):
                           format_func=lambda p: uk_month(p))
     reason = r2.text_input("Reason", key="rebase_reason", max_chars=200)
     if r3.button("Mark process change", key="rebase_add") and period is not None:
-        get_store().mark_rebase(plan["plan"], code, period.date(), reason or None)
+        require(user, "uploader", "mark a process change")
+        get_store().mark_rebase(plan["plan"], code, period.date(), reason or None, user.email or user.name)
+        log(user, "settings", plan=plan["plan"], detail=f"{code}: SPC limits restart from {uk_month(period)}")
         st.rerun()
     for r in rebases.to_dict("records"):
         a, b = st.columns([4, 1])
         a.write(f"From **{uk_month(r['period'])}**: {r['reason'] or 'no reason given'} "
                 f"(marked by {r['marked_by']} on {uk_date(r['marked_at'])})")
         if b.button("Remove", key=f"rebase_clear_{r['period']:%Y%m}"):
+            require(user, "uploader", "remove a process change")
             get_store().clear_rebase(plan["plan"], code, r["period"].date())
+            log(user, "settings", plan=plan["plan"], detail=f"{code}: process change at {uk_month(r['period'])} removed")
             st.rerun()

@@ -3,10 +3,12 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import charts
+from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS
 from scorecard.actions import counts as action_counts
 from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
 
+user = gate("viewer")
 plan, as_at = sidebar_filters()
 if plan is None:
     st.title("Overview")

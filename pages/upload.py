@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import loader, preview
+from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_xlsx_bytes
 from scorecard.periods import parse_period
 from scorecard.template import write_template
@@ -18,6 +19,8 @@ PAGES_FOR = {"measures": ("pages/kpis.py", "Compliance KPIs", "📈"), "values":
              "audits": ("pages/audits.py", "Case-file audits", "🔍"), "actions": ("pages/actions.py", "Actions", "✅")}
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo" / "tameside-2023-25.xlsx"
 
+user = gate("uploader")
+who = user.email or user.name
 st.title("Upload centre")
 store = get_store()
 tab_upload, tab_history, tab_template = st.tabs(["Upload a workbook", "History and undo", "Template"])
@@ -57,6 +60,9 @@ with tab_upload:
                 checked = loader.check_files(store, payload, plan, as_at.start if as_at else None)
                 changes = [preview.preview(store, c.parsed) if c.ok else None for c in checked]
                 status.update(label="Checked", state="complete")
+            for c in checked:
+                log(user, "upload", plan=c.parsed.plan, sha256=c.sha256,
+                    detail=f"{c.file_name}: {len(c.parsed.errors)} errors, {len(c.parsed.warnings)} warnings")
             st.session_state["upload_checked_key"] = key
             st.session_state["upload_checked"] = (checked, changes)
         checked, changes = st.session_state["upload_checked"]
@@ -79,7 +85,9 @@ with tab_upload:
                              width="stretch", key=f"upload_warnings_{i}")
             if len(report):
                 st.download_button("Download this report (Excel)",
-                                   lambda r=report, n=c.file_name: to_xlsx_bytes(r, "Problems", f"Problems found in {n}"),
+                                   logged(user, "export", lambda r=report, n=c.file_name: to_xlsx_bytes(
+                                       r, "Problems", f"Problems found in {n}"), plan=p.plan, sha256=c.sha256,
+                                       detail=f"problem report for {c.file_name}"),
                                    f"problems-{Path(c.file_name).stem}.xlsx",
                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                    key=f"upload_report_{i}")
@@ -108,7 +116,9 @@ with tab_upload:
                     st.dataframe(details[["sheet", *preview.DETAIL_COLUMNS]], hide_index=True, width="stretch",
                                  key=f"upload_details_{i}")
             if st.button(f"Load {c.file_name}", type="primary", key=f"upload_commit_{i}"):
-                upload_id = loader.commit(store, c)
+                require(user, "uploader", "commit an upload")
+                upload_id = loader.commit(store, c, who)
+                log(user, "commit", plan=p.plan, upload_id=upload_id, sha256=c.sha256, detail=c.file_name)
                 st.session_state["upload_done"] = {"id": upload_id, "file": c.file_name, "plan": p.plan,
                                                    "sheets": [k for k, n in p.counts().items() if n]}
                 st.session_state.pop("upload_checked_key", None)
@@ -132,7 +142,9 @@ with tab_history:
                          "uploaded_by": "By", "uploaded_at": "When", "as_at": "As at", "sha256": "sha256",
                          "reverted_by": "Reverted by", "reverted_at": "Reverted on"})
         live = history[history["status"] == "committed"]
-        if len(live):
+        if not user.can("admin"):
+            st.caption("Reverting an upload needs the admin role.")
+        elif len(live):
             labels = {int(r["id"]): f"{r['id']} · {r['plan']} · {r['file_name']}" for r in live.to_dict("records")}
             r1, r2 = st.columns([3, 1])
             target = r1.selectbox("Upload to revert", list(labels), format_func=labels.get, key="revert_id")
@@ -144,7 +156,9 @@ with tab_history:
                            "before it; the upload stays listed as reverted.")
                 y, n, _ = st.columns([1, 1, 4])
                 if y.button(f"Yes, revert upload {pending}", type="primary", key="revert_yes"):
-                    store.revert(pending)
+                    require(user, "admin", f"revert upload {pending}")
+                    res = store.revert(pending, who)
+                    log(user, "revert", plan=res["plan"], upload_id=pending)
                     st.session_state.pop("revert_pending", None)
                     st.session_state["revert_done"] = pending
                     st.rerun()
@@ -167,7 +181,9 @@ with tab_template:
 
 
     t1, t2, _ = st.columns([1, 1, 3])
-    t1.download_button("Blank template", template_bytes, "scorecard-template.xlsx",
+    t1.download_button("Blank template", logged(user, "export", template_bytes, detail="blank template"),
+                       "scorecard-template.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_blank")
-    t2.download_button("Filled example", EXAMPLE.read_bytes, EXAMPLE.name,
+    t2.download_button("Filled example", logged(user, "export", EXAMPLE.read_bytes, detail="filled example"),
+                       EXAMPLE.name,
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_example")

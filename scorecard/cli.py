@@ -1,4 +1,4 @@
-"""Command line: python -m scorecard import|summary|history|revert|template|seed.
+"""Command line: python -m scorecard import|summary|history|revert|template|seed|preflight.
 
 Exit codes: 0 done; 1 the input is wrong (every problem printed, nothing changed);
 2 the store is locked by another process (e.g. the running app) for longer than SCORECARD_LOCK_WAIT
@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sd = sub.add_parser("seed", help="load the demo plans into an empty store")
     sd.add_argument("--db")
+
+    sub.add_parser("preflight", help="refuse to start the app on a public address without sign-in (used by make run)")
     return p
 
 
@@ -75,6 +77,8 @@ def _run(args) -> int:
         return 0
     if args.command == "import":
         return _import(args)
+    if args.command == "preflight":
+        return _preflight()
     store = Store(args.db, wait=lock_wait())
     try:
         if args.command == "summary":
@@ -103,6 +107,24 @@ def _run(args) -> int:
     finally:
         store.close()
     return 1
+
+
+def _preflight() -> int:
+    """Exit 1 with one line when the app would serve beyond this computer with no sign-in configured."""
+    from streamlit import config
+    from streamlit.auth_util import get_secrets_auth_section
+    from .access import bind_problem
+    config.get_config_options()  # .streamlit/config.toml; `streamlit run` lets the environment override it
+    address = os.environ.get("STREAMLIT_SERVER_ADDRESS", str(config.get_option("server.address") or ""))
+    try:
+        signed_in = bool(get_secrets_auth_section())
+    except Exception:
+        signed_in = False
+    problem = bind_problem(address, signed_in)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    return 0
 
 
 def _import(args) -> int:

@@ -115,6 +115,12 @@ MIGRATIONS = [
     CREATE TABLE spc_rebases (plan TEXT NOT NULL, code TEXT NOT NULL, period DATE NOT NULL,
         reason TEXT, marked_by TEXT, marked_at TIMESTAMP NOT NULL, PRIMARY KEY (plan, code, period));
     """,
+    """
+    -- The audit trail: who did what, when. Appended to only; the app has no way to edit or delete it.
+    CREATE SEQUENCE audit_ids START 1;
+    CREATE TABLE audit_log (id BIGINT PRIMARY KEY, logged_at TIMESTAMP NOT NULL, who TEXT NOT NULL, role TEXT,
+        event TEXT NOT NULL, plan TEXT, upload_id INTEGER, sha256 TEXT, detail TEXT);
+    """,
 ]
 
 
@@ -259,6 +265,14 @@ class Store:
 
     def clear_rebase(self, plan: str, code: str, period: dt.date) -> None:
         self._write("DELETE FROM spc_rebases WHERE plan = ? AND code = ? AND period = ?", [plan, code, period])
+
+    def log_event(self, who: str, role: str | None, event: str, plan: str | None = None,
+                  upload_id: int | None = None, sha256: str | None = None, detail: str | None = None) -> None:
+        """Append one entry to the audit trail (its own transaction; the data version is not touched)."""
+        with self._write_lock:
+            self.cursor().execute(
+                "INSERT INTO audit_log VALUES (nextval('audit_ids'), ?, ?, ?, ?, ?, ?, ?, ?)",
+                [now(), who, role, event, plan, upload_id, sha256, detail])
 
     def _write(self, sql: str, params: list) -> None:
         """One statement and a data-version bump, in one transaction."""

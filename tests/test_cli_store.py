@@ -166,6 +166,7 @@ def test_template_has_instructions_and_dropdowns(tmp_path, capsys):
 def test_every_query_runs_against_a_fixture_store(demo_copy):
     s = Store(demo_copy)
     s.mark_rebase("Tameside 2023-25", "CF4", __import__("datetime").date(2023, 9, 1), "new panel")
+    s.log_event("test@example.gov.uk", "admin", "sign-in")
     try:
         params = {"plan": "Tameside 2023-25", "as_at": "2024-01-01"}
         for name in queries.names():
@@ -176,7 +177,7 @@ def test_every_query_runs_against_a_fixture_store(demo_copy):
     finally:
         s.close()
     assert set(queries.names()) >= {"plans", "measures", "measure_values", "audit_counts", "action_history",
-                                    "periods", "uploads", "benchmarks", "spc_rebases"}
+                                    "periods", "uploads", "benchmarks", "spc_rebases", "audit_log"}
 
 
 def test_summary_spc_fields_settings_and_rebase(demo_copy, capsys):

@@ -1,0 +1,243 @@
+"""Roles enforced on the server, sign-in and local mode, the audit trail, and fuzzed cell text through
+import and export."""
+import io
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st_
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from scorecard import access, actions, loader, queries
+from scorecard.exports import FORMULA_STARTS, to_csv_bytes, to_xlsx_bytes
+from scorecard.store import Store
+from scorecard.summary import PlanData
+from tests.conftest import ROOT, make_workbook
+
+ROLES_TOML = """
+default = "none"
+[domains]
+"council.gov.uk" = "viewer"
+[emails]
+"officer@council.gov.uk" = "uploader"
+[groups]
+"Scorecard Admins" = "admin"
+"""
+PEOPLE = {
+    "viewer": {"is_logged_in": True, "email": "member@council.gov.uk", "name": "Board Member"},
+    "uploader": {"is_logged_in": True, "email": "officer@council.gov.uk", "name": "Perf Officer"},
+    "admin": {"is_logged_in": True, "email": "head@council.gov.uk", "name": "Head", "groups": ["Scorecard Admins"]},
+    "stranger": {"is_logged_in": True, "email": "someone@elsewhere.org", "name": "Someone"},
+}
+
+
+# -- configuration -------------------------------------------------------------------------------
+def test_roles_from_email_domain_and_groups_highest_wins(tmp_path):
+    path = tmp_path / "roles.toml"
+    path.write_text(ROLES_TOML)
+    cfg = access.load_roles(path)
+    assert access.role_for("Member@Council.gov.uk", [], cfg) == "viewer"
+    assert access.role_for("officer@council.gov.uk", [], cfg) == "uploader"
+    assert access.role_for("officer@council.gov.uk", ["Scorecard Admins"], cfg) == "admin"
+    assert access.role_for("someone@elsewhere.org", [], cfg) is None
+    assert access.role_for("someone@elsewhere.org", [], {**cfg, "default": "viewer"}) == "viewer"
+    assert access.load_roles(tmp_path / "missing.toml") == {"default": "none"}
+    path.write_text('[emails]\n"a@b.c" = "superuser"\n')
+    with pytest.raises(ValueError, match="unknown role 'superuser'"):
+        access.load_roles(path)
+
+
+def test_a_public_bind_needs_sign_in():
+    assert access.bind_problem("127.0.0.1", False) is None and access.bind_problem("localhost", False) is None
+    assert access.bind_problem("::1", False) is None and access.bind_problem("0.0.0.0", True) is None
+    assert access.bind_problem("0.0.0.0", False) == (
+        "Refusing to serve on 0.0.0.0 without sign-in: configure [auth] in .streamlit/secrets.toml, or set "
+        "server.address to 127.0.0.1 for local mode.")
+    assert "every network interface" in access.bind_problem("", False)
+
+
+@pytest.mark.parametrize("address, code", [("0.0.0.0", 1), ("192.168.1.20", 1), ("127.0.0.1", 0)])
+def test_preflight_refuses_a_public_bind_in_local_mode_in_one_line(address, code):
+    res = subprocess.run([sys.executable, "-m", "scorecard", "preflight"], cwd=ROOT, capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "STREAMLIT_SERVER_ADDRESS": address}, timeout=60)
+    assert res.returncode == code
+    if code:
+        assert res.stderr.count("\n") == 1 and res.stderr.startswith(f"Refusing to serve on {address} without sign-in")
+
+
+def test_case_references_are_never_read_by_any_query():
+    assert not [n for n in queries.names() if "audit_case_refs" in queries.sql(n) or "case_ref" in queries.sql(n)]
+
+
+# -- the app, per role ---------------------------------------------------------------------------
+@pytest.fixture
+def signed_in(demo_copy, monkeypatch, tmp_path):
+    """The app with sign-in configured (an [auth] section) and the roles file above."""
+    roles = tmp_path / "roles.toml"
+    roles.write_text(ROLES_TOML)
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    monkeypatch.setenv("SCORECARD_ROLES", str(roles))
+    monkeypatch.setattr(access, "sign_in_configured", lambda: True)
+    from scorecard import ui
+    ui.get_store.clear()
+    yield
+    ui.get_store.clear()
+
+
+def app_as(who: str, script: str = "app.py") -> AppTest:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+    at.user = dict(PEOPLE[who])
+    return at.run()
+
+
+def trail() -> pd.DataFrame:
+    from scorecard import ui
+    return queries.run(ui.get_store(), "audit_log")
+
+
+def test_nobody_signed_in_sees_only_the_sign_in_button(signed_in):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.dataframe and not at.metric and not at.sidebar.selectbox
+
+
+def test_a_viewer_reads_but_cannot_reach_upload_or_admin_by_menu_or_by_url(signed_in):
+    at = app_as("viewer")
+    assert not at.exception and at.title[0].value  # the overview
+    for page in ("pages/upload.py", "pages/admin.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+    at.switch_page("pages/kpis.py").run()
+    assert not at.exception and at.title[0].value == "Compliance KPIs"
+    assert not [b for b in at.button if b.key == "rebase_add"]  # no writes for viewers
+    # straight at the page's code, with a forged commit and revert waiting in session state
+    forged = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60)
+    forged.user = dict(PEOPLE["viewer"])
+    forged.session_state["revert_pending"] = 1
+    forged.session_state["upload_done"] = {"id": 99, "file": "x.xlsx", "plan": "P", "sheets": []}
+    forged.run()
+    assert [e.value for e in forged.error] == ["This needs the **uploader** role; you are signed in as a **viewer**."]
+    assert not forged.file_uploader and not forged.success
+    from scorecard import ui  # nothing reverted: every upload is still in force
+    assert (ui.get_store().history()["status"] == "committed").all()
+    denied = trail()[lambda t: t["event"] == "denied"]
+    assert denied.iloc[0][["who", "role"]].tolist() == ["member@council.gov.uk", "viewer"]
+    assert "open the uploader page" in denied.iloc[0]["detail"]
+
+
+def test_an_uploader_uploads_but_cannot_revert_or_open_admin(signed_in):
+    at = app_as("uploader")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/admin.py")
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception and at.title[0].value == "Upload centre"
+    assert "Reverting an upload needs the admin role." in [c.value for c in at.caption]
+    assert not [b for b in at.button if b.key in ("revert_ask", "revert_yes")]
+    direct = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60)
+    direct.user = dict(PEOPLE["uploader"])
+    direct.run()
+    assert [e.value for e in direct.error] == ["This needs the **admin** role; you are signed in as a **uploader**."]
+
+
+def test_an_admin_sees_the_audit_trail_of_everyone(signed_in):
+    app_as("viewer")
+    app_as("stranger")
+    at = app_as("admin")
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception and at.header[0].value == "Audit trail"
+    log = at.dataframe[0].value
+    assert {"member@council.gov.uk", "someone@elsewhere.org", "head@council.gov.uk"} <= set(log["who"])
+    assert {"sign-in", "denied"} <= set(log["event"])
+    assert [b.proto.label for b in at.get("download_button")] == ["Download the audit trail (CSV)"]
+
+
+def test_someone_with_no_role_is_told_so(signed_in):
+    at = app_as("stranger")
+    assert at.error[0].value.startswith("Your account has not been given a role")
+    assert not at.dataframe and not at.metric
+
+
+def test_local_mode_has_a_banner_every_role_and_refuses_a_public_bind(demo_copy, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    monkeypatch.setenv("SCORECARD_USER", "officer")
+    from scorecard import ui
+    ui.get_store.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert any(c.value.startswith("🔓 **Local mode**") for c in at.sidebar.caption)
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception and at.title[0].value == "Admin"
+    monkeypatch.setattr(access, "bind_address", lambda: "0.0.0.0")
+    public = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert [e.value for e in public.error] == [access.bind_problem("0.0.0.0", False)]
+    assert not public.dataframe and not public.metric
+    ui.get_store.clear()
+
+
+def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    monkeypatch.setenv("SCORECARD_USER", "officer")
+    from scorecard import ui
+    ui.get_store.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/upload.py").run()
+    wb = make_workbook(tmp_path / "m.xlsx", {"Plan": [["Plan", "Tameside 2023-25"]],
+                                             "Values": [["Code", "Period", "Value"], ["CIN8", "Feb-24", 77]]})
+    at.file_uploader(key="upload_files").set_value(("m.xlsx", wb.read_bytes(), "application/octet-stream")).run()
+    at.button(key="upload_commit_0").click().run()
+    at.selectbox(key="revert_id").set_value(6).run()
+    at.button(key="revert_ask").click().run()
+    at.button(key="revert_yes").click().run()
+    user = access.current_user()
+    access.logged(user, "export", lambda: b"csv", plan="Tameside 2023-25", detail="kpis.csv")()
+    log = trail()
+    sha = loader.sha256_bytes(wb.read_bytes())
+    got = {e: log[log["event"] == e].iloc[0] for e in ("upload", "commit", "revert", "export")}
+    assert got["upload"][["who", "plan", "sha256"]].tolist() == ["officer", "Tameside 2023-25", sha]
+    assert got["commit"][["upload_id", "sha256", "detail"]].tolist() == [6, sha, "m.xlsx"]
+    assert got["revert"][["upload_id", "plan"]].tolist() == [6, "Tameside 2023-25"]
+    assert got["export"]["detail"] == "kpis.csv"
+    assert not hasattr(ui.get_store(), "delete_event") and not hasattr(ui.get_store(), "update_event")
+    ui.get_store.clear()
+
+
+# -- fuzzed cell text through import and export --------------------------------------------------
+TEXT = st_.text(st_.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+    lambda t: t.strip())
+DANGEROUS = st_.sampled_from(["=", "+", "-", "@", "=cmd|' /C calc'!A0", "=HYPERLINK(\"http://x\")", "+1+1"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st_.lists(st_.one_of(TEXT, st_.builds(lambda d, t: d + t, DANGEROUS, TEXT)), min_size=3, max_size=3))
+def test_fuzzed_cell_text_survives_import_and_leaves_exports_formula_safe(tmp_path_factory, texts):
+    tmp = tmp_path_factory.mktemp("fuzz")
+    owner, commentary, wording = texts
+    path = make_workbook(tmp / "f.xlsx", {"Plan": [["Plan", "Fuzz"], ["As at", "Jan-24"]], "Actions": [
+        ["Ref", "Action", "Owner", "Commentary", "Action RAG"], ["1.1", wording, owner, commentary, "Green"]]})
+    wb = load_workbook(path)
+    for cell in wb["Actions"][2]:
+        cell.data_type = "s"  # typed text, as Excel stores '=... entered as text (openpyxl would make a formula)
+    wb.save(path)
+    store = Store(tmp / "s.duckdb")
+    try:
+        checked, upload_id = loader.import_path(store, path)
+        assert upload_id is not None, [str(e) for e in checked.parsed.errors]
+        table = actions.export_frame(actions.latest(PlanData(store, "Fuzz").action_history))
+    finally:
+        store.close()
+    squash = lambda t: " ".join(t.split())  # noqa: E731 - the importer tidies whitespace
+    row = table.iloc[0]
+    assert [row["Owner"], row["Commentary"], row["Action"]] == [squash(owner), squash(commentary), squash(wording)]
+    csv = pd.read_csv(io.BytesIO(to_csv_bytes(table)), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    ws = load_workbook(io.BytesIO(to_xlsx_bytes(table, "Actions", "Fuzz"))).active
+    cells = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+    for value in [*csv.to_numpy().ravel().tolist(), *cells]:
+        assert not str(value).startswith(FORMULA_STARTS), value
+    for col, text in (("Owner", owner), ("Commentary", commentary), ("Action", wording)):
+        shown = csv[col].iloc[0]
+        assert shown == squash(text) or shown == "'" + squash(text)
+    assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
