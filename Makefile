@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 
-.PHONY: run test bench template clean
+.PHONY: run test bench template clean chromium
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +17,13 @@ run: $(STAMP)  ## start the dashboard on http://127.0.0.1:8501 (seeds the demo p
 	$(BIN)/python -m scorecard preflight
 	$(BIN)/streamlit run app.py
 
-test: $(STAMP)  ## the whole test suite
+test: $(STAMP) chromium  ## the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q
+
+chromium:  ## Debian's Chromium for the browser tests and the PDF board pack, installed when missing
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; } || \
+	  echo "Chromium could not be installed: the browser tests will be skipped"
 
 bench: $(STAMP)  ## benchmarks, medians against baselines measured in the same run
 	$(BIN)/python -m benchmarks

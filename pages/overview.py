@@ -1,4 +1,6 @@
 """Overview: one plan at a glance - measures by band, audit quality, actions by BRAG, exceptions."""
+from urllib.parse import quote
+
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +19,7 @@ if plan is None:
 
 data = plan_data(plan["plan"], as_at)
 st.title(plan["plan"])
+st.link_button("📺 Meeting mode for the board", f"./?mode=board&plan={quote(plan['plan'])}", type="secondary")
 as_at_text = f"as at {uk_month(as_at)}" if as_at else "no dated figures yet"
 st.caption(f"{plan.get('authority') or ''} · {as_at_text} · last upload {uk_date(plan['last_upload_at'])}")
 illustrative_note(bool(data.measures["illustrative"].any() if len(data.measures) else False)

@@ -173,7 +173,7 @@ def pages_for(user: User | None) -> set[str]:
     """Which pages the navigation offers (the pages check the role again themselves)."""
     if user is None or not user.can("viewer"):
         return {"overview"}  # which signs them in, or tells them they have no role
-    out = {"overview", "kpis", "audits", "actions"}
+    out = {"overview", "kpis", "audits", "actions", "boardpack"}
     if user.can("uploader"):
         out.add("upload")
     if user.can("admin"):

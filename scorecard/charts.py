@@ -112,18 +112,21 @@ def _gob_text(pct, n) -> str:
     return f"{pct:.0f}% (n={n})" + (" too few" if n < MIN_CASES else "")
 
 
-def audit_trajectory(audits: pd.DataFrame, thresholds: list[tuple[str, float]] = (), height: int = 400) -> go.Figure:
+def audit_trajectory(audits: pd.DataFrame, thresholds: list[tuple[str, float]] = (), height: int = 400,
+                     publication: bool = False) -> go.Figure:
     """One stream's periods: a 100%-stacked bar of grades (counts in the labels and hover), the
     good-or-better % line with its Wilson 95% interval as a band, and the plan's thresholds as lines.
 
     The stack runs Outstanding, Good, Requires Improvement, Inadequate from the bottom, so the line
     meets the top of the Good segment. Periods with fewer than MIN_CASES cases get hollow markers.
+    For publication the grade bars (whose heights would give small counts away) are left out, and
+    periods of 1 to 5 cases are not plotted at all.
     """
-    a = audits[audits["cases"] > 0].sort_values("period")
+    a = audits[audits["cases"] > (5 if publication else 0)].sort_values("period")
     labels = a["period_label"].tolist()
     cases = a["cases"].tolist()
     fig = go.Figure()
-    for g in GRADES:
+    for g in () if publication else GRADES:
         counts = a[g].tolist()
         fig.add_bar(x=labels, y=[100 * k / n for k, n in zip(counts, cases)], name=g, opacity=0.65,
                     marker=dict(color=GRADE_COLOURS[g], pattern_shape=GRADE_PATTERNS[g], pattern_fgcolor="white", pattern_fillmode="overlay"),

@@ -1,0 +1,184 @@
+"""Meeting mode: the improvement board's one screen, read from the back of the room.
+
+Reached with ?plan=...&mode=board (add &interval=SECONDS, default 45); the URL also keeps the slide,
+so a screen that reconnects comes back to the same view. Slides: the exceptions, one per priority,
+then the audit trajectory; a strip of exceptions stays pinned above them.
+"""
+import time
+
+import pandas as pd
+import streamlit as st
+
+from scorecard import actions, board, charts
+from scorecard.access import gate
+from scorecard.audits import ALL_STREAMS
+from scorecard.ui import action_view, kpi_rows, plan_data, plans, uk_date, uk_month
+
+BOARD_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
+.stApp { background: #ffffff; color: #000000; }
+.block-container { padding-top: 1rem !important; max-width: 100% !important; }
+.stApp p, .stApp li, .stApp td, .stApp th, .stApp label, .stApp button { font-size: 24px !important; }
+.stApp td, .stApp th { color: #000000 !important; padding: 0.3rem 0.5rem !important; }
+.stApp h1 { font-size: 52px !important; color: #000000; }
+.stApp h2 { font-size: 40px !important; color: #000000; }
+.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * { font-size: 64px !important; line-height: 1.1 !important;
+  font-weight: 700; color: #000000; }
+[data-testid="stMetricLabel"] p { font-size: 26px !important; color: #000000; }
+.board-strip { background: #000000; color: #ffffff; padding: 0.4rem 1rem; font-size: 26px; border-radius: 6px; }
+.board-strip b { color: #ffd54f; }
+</style>
+"""
+BIG = dict(font=dict(family="Arial, Helvetica, sans-serif", size=22, color="#000000"))
+
+user = gate("viewer")
+st.markdown(BOARD_CSS, unsafe_allow_html=True)
+names = plans()["plan"].tolist()
+if not names:
+    st.title("No plans loaded yet")
+    st.stop()
+plan_name = st.query_params.get("plan")
+plan_name = plan_name if plan_name in names else names[0]
+st.query_params["plan"] = plan_name
+st.query_params["mode"] = "board"
+try:
+    interval = max(5, int(st.query_params.get("interval", 45)))
+except ValueError:
+    interval = 45
+plan = plans().set_index("plan").loc[plan_name]
+data = plan_data(plan_name, None)
+as_at = pd.Timestamp(data.actions["as_at"].iloc[0]).date() if len(data.actions) else None
+months = [d for d in (data.values["period"].max() if len(data.values) else None,
+                      data.audits["period"].max() if len(data.audits) else None) if d is not None and d == d]
+as_at = as_at or (max(months).date() if months else None)
+kpi = kpi_rows(plan_name, as_at, 6, False) if as_at else pd.DataFrame()
+view = action_view(plan_name, as_at, "priority") if as_at and len(data.actions) else None
+now_actions = view["latest"] if view else data.actions
+exc = board.exceptions(kpi, now_actions, data.audits)
+slides = ["exceptions", *board.priorities(kpi, now_actions), "audits"]
+
+state = st.session_state
+if "board_slide" not in state:
+    try:
+        state.board_slide = int(st.query_params.get("slide", 0)) % len(slides)
+    except ValueError:
+        state.board_slide = 0
+    state.board_shown_at = time.time()
+    state.board_paused = False
+state.board_slide %= len(slides)
+
+
+def go(step: int) -> None:
+    state.board_slide = (state.board_slide + step) % len(slides)
+    state.board_shown_at = time.time()
+
+
+def toggle() -> None:
+    state.board_paused = not state.board_paused
+    state.board_shown_at = time.time()
+
+
+# -- the pinned strip and the chair's controls ------------------------------------------------------
+freshness = f"last upload {uk_date(plan['last_upload_at'])}"
+st.markdown(f'<div class="board-strip"><b>{plan_name}</b> · as at {uk_month(as_at) if as_at else "—"} · '
+            f'{freshness} · ' + " · ".join(f"<b>{n}</b> {label.lower()}" for label, n in exc.counts.items())
+            + "</div>", unsafe_allow_html=True)
+c1, c2, c3, c4 = st.columns([1, 1, 1, 5])
+c1.button("◀ Previous", on_click=go, args=(-1,), key="board_prev")
+c2.button("▶ Play" if state.board_paused else "⏸ Pause", on_click=toggle, key="board_pause")
+c3.button("Next ▶", on_click=go, args=(1,), key="board_next")
+
+
+def shown(rows: pd.DataFrame) -> pd.DataFrame:
+    """Measures as the board reads them: value with its unit, band and direction in words."""
+    return pd.DataFrame({
+        "Code": rows["code"], "Measure": rows["measure"],
+        "Value": ["" if v != v or v is None else f"{v:g}{'%' if u == '%' else ''}" for v, u in zip(rows["value"], rows["unit"])],
+        "Band": rows["band"].fillna("Not rated"), "Direction": rows["direction"].fillna("")}).set_index("Code")
+
+
+def fig_big(fig):
+    fig.update_layout(**BIG, legend_font_size=20)
+    return fig
+
+
+def exceptions_slide() -> None:
+    st.title("What needs the board's attention")
+    cols = st.columns(3)
+    for col, n, line in zip(cols * 2, exc.counts.values(), exc.headlines()):
+        col.metric(line.split(" ", 1)[1], n)  # "8" over "measures got worse this month"
+    left, right = st.columns(2)
+    worst = pd.concat([exc.inadequate, exc.worse, exc.concern]).drop_duplicates("code") if len(kpi) else kpi
+    if len(worst):
+        left.subheader("Measures")
+        left.table(shown(worst.head(6)))
+    acts = pd.concat([exc.red, exc.overdue]).drop_duplicates("ref") if len(now_actions) else now_actions
+    if len(acts):
+        right.subheader("Actions")
+        right.table(acts[["ref", "action", "owner", "action_rag", "due_text"]].head(6).rename(columns={
+            "ref": "Ref", "action": "Action", "owner": "Owner", "action_rag": "Rating", "due_text": "Due"})
+            .set_index("Ref"))
+    for change in exc.streams_fell:
+        st.markdown(f"- **{change['stream']}** audits: {change['words']} ({change['from']} to {change['to']}).")
+
+
+def priority_slide(priority: str) -> None:
+    st.title(priority)
+    mine = kpi[kpi["priority"] == priority] if len(kpi) else kpi
+    acts = now_actions[now_actions["priority"] == priority] if len(now_actions) else now_actions
+    worse = int((mine["direction"] == "worsening").sum()) if len(mine) else 0
+    red = int((acts["action_rag"] == "Red").sum()) if len(acts) else 0
+    st.header(f"{board.plural(worse, 'measure')} got worse · {board.plural(red, 'action is', 'actions are')} Red")
+    left, right = st.columns(2)
+    if len(mine):
+        left.table(shown(mine.head(8)))
+    else:
+        left.write("No measures under this priority.")
+    if len(acts):
+        counts = actions.counts(acts)
+        right.plotly_chart(fig_big(charts.brag_bars(counts, "action_rag", "Actions by rating")), width="stretch",
+                           key=f"board_brag_{state.board_slide}")
+        traj = view["trajectory"][view["trajectory"]["group"] == priority] if view else None
+        if traj is not None and traj["as_at"].nunique() > 1:
+            right.plotly_chart(fig_big(charts.brag_trajectory(traj, 180)), width="stretch",
+                               key=f"board_traj_{state.board_slide}")
+    linked = mine[mine["source"].fillna("").str.lower().str.startswith("audit")] if len(mine) else mine
+    for m in linked.to_dict("records")[:1]:
+        stream = m["source"].split(":", 1)[1].strip()
+        rows = data.audits[data.audits["stream"].str.casefold() == stream.casefold()]
+        if len(rows):
+            st.plotly_chart(fig_big(charts.audit_trajectory(rows, height=360)), width="stretch",
+                            key=f"board_audit_{state.board_slide}")
+
+
+def audit_slide() -> None:
+    st.title("Case-file audits: is practice getting better?")
+    rows = data.audits[data.audits["stream"] == ALL_STREAMS] if len(data.audits) else data.audits
+    if rows.empty:
+        st.header("No audit results loaded for this plan.")
+        return
+    change = [c for c in board.audit_changes(data.audits) if c["stream"] == ALL_STREAMS]
+    if change:
+        st.header(f"All streams: {change[0]['words']}.")
+    st.plotly_chart(fig_big(charts.audit_trajectory(rows, height=560)), width="stretch", key="board_audits")
+
+
+@st.fragment(run_every=None if state.board_paused else interval)
+def show_slide() -> None:
+    if not state.board_paused and time.time() - state.board_shown_at >= interval - 0.5:
+        go(1)  # the timer's turn: move on
+    st.query_params["slide"] = str(state.board_slide)
+    kind = slides[state.board_slide]
+    st.caption(f"Slide {state.board_slide + 1} of {len(slides)} · "
+               + ("paused" if state.board_paused else f"next in {interval} s"))
+    if kind == "exceptions":
+        exceptions_slide()
+    elif kind == "audits":
+        audit_slide()
+    else:
+        priority_slide(kind)
+
+
+show_slide()

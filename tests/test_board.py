@@ -1,0 +1,120 @@
+"""Meeting mode (AppTest) and the board pack: plain words, small-count suppression, self-contained HTML, PDF."""
+import pytest
+from plotly.offline import get_plotlyjs
+from streamlit.testing.v1 import AppTest
+
+from scorecard import actions, board, boardpack, loader, queries
+from scorecard.kpis import kpi_table
+from scorecard.store import Store
+from scorecard.summary import PlanData
+from tests.conftest import ROOT, make_workbook
+
+TAMESIDE = "Tameside 2023-25"
+
+
+def test_suppression_and_plain_words():
+    assert [board.suppress(n, True) for n in (0, 1, 5, 6, 120)] == ["0", "c", "c", "6", "120"]
+    assert [board.suppress(n, False) for n in (0, 1, 5)] == ["0", "1", "5"]
+    assert board.plural(1, "measure") == "1 measure" and board.plural(3, "action is", "actions are") == "3 actions are"
+
+
+def pack_inputs(store, plan):
+    row = queries.run(store, "plans").set_index("plan").loc[plan].to_dict() | {"plan": plan}
+    data = PlanData(store, plan)
+    view = actions.view(data.action_history) if len(data.action_history) else None
+    return row, data, kpi_table(data), view, store.history()
+
+
+def test_the_pack_is_self_contained_with_exceptions_first_and_sources_on_every_section(demo_db):
+    s = Store(demo_db, read_only=True)
+    try:
+        row, data, kpi, view, uploads = pack_inputs(s, TAMESIDE)
+        exc = board.exceptions(kpi, view["latest"], data.audits)
+        page = boardpack.build_html(row, data, kpi, view, uploads)
+    finally:
+        s.close()
+    assert exc.headlines()[0] == f"{len(exc.worse)} measures got worse this month"
+    assert page.startswith("<!doctype html>") and get_plotlyjs() in page  # plotly.js inlined: no internet needed
+    outside = page.replace(get_plotlyjs(), "")
+    assert "<script src=" not in outside and "Plotly.newPlot" in outside
+    front = page.split("<div class='section'>")[0]
+    assert all(line in front for line in exc.headlines())
+    sections = page.split("<div class='section'>")[1:]
+    assert len(sections) == 5  # four priorities and the audits
+    assert all("As at Jan-24. Figures from upload 5 (tameside-2023-25.xlsx" in sec for sec in sections)
+
+
+def test_publication_shows_small_counts_as_c_and_no_case_reference_ever(demo_copy, tmp_path):
+    s = Store(demo_copy)
+    try:
+        loader.import_path(s, make_workbook(tmp_path / "refs.xlsx", {
+            "Plan": [["Plan", "Cheshire East 2023-24"]],
+            "Audits": [["Period", "Stream", "Grade", "Case ref"], ["Sep-23", "Front door", "Good", "LL-77001"],
+                       ["Sep-23", "Front door", "Inadequate", "LL-77002"]]}))
+        row, data, kpi, view, uploads = pack_inputs(s, "Cheshire East 2023-24")
+        plain = boardpack.build_html(row, data, kpi, view, uploads)
+        public = boardpack.build_html(row, data, kpi, view, uploads, publication=True)
+    finally:
+        s.close()
+    aug = "<td>Children&#x27;s social care audit</td><td>Aug-23</td>"
+    assert aug + "<td class='num'>33</td><td class='num'>0</td><td class='num'>20</td><td class='num'>11</td>" \
+        "<td class='num'>2</td>" in plain
+    assert aug + "<td class='num'>33</td><td class='num'>0</td><td class='num'>20</td><td class='num'>11</td>" \
+        "<td class='num'>c</td>" in public
+    assert "<td>Front door</td><td>Sep-23</td><td class='num'>c</td>" in public
+    assert "counts of 1 to 5 are shown as c" in public and "counts of 1 to 5" not in plain
+    assert "LL-77" not in plain and "LL-77" not in public
+
+
+@pytest.mark.skipif(boardpack.chromium() is None, reason="Chromium is installed by make test / CI")
+def test_the_pdf_is_printed_by_chromium(demo_db):
+    s = Store(demo_db, read_only=True)
+    try:
+        page = boardpack.build_html(*pack_inputs(s, TAMESIDE))
+    finally:
+        s.close()
+    pdf = boardpack.to_pdf(page)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 100_000
+
+
+# -- meeting mode ---------------------------------------------------------------------------------
+@pytest.fixture
+def meeting(demo_copy, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    from scorecard import ui
+    ui.get_store.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["mode"] = "board"
+    at.query_params["plan"] = TAMESIDE
+    yield at
+    ui.get_store.clear()
+
+
+def test_meeting_mode_opens_on_the_exceptions_with_plain_headings(meeting):
+    at = meeting.run()
+    assert not at.exception
+    assert at.title[0].value == "What needs the board's attention"
+    assert at.caption[0].value == "Slide 1 of 6 · next in 45 s"
+    labels = {m.label: int(m.value) for m in at.metric}
+    assert set(labels) == {"measures got worse this month", "measures are rated Inadequate",
+                           "measures show special-cause concern", "actions are Red", "actions are overdue",
+                           "audit streams fell"}
+    assert labels["actions are Red"] == 2
+    strip = next(m.value for m in at.markdown if 'class="board-strip"' in m.value)
+    assert "as at Jan-24" in strip and "last upload" in strip
+
+
+def test_the_chair_moves_between_slides_pauses_and_a_reconnect_comes_back(meeting):
+    at = meeting.run()
+    at.button(key="board_next").click().run()
+    assert at.title[0].value == "1. Quality of Practice" and at.query_params["slide"] in ("1", ["1"])
+    at.button(key="board_prev").click().run()
+    at.button(key="board_prev").click().run()
+    assert at.title[0].value == "Case-file audits: is practice getting better?"
+    at.button(key="board_pause").click().run()
+    assert at.caption[0].value.endswith("· paused") and at.button(key="board_pause").label == "▶ Play"
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    again.query_params.update({"mode": "board", "plan": TAMESIDE, "slide": "2", "interval": "20"})
+    again.run()
+    assert again.title[0].value == "2. Working in Partnership"
+    assert again.caption[0].value == "Slide 3 of 6 · next in 20 s"

@@ -1,0 +1,119 @@
+"""A real headless Chromium against the running app: every page at 1920x1080 renders with its headings
+and no exception, meeting mode reads from the back of the room and advances by itself. Screenshots go to
+docs/screenshots/ (the README shows them)."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)")
+SHOTS = ROOT / "docs" / "screenshots"
+PAGES = [  # url, first heading, other headings that must show, screenshot
+    ("/", "Cheshire East 2017-18", ["Measures against the plan's thresholds", "Case-file audits"], "overview"),
+    ("/kpis?plan=Tameside+2023-25", "Compliance KPIs", ["Measure detail"], "kpis"),
+    ("/audits?plan=Cheshire+East+progress+against+Ofsted+recommendations+2017", "Case-file audits",
+     ["All streams: grades over time", "Against the plan", "Streams side by side"], "audits"),
+    ("/actions?plan=Tameside+2023-25", "Actions", ["Ratings by priority", "Month by month", "Exceptions"], "actions"),
+    ("/boardpack?plan=Tameside+2023-25", "Board pack", [], None),
+    ("/upload", "Upload centre", [], None),
+    ("/admin", "Admin", ["Audit trail", "Plans"], None),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.headless", "true"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "SCORECARD_DB": str(db), "SCORECARD_USER": "officer"})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start: " + proc.stdout.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(1500)  # charts draw
+    return page
+
+
+@pytest.mark.parametrize("path, title, headings, shot", PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_renders_in_chromium(server, browser, path, title, headings, shot):
+    page = open_page(browser, server + path)
+    try:
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator("h1").first.inner_text().strip() == title
+        shown = [h.strip() for h in page.locator("h2").all_inner_texts()]
+        assert all(h in shown for h in headings), shown
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Compliance KPIs" in nav and "Board pack" in nav and "Admin" in nav  # local mode: every role
+        if shot:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{shot}.png"))
+    finally:
+        page.close()
+
+
+def test_meeting_mode_is_large_high_contrast_and_advances_by_itself(server, browser):
+    page = open_page(browser, server + "/?mode=board&plan=Tameside+2023-25&interval=6")
+    try:
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator("h1").first.inner_text() == "What needs the board's attention"
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert not page.locator('[data-testid="stHeader"]').is_visible()
+        px = lambda sel: float(page.locator(sel).first.evaluate(  # noqa: E731 - the innermost element holds the text
+            "e => { while (e.firstElementChild) e = e.firstElementChild; return parseFloat(getComputedStyle(e).fontSize) }"))
+        assert px('[data-testid="stMetricValue"]') >= 48 and px(".stApp li p, .stApp li") >= 24
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "meeting.png"))
+        page.wait_for_function("document.querySelector('h1').innerText === '1. Quality of Practice'", timeout=20_000)
+        assert "slide=1" in page.url
+        started = time.perf_counter()  # the chair presses Next
+        page.get_by_role("button", name="Next ▶").click()
+        page.wait_for_function("document.querySelector('h1').innerText === '2. Working in Partnership'",
+                               timeout=10_000, polling=20)
+        elapsed = time.perf_counter() - started
+        print(f"slide change in the browser: {elapsed * 1000:.0f} ms")
+        assert elapsed < 2.0  # the 500 ms target is measured warm by make bench; this guards the browser path
+    finally:
+        page.close()
