@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .actions import NO_GROUP, natural_key
+from .actions import natural_key
 from .audits import ALL_STREAMS, describe_change, summarise_counts
 from .bands import GRADES
 
@@ -87,10 +87,3 @@ def priorities(kpi: pd.DataFrame, actions_now: pd.DataFrame) -> list[str]:
     names = set(kpi["priority"].dropna()) if len(kpi) else set()
     names |= set(actions_now["priority"].dropna()) if len(actions_now) else set()
     return sorted(names, key=natural_key)
-
-
-def without_priority(actions_now: pd.DataFrame) -> bool:
-    return bool(len(actions_now)) and bool(actions_now["priority"].isna().any())
-
-
-NO_PRIORITY = NO_GROUP["priority"]
