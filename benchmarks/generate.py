@@ -48,67 +48,6 @@ def council_workbook(path: Path, measures: int = 300, months: int = 36, actions:
     return path
 
 
-def quarter_label(start_year: int, q: int) -> str:
-    """The q-th financial quarter from April of start_year, as councils write it: Q1 2021/22."""
-    year = start_year + q // 4
-    return f"Q{q % 4 + 1} {year}/{(year + 1) % 100:02d}"
-
-
-def audit_workbook(path: Path, plan: str, streams: int = 10, quarters: int = 40, cases: int = 50,
-                   seed: int = 1) -> Path:
-    """A council's audit history: per stream and financial quarter, `cases` cases split across the
-    grades (wide counts), and one audit-sourced measure per stream plus one for all streams."""
-    rng = random.Random(seed)
-    wb = Workbook()
-    wb.active.title = "Plan"
-    wb.active.append(["Plan", plan])
-    ms = wb.create_sheet("Measures")
-    ms.append(["Code", "Measure", "Unit", "Requires Improvement", "Good", "Outstanding", "Target", "Source"])
-    names = [f"Stream {k}" for k in range(streams)]
-    for code, stream in [("AUD", "All streams")] + [(f"AUD{k}", s) for k, s in enumerate(names)]:
-        ms.append([code, f"Good or better: {stream}", "%", "60-69%", "70-79%", "80-100%", 75, f"audit: {stream}"])
-    au = wb.create_sheet("Audits")
-    au.append(["Period", "Stream", *GRADES])
-    for q in range(quarters):
-        for s in names:
-            cuts = sorted(rng.randint(0, cases) for _ in range(3))
-            au.append([quarter_label(2016, q), s, cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], cases - cuts[2]])
-    wb.save(path)
-    return path
-
-
-def actions_workbook(path: Path, plan: str, actions: int = 150, snapshots: int = 36, seed: int = 1) -> Path:
-    """A council's action plan as `snapshots` monthly snapshots of `actions` actions, with ratings that
-    move, due dates that slip and commentary that sometimes goes unchanged."""
-    rng = random.Random(seed)
-    start = dt.date(2021, 4, 1)
-    months = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
-              for i in range(snapshots)]
-    wb = Workbook()
-    wb.active.title = "Plan"
-    wb.active.append(["Plan", plan])
-    ac = wb.create_sheet("Actions")
-    ac.append(["As at", "Ref", "Action", "Priority", "Focus area", "Owner", "Start", "Due", "Action RAG",
-               "Impact RAG", "Commentary", "Source"])
-    due = {k: rng.randint(3, snapshots + 6) for k in range(actions)}
-    rag = {k: rng.choice(RAGS[:4]) for k in range(actions)}
-    note = {k: "Started" for k in range(actions)}
-    for m_i, month in enumerate(months):
-        for k in range(actions):
-            if rag[k] != "Blue" and rng.random() < 0.2:
-                rag[k] = rng.choice(RAGS[:4])
-            if rag[k] in ("Amber", "Red") and rng.random() < 0.05:
-                due[k] += 2
-            if rng.random() < 0.5:
-                note[k] = f"{month:%b %Y}: update {rng.randint(1, 999)}"
-            d = months[0].replace(year=months[0].year + (due[k] - 1) // 12, month=(due[k] - 1) % 12 + 1)
-            ac.append([month.strftime("%b-%y"), f"{k // 10 + 1}.{k % 10 + 1}", f"Action {k}", f"{k % 4 + 1}. Priority",
-                       f"FA{k % 13 + 1}", f"Owner {k % 9}", "Apr 21", d.strftime("%b %Y"), rag[k],
-                       rng.choice(RAGS), note[k], rng.choice(["ILAC", "FV1", "FV2", "ILAC, FV1", None])])
-    wb.save(path)
-    return path
-
-
 def big_workbook(path: Path, measures: int = 800, months: int = 120, actions: int = 350, snapshots: int = 36,
                  audit_cases: int = 44000, seed: int = 1) -> Path:
     """A ~5 MB monthly workbook as a large council exports it: wide values, every action snapshot with
@@ -144,3 +83,50 @@ def big_workbook(path: Path, measures: int = 800, months: int = 120, actions: in
         au.append([periods[k % months].strftime("%b-%y"), f"Stream {k % 10}", rng.choice(GRADES), f"LL-{100000 + k}"])
     wb.save(path)
     return path
+
+
+def synthetic_store(path: Path, councils: int, measures: int = 300, months: int = 120, actions: int = 150,
+                    snapshots: int = 36, streams: int = 10, quarters: int = 40, cases: int = 50) -> Path:
+    """A store as a regional alliance would have it: per council, measures x months of values, actions x
+    monthly snapshots, audit streams x quarters x cases. Loaded through the store's own commit (one upload
+    per council), skipping the workbook files, which would only time openpyxl."""
+    from scorecard.importer import ParsedWorkbook
+    from scorecard.store import Store
+
+    store = Store(path)
+    start = dt.date(2014, 4, 1)
+    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(months)]
+    for c in range(councils):
+        rng = random.Random(c)
+        p = ParsedWorkbook(plan=f"Council {c:03d}", authority=f"Council {c:03d}", as_at=periods[-1])
+        p.measures = [{"code": f"M{i:03d}", "measure": f"Measure {i}", "priority": f"{i % 4 + 1}. Priority",
+                       "focus_area": f"FA{i % 13 + 1}", "unit": "%", "polarity": None, "ri_band": "60-69%",
+                       "good_band": "70-79%", "outstanding_band": "80-100%", "target": 80.0, "source": "Scorecard"}
+                      for i in range(measures)]
+        p.values = [(f"M{i:03d}", d, "month", round(rng.uniform(5, 95), 1), None, None, False)
+                    for i in range(measures) for d in periods]
+        p.audits = [{"period": dt.date(2014 + (3 + 3 * q) // 12, (3 + 3 * q) % 12 + 1, 1), "period_kind": "quarter",
+                     "stream": f"Stream {s}", "grade": g, "cases": n, "illustrative": False}
+                    for q in range(quarters) for s in range(streams)
+                    for g, n in zip(GRADES, _split(rng, cases))]
+        rag = {k: rng.choice(RAGS[:4]) for k in range(actions)}
+        p.actions = []
+        for d in periods[-snapshots:]:
+            for k in range(actions):
+                if rag[k] != "Blue" and rng.random() < 0.2:
+                    rag[k] = rng.choice(RAGS[:4])
+                p.actions.append({"as_at": d, "ref": f"{k // 10 + 1}.{k % 10 + 1}", "action": f"Action {k}",
+                                  "priority": f"{k % 4 + 1}. Priority", "focus_area": f"FA{k % 13 + 1}",
+                                  "owner": f"Owner {k % 9}", "start_text": "Apr 21", "start_date": None,
+                                  "due_text": "Mar 2027", "due_kind": "date", "due_date": dt.date(2027, 3, 31),
+                                  "action_rag": rag[k], "impact_rag": rng.choice(RAGS[:4]),
+                                  "commentary": f"Update {rng.randint(1, 9)}", "source": "ILAC",
+                                  "children_will_say": None, "illustrative": False})
+        store.commit(p, f"council-{c:03d}.xlsx", f"synthetic-{c}", "bench")
+    store.close()
+    return path
+
+
+def _split(rng: random.Random, cases: int) -> list[int]:
+    cuts = sorted(rng.randint(0, cases) for _ in range(3))
+    return [cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], cases - cuts[2]]

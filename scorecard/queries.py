@@ -23,5 +23,6 @@ def names() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
 
 
-def run(store: Store, name: str, **params) -> pd.DataFrame:
-    return store.query(sql(name), params)
+def run(store: Store, name: str, cur=None, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql; pass cur from store.snapshot() to read several queries consistently."""
+    return store.query(sql(name), params, cur)

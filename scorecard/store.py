@@ -10,6 +10,7 @@ serialised by a lock and each import is one transaction.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import hashlib
@@ -180,8 +181,19 @@ class Store:
                     raise
 
     # -- reads --------------------------------------------------------------------------------
-    def query(self, sql: str, params=None) -> pd.DataFrame:
-        return self.cursor().execute(sql, params or {}).df()
+    def query(self, sql: str, params=None, cur: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
+        return (cur or self.cursor()).execute(sql, params or {}).df()
+
+    @contextlib.contextmanager
+    def snapshot(self):
+        """A cursor whose queries all see the store as it was at one moment (one read transaction), so a
+        page built from several queries never mixes data from before and after a commit."""
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        finally:
+            cur.execute("ROLLBACK")  # read-only: nothing to keep
 
     def data_version(self) -> int:
         """Bumped by every commit and revert: the key for cached query results."""

@@ -170,16 +170,18 @@ class PlanData:
         self.plan = plan
         self.as_at = as_at or FAR_FUTURE
         p = {"plan": plan, "as_at": self.as_at}
-        self.measures_raw = queries.run(store, "measures", plan=plan)
-        self.audit_counts = queries.run(store, "audit_counts", **p)
+        with store.snapshot() as cur:  # every query sees the same moment, even while an upload commits
+            self.measures_raw = queries.run(store, "measures", cur, plan=plan)
+            self.audit_counts = queries.run(store, "audit_counts", cur, **p)
+            values = queries.run(store, "measure_values", cur, **p)
+            self.benchmarks = queries.run(store, "benchmarks", cur, **p)
+            self.rebases = queries.run(store, "spc_rebases", cur, plan=plan)
+            history = queries.run(store, "action_history", cur, **p)
         self.audits = audit_summary(self.audit_counts)
-        self.values, linked_warnings = with_audit_values(
-            self.measures_raw, queries.run(store, "measure_values", **p), self.audits)
+        self.values, linked_warnings = with_audit_values(self.measures_raw, values, self.audits)
         self.measures, self.warnings = measure_status(self.measures_raw, self.values)
         self.warnings += linked_warnings
-        self.benchmarks = queries.run(store, "benchmarks", **p)
-        self.rebases = queries.run(store, "spc_rebases", plan=plan)
-        self.action_history = actions.prepare(queries.run(store, "action_history", **p))
+        self.action_history = actions.prepare(history)
         self.actions = actions.latest(self.action_history)
 
 

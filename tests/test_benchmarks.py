@@ -1,0 +1,38 @@
+"""The benchmark tooling itself: the synthetic store has the shape asked for, and the report is written."""
+from benchmarks.generate import synthetic_store
+from benchmarks.run import row, write_report
+from scorecard.store import Store
+from scorecard.summary import PlanData
+
+
+def test_synthetic_store_shape(tmp_path):
+    db = synthetic_store(tmp_path / "s.duckdb", 2, measures=3, months=4, actions=2, snapshots=2, streams=2,
+                         quarters=3, cases=50)
+    s = Store(db, read_only=True)
+    try:
+        assert s.query("SELECT count(*) AS n FROM uploads")["n"].iloc[0] == 2
+        data = PlanData(s, "Council 001")
+    finally:
+        s.close()
+    assert len(data.values) == 3 * 4 and len(data.action_history) == 2 * 2
+    per_period = data.audits[data.audits["stream"] != "All streams"].groupby(["stream", "period"])["cases"].first()
+    assert len(per_period) == 2 * 3 and (per_period == 50).all()
+
+
+def test_report_rows_and_file(tmp_path):
+    results = [
+        {"name": "Import", "ours_s": 0.08, "baseline_s": 0.24, "baseline_name": "openpyxl", "target": "5x",
+         "met": False, "detail": "read 20 ms"},
+        {"name": "Page, N = 25", "ours_s": 0.12, "baseline_s": None, "target": "under 300 ms warm", "met": True,
+         "detail": "cold 1 s"},
+        {"name": "RSS, N = 153", "ours_s": None, "rss_mb": 700.4, "baseline_s": None, "target": "under 1 GB",
+         "met": True, "detail": ""},
+    ]
+    assert row(results[0]) == ("Import", "80 ms", "240 ms", "3.0x", "5x (MISSED)")
+    assert row(results[2]) == ("RSS, N = 153", "700 MB", "-", "-", "under 1 GB (met)")
+    out = tmp_path / "docs" / "benchmarks.md"
+    write_report(results, "test machine", out)
+    text = out.read_text()
+    assert "Machine: test machine." in text
+    assert "| Page, N = 25 | 120 ms | - | - | under 300 ms warm (met) |" in text
+    assert "- Import: read 20 ms (baseline: openpyxl)" in text
