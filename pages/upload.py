@@ -43,21 +43,30 @@ with tab_upload:
     plan = None if choice == FROM_FILE else (
         (c2.text_input("New plan name", key="upload_new_plan", max_chars=120).strip() or None)
         if choice == NEW_PLAN else choice)
+    payload = [(f.name, f.getvalue()) for f in files or []]
+    files_id = tuple((n, loader.sha256_bytes(d)) for n, d in payload)
+    # The as-at month is filled in from the file once it is read (kept apart from what the officer types).
+    from_file = st.session_state.get("upload_as_at_from_file")  # (files_id, label, month)
+    if from_file and from_file[0] != files_id and st.session_state.get("upload_as_at") == from_file[1]:
+        st.session_state["upload_as_at"] = ""  # another file: forget the last file's month
+    if from_file and from_file[0] == files_id and not st.session_state.get("upload_as_at"):
+        st.session_state["upload_as_at"] = from_file[1]
     as_at_text = c3.text_input("As at (month)", key="upload_as_at", placeholder="from the file",
-                               help="e.g. Mar-24; leave blank to use the file's As at")
+                               help="Filled in from the file; change it to load the figures as at another month")
     as_at = parse_period(as_at_text) if as_at_text.strip() else None
     if as_at_text.strip() and as_at is None:
         c3.error("Write the month like Mar-24 or 2024-03.")
     if choice == NEW_PLAN and plan in existing:
         c2.warning(f"{plan!r} already exists: the upload will add to it.")
+    override = as_at.start if as_at else None
+    if from_file and from_file[0] == files_id and override == from_file[2]:
+        override = None  # the file's own month: no override, no second check
 
     if files:
-        payload = [(f.name, f.getvalue()) for f in files]
-        key = (tuple((n, loader.sha256_bytes(d)) for n, d in payload), plan, as_at.start if as_at else None,
-               store.data_version())
+        key = (files_id, plan, override, store.data_version())
         if st.session_state.get("upload_checked_key") != key:
             with st.status("Reading and checking…", expanded=False) as status:
-                checked = loader.check_files(store, payload, plan, as_at.start if as_at else None)
+                checked = loader.check_files(store, payload, plan, override)
                 changes = [preview.preview(store, c.parsed) if c.ok else None for c in checked]
                 status.update(label="Checked", state="complete")
             for c in checked:
@@ -65,6 +74,10 @@ with tab_upload:
                     detail=f"{c.file_name}: {len(c.parsed.errors)} errors, {len(c.parsed.warnings)} warnings")
             st.session_state["upload_checked_key"] = key
             st.session_state["upload_checked"] = (checked, changes)
+            months = [c.parsed.as_at for c in checked if c.parsed.as_at]
+            if override is None and months and not as_at_text.strip():
+                st.session_state["upload_as_at_from_file"] = (files_id, uk_month(max(months)), max(months))
+                st.rerun()  # show the file's month in the box
         checked, changes = st.session_state["upload_checked"]
 
         for i, (c, change) in enumerate(zip(checked, changes)):

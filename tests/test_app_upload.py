@@ -62,6 +62,8 @@ def test_preview_then_commit_then_identical_reupload_then_revert(app, demo_copy,
         ["Code", "Period", "Value"], ["CIN8", "Jan-24", 84.5], ["CIN8", "Feb-24", 80]]})
     at = upload(app, ("march.xlsx", good.read_bytes(), XLSX))
     assert not at.error
+    assert at.text_input(key="upload_as_at").value == "Feb-24"  # filled in from the file's Plan sheet
+    assert "as at Feb-24" in at.caption[0].value
     change = at.dataframe[0].value.set_index("Sheet")
     assert (change.loc["Values", "New"], change.loc["Values", "Changed"]) == (1, 1)
     assert f"`CIN8 2024-01: {before:.1f} -> 84.5`" in " ".join(m.value for m in at.markdown)
@@ -105,6 +107,23 @@ def test_csv_files_dropped_together_make_one_workbook_for_a_new_plan(app, demo_c
     at.button(key="upload_commit_0").click().run()
     m = PlanData(app_store(), "Newtown 2024").measures.set_index("code").loc["M1"]
     assert (m["value"], m["band"]) == (81.0, "Outstanding")
+
+
+def test_the_as_at_month_can_be_changed_and_follows_a_new_file(app, tmp_path):
+    one = make_workbook(tmp_path / "one.xlsx", {"Plan": [["Plan", PLAN], ["As at", "Feb-24"]], "Actions": [
+        ["Ref", "Action", "Action RAG"], ["9.1", "A new action", "Green"]]})
+    at = upload(app, ("one.xlsx", one.read_bytes(), XLSX))
+    assert at.text_input(key="upload_as_at").value == "Feb-24"
+    at.text_input(key="upload_as_at").set_value("Mar-24").run()
+    assert "as at Mar-24" in at.caption[0].value
+    change = at.dataframe[0].value.set_index("Sheet")
+    assert change.loc["Actions", "Note"] == "a new Mar-24 snapshot, compared with Jan-24"
+    two = make_workbook(tmp_path / "two.xlsx", {"Plan": [["Plan", PLAN], ["As at", "Apr-24"]], "Values": [
+        ["Code", "Period", "Value"], ["CIN8", "Apr-24", 70]]})
+    at = upload(at, ("two.xlsx", two.read_bytes(), XLSX))
+    assert at.text_input(key="upload_as_at").value == "Mar-24"  # typed by the officer: kept
+    at.text_input(key="upload_as_at").set_value("").run()
+    assert at.text_input(key="upload_as_at").value == "Apr-24"  # blank again: the file's month
 
 
 def test_template_and_example_downloads(app):
