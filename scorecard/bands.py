@@ -111,23 +111,29 @@ def resolve_banding(code: str, polarity: str | None, band_texts: dict[str, objec
     band_texts maps 'Requires Improvement' / 'Good' / 'Outstanding' to the raw text.
     Raises ValueError for unreadable band text (a workbook error).
     """
-    parsed = {g: parse_band(band_texts.get(g)) for g in BAND_COLUMNS}
+    polarity, bands, warnings = _resolve(polarity, *(band_texts.get(g) for g in BAND_COLUMNS))
+    return Banding(polarity, dict(bands), [f"{code}: {w}" for w in warnings])
+
+
+@lru_cache(maxsize=4096)  # plans repeat the same few band texts across many measures
+def _resolve(polarity: str | None, *texts) -> tuple[str | None, tuple[tuple[str, Interval], ...], tuple[str, ...]]:
+    band_texts = dict(zip(BAND_COLUMNS, texts))
+    parsed = {g: parse_band(band_texts[g]) for g in BAND_COLUMNS}
     directions = {v for v in parsed.values() if isinstance(v, str)}
     intervals = {g: v for g, v in parsed.items() if isinstance(v, Interval)}
-    warnings: list[str] = []
     if polarity is None and directions:
         polarity = sorted(directions)[0]
     if polarity in ("increase", "decrease"):
-        return Banding(polarity, {}, warnings)
+        return polarity, (), ()
     if polarity is None:
         if len(intervals) < 2:
-            warnings.append(f"{code}: fewer than two bands and no Polarity, so it cannot be rated; "
-                            "add the bands or a Polarity")
-            return Banding(None, {}, warnings)
+            return None, (), ("fewer than two bands and no Polarity, so it cannot be rated; "
+                              "add the bands or a Polarity",)
         present = [g for g in BAND_COLUMNS if g in intervals]  # worst..best
         worst, best = intervals[present[0]], intervals[present[-1]]
         polarity = "lower" if best.anchor < worst.anchor else "higher"
-    bands: dict[str, Interval] = {}
+    bands: list[tuple[str, Interval]] = []
+    warnings: list[str] = []
     ri = intervals.get("Requires Improvement")
     for grade in BAND_COLUMNS:
         iv = intervals.get(grade)
@@ -135,11 +141,11 @@ def resolve_banding(code: str, polarity: str | None, band_texts: dict[str, objec
             continue
         if grade != "Requires Improvement" and _contradicts(iv, ri, polarity):
             warnings.append(
-                f"{code}: the {grade} band {str(band_texts.get(grade)).strip()!r} contradicts "
+                f"the {grade} band {str(band_texts[grade]).strip()!r} contradicts "
                 f"{'lower' if polarity == 'lower' else 'higher'} is better, so it is ignored")
             continue
-        bands[grade] = iv
-    return Banding(polarity, bands, warnings)
+        bands.append((grade, iv))
+    return polarity, tuple(bands), tuple(warnings)
 
 
 def _contradicts(iv: Interval, ri: Interval | None, polarity: str) -> bool:

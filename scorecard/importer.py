@@ -198,6 +198,8 @@ parse_grade = lru_cache(maxsize=256)(_parse_grade)
 
 
 def _text(v) -> str:
+    if v.__class__ is str:
+        return " ".join(v.split())  # str.split() also splits on non-breaking spaces
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -257,7 +259,7 @@ def _cell(row: list, col: int | None):
     if col is None or col >= len(row):
         return None
     v = row[col]
-    return None if _is_blank(v) else v
+    return None if v.__class__ is str and not v.strip() else v
 
 
 def _flag(v) -> bool:

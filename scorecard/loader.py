@@ -51,7 +51,7 @@ def _check(store: Store, files: list[tuple[str, bytes]], file_name: str, plan, a
             sheets += read_bytes(data, name)
     except WorkbookError as exc:
         parsed = ParsedWorkbook(plan=plan, as_at=as_at)
-        parsed.issues.append(Issue("error", Path(name).name, "", str(exc).split(": ", 1)[-1]))
+        parsed.issues.append(Issue("error", Path(name).name, "", exc.message))
         return Checked(file_name, digest, parsed)
     parsed = parse_workbook(sheets, plan=plan, as_at=as_at, known_measures=store.known_measures)
     dup = store.find_upload_by_hash(digest, parsed.plan) if parsed.plan else None

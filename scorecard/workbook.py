@@ -11,11 +11,12 @@ import io
 import os
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from python_calamine import CalamineWorkbook, SheetVisibleEnum
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 MAX_UPLOAD_MB = float(os.environ.get("SCORECARD_MAX_UPLOAD_MB", "20"))
 MAX_INFLATED_BYTES = 100 * 1024 * 1024
@@ -26,6 +27,10 @@ _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 
 class WorkbookError(Exception):
     """The file cannot be read as a scorecard workbook; the message says why and what to do."""
+
+    def __init__(self, where, message: str):
+        super().__init__(f"{where}: {message}")
+        self.where, self.message = str(where), message
 
 
 def column_letter(index: int) -> str:
@@ -72,46 +77,42 @@ class Sheet:
             self._percent_cells = self._percent_loader()
         return (row, col) in self._percent_cells
 
-    @property
-    def cell_count(self) -> int:
-        return sum(len(r) for r in self.rows)
-
 
 def read_file(path: str | os.PathLike, display_name: str | None = None) -> list[Sheet]:
     p = Path(path)
     if not p.exists():
-        raise WorkbookError(f"{p}: no such file")
+        raise WorkbookError(p, "no such file")
     return read_bytes(p.read_bytes(), display_name or p.name)
 
 
 def read_bytes(data: bytes, name: str, max_mb: float | None = None) -> list[Sheet]:
     limit = MAX_UPLOAD_MB if max_mb is None else max_mb
     if len(data) > limit * 1024 * 1024:
-        raise WorkbookError(f"{name}: the file is {len(data) / 1024 / 1024:.1f} MB, over the "
+        raise WorkbookError(name, f"the file is {len(data) / 1024 / 1024:.1f} MB, over the "
                             f"{limit:g} MB limit; split it or remove unused sheets")
     if not data.strip():
-        raise WorkbookError(f"{name}: the file is empty")
+        raise WorkbookError(name, "the file is empty")
     ext = Path(name).suffix.lower()
     if data.startswith(_CFB_MAGIC):
         if _ENCRYPTED_MARK in data:
-            raise WorkbookError(f"{name}: the workbook is password-protected; remove the password "
+            raise WorkbookError(name, f"the workbook is password-protected; remove the password "
                                 "in Excel (File > Info > Protect Workbook) and upload it again")
-        raise WorkbookError(f"{name}: this is an old Excel 97-2003 (.xls) file; open it in Excel "
+        raise WorkbookError(name, f"this is an old Excel 97-2003 (.xls) file; open it in Excel "
                             "and save it as .xlsx, then upload that")
     if ext == ".xls":
-        raise WorkbookError(f"{name}: .xls files are not read; save it as .xlsx and upload that")
+        raise WorkbookError(name, ".xls files are not read; save it as .xlsx and upload that")
     if data.startswith(b"PK"):
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile as exc:
-            raise WorkbookError(f"{name}: the file is damaged and cannot be opened ({exc})") from exc
+            raise WorkbookError(name, f"the file is damaged and cannot be opened ({exc})") from exc
         _check_inflated_size(zf, name)
         names = zf.namelist()
         if "[Content_Types].xml" in names:
             return _read_xlsx(data, zf, name)
         return _read_zip_of_csv(zf, name)
     if ext in (".xlsx", ".xlsm", ".zip"):
-        raise WorkbookError(f"{name}: this is not an Excel workbook or zip file; "
+        raise WorkbookError(name, f"this is not an Excel workbook or zip file; "
                             "export it again from Excel as .xlsx")
     return [_read_csv(data, Path(name).stem)]
 
@@ -119,32 +120,58 @@ def read_bytes(data: bytes, name: str, max_mb: float | None = None) -> list[Shee
 def _check_inflated_size(zf: zipfile.ZipFile, name: str) -> None:
     total = sum(i.file_size for i in zf.infolist())
     if total > MAX_INFLATED_BYTES:
-        raise WorkbookError(f"{name}: the file would expand to {total / 1024 / 1024:.0f} MB, over the "
+        raise WorkbookError(name, f"the file would expand to {total / 1024 / 1024:.0f} MB, over the "
                             f"{MAX_INFLATED_BYTES // 1024 // 1024} MB safety limit; it is refused")
+
+
+# A second thread parses half the sheets (by size) while this one parses the other half: calamine
+# releases the GIL while it parses. Cells become Python objects afterwards, on the caller's thread.
+_SECOND_READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-reader")
 
 
 def _read_xlsx(data: bytes, zf: zipfile.ZipFile, name: str) -> list[Sheet]:
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        handles = [CalamineWorkbook.from_filelike(io.BytesIO(data)) for _ in range(2)]
     except Exception as exc:  # calamine raises several error types for damaged files
-        raise WorkbookError(f"{name}: the workbook cannot be read ({exc}); open it in Excel and "
-                            "save it again as .xlsx") from exc
+        raise WorkbookError(name, f"the workbook cannot be read ({exc}); open it in Excel and "
+                                  "save it again as .xlsx") from exc
     paths = _sheet_xml_paths(zf)
+    metas = [m for m in handles[0].sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    size = {i.filename: i.file_size for i in zf.infolist()}
+    halves: tuple[list[int], list[int]] = ([], [])
+    load = [0, 0]
+    for k in sorted(range(len(metas)), key=lambda k: -size.get(paths.get(metas[k].name), 0)):
+        half = load.index(min(load))
+        halves[half].append(k)
+        load[half] += size.get(paths.get(metas[k].name), 0)
+
+    def parse(ks: list[int], wb: CalamineWorkbook) -> dict:
+        raw = {}
+        for k in ks:
+            try:
+                raw[k] = wb.get_sheet_by_name(metas[k].name)
+            except Exception as exc:
+                raw[k] = WorkbookError(name, f"the sheet {metas[k].name!r} cannot be read ({exc}); open the "
+                                             "workbook in Excel and save it again as .xlsx")
+        return raw
+
+    second = _SECOND_READER.submit(parse, halves[1], handles[1])
+    raw = parse(halves[0], handles[0])
+    raw.update(second.result())
+
     percent_styles = _percent_style_ids(zf)
     sheets: list[Sheet] = []
     total_cells = 0
-    for meta in wb.sheets_metadata:
-        try:
-            raw = wb.get_sheet_by_name(meta.name)
-        except Exception:  # chart sheets and the like have no cells
-            continue
-        total_cells += raw.height * raw.width
+    for k, meta in enumerate(metas):
+        if isinstance(raw[k], WorkbookError):
+            raise raw[k]
+        total_cells += raw[k].height * raw[k].width
         if total_cells > MAX_CELLS:
-            raise WorkbookError(f"{name}: the workbook has more than {MAX_CELLS:,} cells, over the "
-                                "safety limit; remove unused sheets, rows or columns")
-        rows = raw.to_python(skip_empty_area=False)
+            raise WorkbookError(name, f"the workbook has more than {MAX_CELLS:,} cells, over the safety "
+                                      "limit; remove unused sheets, rows or columns")
+        sheet = Sheet(meta.name, raw[k].to_python(skip_empty_area=False),
+                      hidden=meta.visible != SheetVisibleEnum.Visible)
         xml_path = paths.get(meta.name)
-        sheet = Sheet(meta.name, rows, hidden=meta.visible != SheetVisibleEnum.Visible)
         if xml_path:
             xml = zf.read(xml_path)
             if b't="e"' in xml:
@@ -250,7 +277,7 @@ def _read_csv(data: bytes, sheet_name: str) -> Sheet:
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
     rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     if sum(len(r) for r in rows) > MAX_CELLS:
-        raise WorkbookError(f"{sheet_name}: more than {MAX_CELLS:,} cells, over the safety limit")
+        raise WorkbookError(sheet_name, f"more than {MAX_CELLS:,} cells, over the safety limit")
     return Sheet(sheet_name, rows)
 
 
@@ -263,6 +290,6 @@ def _read_zip_of_csv(zf: zipfile.ZipFile, name: str) -> list[Sheet]:
             continue
         sheets.append(_read_csv(zf.read(info), Path(info.filename).stem))
     if not sheets:
-        raise WorkbookError(f"{name}: the zip file holds no .csv files; put one CSV per sheet "
+        raise WorkbookError(name, f"the zip file holds no .csv files; put one CSV per sheet "
                             "(Measures.csv, Values.csv, Audits.csv, Actions.csv) in it")
     return sheets

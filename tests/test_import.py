@@ -198,6 +198,31 @@ def test_files_that_are_not_workbooks(data, name, message):
         read_bytes(data, name)
 
 
+def test_sheets_read_on_two_threads_come_back_whole_and_in_workbook_order(tmp_path):
+    big = [[f"r{i}c{j}" if j % 2 else i * 10 + j for j in range(30)] for i in range(2000)]
+    path = make_workbook(tmp_path / "order.xlsx", {
+        "Notes": [["About this file"]], "Values": big, "Plan": [["Plan", "P"]], "Actions": [["Ref", "Action"]],
+        "Audits": [["Period", "Stream", "Grade"], ["Apr-24", "Referrals", "Good"]]})
+    sheets = read_bytes(path.read_bytes(), path.name)
+    assert [s.name for s in sheets] == ["Notes", "Values", "Plan", "Actions", "Audits"]
+    assert sheets[1].rows == [[float(c) if isinstance(c, int) else c for c in row] for row in big]
+    assert sheets[2].rows == [["Plan", "P"]]
+
+
+def test_cell_cap_counts_every_sheet_together(tmp_path, monkeypatch):
+    from scorecard import workbook
+    path = make_workbook(tmp_path / "cells.xlsx", {f"S{k}": [[1] * 10] * 10 for k in range(4)})
+    monkeypatch.setattr(workbook, "MAX_CELLS", 350)  # 400 cells across the four sheets, 100 in each
+    with pytest.raises(WorkbookError, match="more than 350 cells, over the safety limit") as err:
+        read_bytes(path.read_bytes(), path.name)
+    assert err.value.where == "cells.xlsx"
+
+
+def test_a_colon_in_the_file_name_stays_out_of_the_message(store):
+    checked = loader.check_bytes(store, b"", "March: scorecard.xlsx")
+    assert [(i.sheet, i.message) for i in checked.parsed.issues] == [("March: scorecard.xlsx", "the file is empty")]
+
+
 def test_size_cap_and_zip_bomb():
     with pytest.raises(WorkbookError, match="over the 0.001 MB limit"):
         read_bytes(b"x" * 5000, "big.csv", max_mb=0.001)
