@@ -228,14 +228,13 @@ class Store:
             cur = self.cursor()
             cur.execute("BEGIN")
             try:
-                upload_id = cur.execute("SELECT nextval('upload_ids')").fetchone()[0]
-                cur.execute(
+                upload_id = cur.execute(
                     'INSERT INTO uploads (id, plan, file_name, sha256, uploaded_by, uploaded_at, as_at, '
                     'measures, "values", audits, actions, warnings, status) '
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed')",
-                    [upload_id, parsed.plan, file_name, sha256, user, now(), parsed.as_at,
+                    "VALUES (nextval('upload_ids'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed') RETURNING id",
+                    [parsed.plan, file_name, sha256, user, now(), parsed.as_at,
                      counts["measures"], counts["values"], counts["audits"], counts["actions"],
-                     len(parsed.warnings)])
+                     len(parsed.warnings)]).fetchone()[0]
                 cur.execute("INSERT INTO plans VALUES (?, ?, ?, ?)",
                             [upload_id, parsed.plan, parsed.authority, latest_as_at(parsed)])
                 if parsed.values:
@@ -257,17 +256,12 @@ class Store:
 
     @staticmethod
     def _insert(cur, table: str, upload_id: int, plan: str, columns: dict[str, list]) -> None:
-        """Insert rows given column-wise (every column of the table but upload_id and plan)."""
-        cols = _TABLES[table]
+        """Insert rows given column-wise (every column of the table but upload_id and plan).
+        _TABLES lists each table's columns in the table's own order, as insert_into needs."""
         n = len(next(iter(columns.values())))
         data = {"upload_id": pa.repeat(upload_id, n), "plan": pa.repeat(plan, n)}
-        data.update({c: columns[c] for c in cols if c != "plan"})
-        cur.register("incoming", pa.table(data))
-        try:
-            names = ", ".join(f'"{c}"' for c in ["upload_id", *cols])  # fixed column allow-list
-            cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM incoming")
-        finally:
-            cur.unregister("incoming")
+        data.update({c: columns[c] for c in _TABLES[table] if c != "plan"})
+        cur.from_arrow(pa.table(data)).insert_into(table)
 
     def mark_rebase(self, plan: str, code: str, period: dt.date, reason: str | None = None,
                     user: str | None = None) -> None:

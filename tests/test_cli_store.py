@@ -204,3 +204,13 @@ def test_summary_spc_fields_settings_and_rebase(demo_copy, capsys):
     store.mark_rebase("Tameside 2023-25", "CF4", (first + __import__("pandas").DateOffset(months=12)).date(), "new panel")
     store.close()
     assert tameside()["CF4"]["spc"] is None  # the latest segment now has fewer than 13 points
+
+
+def test_every_loaded_table_has_its_columns_in_the_order_the_loader_writes_them(store):
+    """Store._insert appends Arrow columns by position, so the order in _TABLES must be the table's own."""
+    from scorecard.store import _TABLES
+    for table, columns in _TABLES.items():
+        actual = [r[0] for r in store.cursor().execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table]).fetchall()]
+        assert actual == ["upload_id", *columns], table
