@@ -20,9 +20,9 @@ run: $(STAMP)  ## start the dashboard on http://127.0.0.1:8501 (seeds the demo p
 test: $(STAMP) chromium  ## the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q
 
-chromium:  ## Debian's Chromium for the browser tests and the PDF board pack, installed when missing
+chromium:  ## Debian's Chromium (and an emoji font for the icons) for the browser tests and the PDF board pack, installed when missing
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
-	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; } || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji; } || \
 	  echo "Chromium could not be installed: the browser tests will be skipped"
 
 bench: $(STAMP)  ## benchmarks, medians against baselines measured in the same run

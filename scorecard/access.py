@@ -122,9 +122,21 @@ def log(user: User | None, event: str, **fields) -> None:
                           event, **fields)
 
 
+def _run_through_app() -> None:
+    """When a fresh server's first request is a link to a page (say /upload), Streamlit still runs in its
+    old pages-folder mode: it runs pages/upload.py on its own, skipping app.py, and lists every file of
+    pages/ in the sidebar for every later visitor too, whatever their role. Leave that mode and rerun,
+    so that app.py builds the navigation and runs the page."""
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def gate(role: str = "viewer") -> User:
     """Run first on every page: refuse a public bind without sign-in, sign the user in, show the local-mode
     banner, record the sign-in, and stop the page unless the user has `role`."""
+    _run_through_app()
     signed_in = sign_in_configured()
     problem = bind_problem(bind_address(), signed_in)
     if problem:
