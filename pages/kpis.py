@@ -48,10 +48,13 @@ chosen = dict(
 search = st.text_input("Search measures", key="kpi_search", placeholder="code, words in the measure, priority…")
 shown = kpis.filter_table(table, search=search, **chosen)
 
+text_columns = ["exception", "priority", "focus_area", "target_label", "direction_label", "variation_label",
+                "assurance_label", "source"]
 st.dataframe(
     shown[["exception", "code", "measure", "priority", "focus_area", "latest", "value", "numerator", "denominator",
            "band_label", "target", "target_label", "direction_label", "trend", "variation_label",
-           "assurance_label", "england", "region", "neighbours", "source"]],
+           "assurance_label", "england", "region", "neighbours", "source"]]
+    .fillna({c: "" for c in text_columns}),  # blank, not "None", where a measure has no exception
     hide_index=True, key="kpi_table", height=min(38 * (len(shown) + 1), 560),
     column_config={
         "exception": st.column_config.TextColumn("Exception", width="small"),

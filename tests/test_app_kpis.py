@@ -38,6 +38,7 @@ def test_exceptions_come_first_in_the_page_order(page):
     first_band = df["band_label"].iloc[0]
     assert first_band.endswith(("Inadequate", "Requires improvement"))
     assert {"trend", "variation_label", "assurance_label", "england"} <= set(df.columns)
+    assert df["exception"].iloc[-1] == "" and df["exception"].notna().all()  # blank, not "None"
 
 
 def test_filters_and_search_change_the_table(page):
