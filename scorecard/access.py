@@ -125,12 +125,15 @@ def log(user: User | None, event: str, **fields) -> None:
 def _run_through_app() -> None:
     """When a fresh server's first request is a link to a page (say /upload), Streamlit still runs in its
     old pages-folder mode: it runs pages/upload.py on its own, skipping app.py, and lists every file of
-    pages/ in the sidebar for every later visitor too, whatever their role. Leave that mode and rerun,
-    so that app.py builds the navigation and runs the page."""
+    pages/ in the sidebar for every later visitor too, whatever their role. Leave that mode and rerun
+    once, so that app.py builds the navigation and runs the page. (AppTest re-enters that mode on every
+    run; rerunning only once per session keeps a clicked button's click.)"""
     from streamlit.runtime.pages_manager import PagesManager
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not st.session_state.get("_ran_through_app"):
+            st.session_state["_ran_through_app"] = True
+            st.rerun()
 
 
 def gate(role: str = "viewer") -> User:
