@@ -135,33 +135,33 @@ def _values(store: Store, plan: str, values: list[tuple]) -> SheetChange:
         return sc
     cols = dict(zip(VALUE_FIELDS, map(list, zip(*values))))
     incoming = pa.table({c: cols[c] for c in ("code", "period", "value", "numerator", "denominator")})
+    differs = ("c.value IS DISTINCT FROM i.value OR c.numerator IS DISTINCT FROM i.numerator "
+               "OR c.denominator IS DISTINCT FROM i.denominator")
     cur = store.cursor()
     cur.register("incoming", incoming)
-    try:
-        counts = cur.execute("""
-            SELECT count(*) FILTER (WHERE c.code IS NULL) AS new,
-                   count(*) FILTER (WHERE c.code IS NOT NULL AND (c.value IS DISTINCT FROM i.value
-                        OR c.numerator IS DISTINCT FROM i.numerator OR c.denominator IS DISTINCT FROM i.denominator))
-                        AS changed,
-                   count(*) AS total
-            FROM incoming i LEFT JOIN current_values c ON c.plan = $plan AND c.code = i.code AND c.period = i.period
-        """, {"plan": plan}).fetchall()[0]
+    try:  # one pass over the stored values: every pair of file and store, matched or not
+        cur.execute(f"""
+            CREATE OR REPLACE TEMP TABLE value_diff AS
+            SELECT coalesce(i.code, c.code) AS code, coalesce(i.period, c.period) AS period,
+                   i.code IS NULL AS kept, c.code IS NULL AS is_new,
+                   i.code IS NOT NULL AND c.code IS NOT NULL AND ({differs}) AS is_changed,
+                   c.value AS value_before, i.value, c.numerator AS numerator_before, i.numerator,
+                   c.denominator AS denominator_before, i.denominator
+            FROM incoming i
+            FULL JOIN (SELECT code, period, value, numerator, denominator FROM current_values
+                       WHERE plan = $plan) c ON c.code = i.code AND c.period = i.period""", {"plan": plan})
+        counts = cur.execute("SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE is_changed), "
+                             "count(*) FILTER (WHERE NOT kept), count(*) FILTER (WHERE kept) "
+                             "FROM value_diff").fetchall()[0]
         changed = cur.execute(f"""
-            SELECT i.code, i.period, c.value, i.value, c.numerator, i.numerator, c.denominator, i.denominator
-            FROM incoming i JOIN current_values c ON c.plan = $plan AND c.code = i.code AND c.period = i.period
-            WHERE c.value IS DISTINCT FROM i.value OR c.numerator IS DISTINCT FROM i.numerator
-               OR c.denominator IS DISTINCT FROM i.denominator
-            ORDER BY i.code, i.period LIMIT {DETAIL_LIMIT}
-        """, {"plan": plan}).fetchall()
-        kept = cur.execute("""
-            SELECT count(*) FROM current_values c WHERE c.plan = $plan
-              AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.code = c.code AND i.period = c.period)
-        """, {"plan": plan}).fetchall()[0][0]
+            SELECT code, period, value_before, value, numerator_before, numerator, denominator_before, denominator
+            FROM value_diff WHERE is_changed ORDER BY code, period LIMIT {DETAIL_LIMIT}""").fetchall()
+        cur.execute("DROP TABLE value_diff")
     finally:
         cur.unregister("incoming")
     sc.new, sc.changed = counts[0], counts[1]
     sc.unchanged = counts[2] - counts[0] - counts[1]
-    sc.kept = kept
+    sc.kept = counts[3]
     rows = []
     for code, period, v0, v1, n0, n1, d0, d1 in changed:
         key = f"{code} {_month(period)}"
