@@ -1,13 +1,14 @@
-"""Admin: the audit trail (who did what, when) and the plans in the store."""
+"""Admin: the audit trail (who did what, when) and the plans in the store (archive, restore, withdraw)."""
 import pandas as pd
 import streamlit as st
 
 from scorecard import queries
-from scorecard.access import gate, logged
+from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_csv_bytes
-from scorecard.ui import get_store, plans, uk_date, uk_month
+from scorecard.ui import get_store, plan_label, plans, uk_date, uk_month
 
 user = gate("admin")
+who = user.email or user.name
 st.title("Admin")
 store = get_store()
 
@@ -21,7 +22,9 @@ who = f2.text_input("Who", key="audit_who", placeholder="part of a name or e-mai
 shown = trail[trail["event"].isin(events)] if events else trail
 if who.strip():
     shown = shown[shown["who"].str.contains(who.strip(), case=False, regex=False)]
-st.dataframe(shown.assign(logged_at=[f"{uk_date(t)} {pd.Timestamp(t):%H:%M:%S}" for t in shown["logged_at"]]),
+st.dataframe(shown.assign(logged_at=[f"{uk_date(t)} {pd.Timestamp(t):%H:%M:%S}" for t in shown["logged_at"]],
+                          upload_id=[str(int(u)) if pd.notna(u) else "" for u in shown["upload_id"]])
+             .fillna({"role": "", "plan": "", "sha256": "", "detail": ""}),
              hide_index=True, width="stretch", key="audit_table", column_config={
                  "id": "No.", "logged_at": "When", "who": "Who", "role": "Role", "event": "Event", "plan": "Plan",
                  "upload_id": "Upload", "sha256": "File sha256", "detail": st.column_config.TextColumn("What", width="large")})
@@ -30,13 +33,45 @@ st.download_button("Download the audit trail (CSV)", logged(user, "export", lamb
                    "audit-trail.csv", "text/csv", key="audit_csv")
 
 st.header("Plans")
-st.caption("A plan is created by its first upload; its figures are withdrawn by reverting uploads in the "
-           "Upload centre's History and undo.")
+st.caption("A plan is created by its first upload. **Archive** a finished plan to take it out of the plan "
+           "selectors and meeting mode: its data and history stay, and it can be restored at any time. "
+           "**Withdraw** a plan to revert all its uploads at once (say, a plan loaded under a wrong name).")
+done = st.session_state.pop("plan_done", None)
+if done:
+    st.success(done)
 history = store.history()
 counts = history.groupby("plan")["status"].value_counts().unstack(fill_value=0)
 table = plans().merge(counts, left_on="plan", right_index=True, how="left").fillna(0)
 st.dataframe(table.assign(as_at=[uk_month(d) if pd.notna(d) else "" for d in table["as_at"]],
-                          last_upload_at=[uk_date(d) for d in table["last_upload_at"]]),
+                          last_upload_at=[uk_date(d) for d in table["last_upload_at"]],
+                          archived=["Archived" if a else "In use" for a in table["archived"]]),
              hide_index=True, width="stretch", key="admin_plans", column_config={
                  "plan": "Plan", "authority": "Authority", "as_at": "Latest as-at", "last_upload_at": "Last upload",
-                 "last_upload_id": "Last upload id", "committed": "Uploads in force", "reverted": "Reverted"})
+                 "last_upload_id": "Last upload id", "archived": "Status", "committed": "Uploads in force",
+                 "reverted": "Reverted"})
+if len(table):
+    rows = {r["plan"]: r for r in table.to_dict("records")}
+    m1, m2 = st.columns([3, 1], vertical_alignment="bottom")
+    target = m1.selectbox("Plan to manage", list(rows), key="manage_plan", format_func=lambda n: plan_label(rows[n]))
+    archived = bool(rows[target]["archived"])
+    if m2.button("Restore" if archived else "Archive", key="plan_archive"):
+        require(user, "admin", f"{'restore' if archived else 'archive'} the plan {target}")
+        store.set_archived(target, not archived, who)
+        log(user, "settings", plan=target, detail="plan restored" if archived else "plan archived")
+        st.session_state["plan_done"] = f"{target} {'restored to the plan selectors' if archived else 'archived'}."
+        st.rerun()
+    in_force = int(rows[target].get("committed", 0))
+    with st.expander(f"Withdraw {target}"):
+        st.write(f"This reverts the {in_force} upload(s) of **{target}** in force, so its figures leave every "
+                 "page. Each stays in the upload history as reverted, and loading a file again brings its "
+                 "figures back.")
+        typed = st.text_input("Type the plan's name to confirm", key="withdraw_confirm")
+        if st.button(f"Withdraw {target}", type="primary", key="plan_withdraw", disabled=typed.strip() != target):
+            require(user, "admin", f"withdraw the plan {target}")
+            ids = store.withdraw_plan(target, who)
+            for upload_id in ids:
+                log(user, "revert", plan=target, upload_id=upload_id, detail="the whole plan was withdrawn")
+            st.session_state["plan_done"] = (f"{target} withdrawn: upload(s) {', '.join(map(str, ids))} "
+                                             "reverted.")
+            st.session_state.pop("withdraw_confirm", None)
+            st.rerun()

@@ -12,7 +12,7 @@ import streamlit as st
 from scorecard import actions, board, charts
 from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS
-from scorecard.ui import action_view, kpi_rows, plan_data, plans, uk_date, uk_month
+from scorecard.ui import action_view, kpi_rows, plan_choices, plan_data, plans, uk_date, uk_month
 
 BOARD_CSS = """
 <style>
@@ -35,11 +35,11 @@ BIG = dict(font=dict(family="Arial, Helvetica, sans-serif", size=22, color="#000
 
 user = gate("viewer")
 st.markdown(BOARD_CSS, unsafe_allow_html=True)
-names = plans()["plan"].tolist()
+plan_name = st.query_params.get("plan")
+names = plan_choices(plans().to_dict("records"), False, plan_name)
 if not names:
     st.title("No plans loaded yet")
     st.stop()
-plan_name = st.query_params.get("plan")
 plan_name = plan_name if plan_name in names else names[0]
 st.query_params["plan"] = plan_name
 st.query_params["mode"] = "board"

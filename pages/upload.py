@@ -37,6 +37,7 @@ with tab_upload:
         type=["xlsx", "xlsm", "csv", "zip"], accept_multiple_files=True, key="upload_files",
         help=f"Up to {MAX_UPLOAD_MB:g} MB each. Nothing is written until you press Load.")
     existing = plans()["plan"].tolist()
+    archived = set(plans().loc[lambda df: df["archived"], "plan"])
     c1, c2, c3 = st.columns([2, 2, 1])
     choice = c1.selectbox("Plan", [FROM_FILE, *existing, NEW_PLAN], key="upload_plan",
                           help="Leave it as named in the file's Plan sheet, pick a plan, or create one")
@@ -115,6 +116,9 @@ with tab_upload:
             if dup:
                 st.info(f"This file is identical to upload **{dup['id']}**, which was reverted. Loading it again "
                         "brings its figures back.")
+            if p.plan in archived:
+                st.info(f"**{p.plan}** is archived: its new figures load, but the plan stays out of the plan "
+                        "selectors until an admin restores it on the Admin page.")
             st.markdown("**What loading it would change**")
             st.dataframe(pd.DataFrame([sc.as_row() for sc in change]), hide_index=True, width="stretch",
                          key=f"upload_preview_{i}")

@@ -1,4 +1,4 @@
-"""Command line: python -m scorecard import|summary|history|revert|template|seed|preflight.
+"""Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|template|seed|preflight.
 
 Exit codes: 0 done; 1 the input is wrong (every problem printed, nothing changed);
 2 the store is locked by another process (e.g. the running app) for longer than SCORECARD_LOCK_WAIT
@@ -15,7 +15,7 @@ from pathlib import Path
 from . import loader, summary as summary_mod
 from .spc import DEFAULT_RUN, RUN_CHOICES
 from .periods import parse_as_at
-from .store import Store, StoreLocked, UploadNotFound
+from .store import PlanNotFound, Store, StoreLocked, UploadNotFound
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("revert", help="undo one upload; the data falls back to what was there before")
     r.add_argument("upload_id", type=int)
     r.add_argument("--db")
+
+    pl = sub.add_parser("plans", help="list the plans in the store, in use or archived")
+    pl.add_argument("--db")
+
+    a = sub.add_parser("archive", help="take a finished plan out of the app's plan selectors (its data stays)")
+    a.add_argument("plan")
+    a.add_argument("--restore", action="store_true", help="bring an archived plan back instead")
+    a.add_argument("--db")
+
+    w = sub.add_parser("withdraw", help="revert every upload of a plan at once (say, one loaded under a wrong name)")
+    w.add_argument("plan")
+    w.add_argument("--db")
 
     t = sub.add_parser("template", help="write a blank workbook with instructions and drop-downs")
     t.add_argument("path")
@@ -99,6 +111,10 @@ def _run(args) -> int:
             else:
                 print(f"upload {res['id']} ({res['plan']}) was already reverted; nothing changed")
             return 0
+        if args.command == "plans":
+            return _plans(store)
+        if args.command in ("archive", "withdraw"):
+            return _manage_plan(store, args)
         if args.command == "seed":
             from .demo import seed_if_empty
             ids = seed_if_empty(store)
@@ -162,6 +178,31 @@ def _import(args) -> int:
     if checked.duplicate_of:
         print(f"note: this file is identical to upload {checked.duplicate_of['id']}")
     print(f"upload {upload_id} committed")
+    return 0
+
+
+def _plans(store: Store) -> int:
+    from . import queries
+    df = queries.run(store, "plans")
+    if df.empty:
+        print("no plans yet")
+    for r in df.to_dict("records"):
+        as_at = f"as at {r['as_at']:%b-%y}" if r["as_at"] is not None and r["as_at"] == r["as_at"] else ""
+        print(f"{r['plan']}  {r['authority'] or ''}  {as_at}  {'archived' if r['archived'] else 'in use'}")
+    return 0
+
+
+def _manage_plan(store: Store, args) -> int:
+    try:
+        if args.command == "withdraw":
+            ids = store.withdraw_plan(args.plan)
+            print(f"withdrew {args.plan}: reverted upload(s) {', '.join(map(str, ids))}")
+        else:
+            store.set_archived(args.plan, not args.restore)
+            print(f"{args.plan} {'restored' if args.restore else 'archived'}")
+    except PlanNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -41,6 +41,10 @@ class UploadNotFound(Exception):
     pass
 
 
+class PlanNotFound(Exception):
+    pass
+
+
 def db_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("SCORECARD_DB") or DEFAULT_DB)
 
@@ -121,6 +125,11 @@ MIGRATIONS = [
     CREATE SEQUENCE audit_ids START 1;
     CREATE TABLE audit_log (id BIGINT PRIMARY KEY, logged_at TIMESTAMP NOT NULL, who TEXT NOT NULL, role TEXT,
         event TEXT NOT NULL, plan TEXT, upload_id INTEGER, sha256 TEXT, detail TEXT);
+    """,
+    """
+    -- An admin archives a finished plan: it leaves the plan selectors but keeps all its data and history.
+    CREATE TABLE plan_status (plan TEXT PRIMARY KEY, archived BOOLEAN NOT NULL, changed_by TEXT,
+        changed_at TIMESTAMP NOT NULL);
     """,
 ]
 
@@ -292,6 +301,38 @@ class Store:
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
+
+    def set_archived(self, plan: str, archived: bool, user: str | None = None) -> None:
+        """Archive a plan (it leaves the plan selectors; its data and history stay) or bring it back."""
+        if plan not in self.plan_names():
+            raise PlanNotFound(f"there is no plan {plan!r}; see 'plans' for the names")
+        self._write("INSERT OR REPLACE INTO plan_status VALUES (?, ?, ?, ?)",
+                    [plan, archived, user or current_user(), now()])
+
+    def plan_names(self) -> list[str]:
+        """Every plan with data in force, archived or not."""
+        return [r[0] for r in self.cursor().execute("SELECT plan FROM current_plans ORDER BY plan").fetchall()]
+
+    def withdraw_plan(self, plan: str, user: str | None = None) -> list[int]:
+        """Revert every upload of a plan in force, in one transaction (say, a plan loaded under a wrong
+        name). Each upload stays in the history as reverted. Returns the reverted upload ids."""
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN")
+            try:
+                ids = [r[0] for r in cur.execute(
+                    "UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
+                    "WHERE plan = ? AND status = 'committed' RETURNING id",
+                    [now(), user or current_user(), plan]).fetchall()]
+                if not ids:
+                    raise PlanNotFound(f"there is no plan {plan!r} with uploads in force; see 'plans' for the names")
+                cur.execute("DELETE FROM plan_status WHERE plan = ?", [plan])  # a later upload starts afresh
+                cur.execute(BUMP_VERSION)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return sorted(ids)
 
     def revert(self, upload_id: int, user: str | None = None) -> dict:
         with self._write_lock:

@@ -215,6 +215,7 @@ def plan_summary(store: Store, plan_row: dict, as_at: dt.date | None = None,
     return {
         "plan": plan_row["plan"],
         "authority": _none(plan_row.get("authority")),
+        "archived": bool(plan_row.get("archived", False)),
         "as_at": _month(snapshot if snapshot is not None else plan_row.get("as_at")),
         "measures": measures,
         "audits": audits,

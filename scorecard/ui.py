@@ -84,6 +84,18 @@ def uk_date(d) -> str:
     return "" if d is None or pd.isna(d) else pd.Timestamp(d).strftime("%d/%m/%Y")
 
 
+def plan_choices(rows: list[dict], show_archived: bool, wanted: str | None = None) -> list[str]:
+    """The plans a selector offers: those in use, then archived ones when asked for or linked to by name
+    (and all of them when every plan is archived)."""
+    names = [r["plan"] for r in rows if show_archived or not r["archived"] or r["plan"] == wanted]
+    return names or [r["plan"] for r in rows]
+
+
+def plan_label(row: dict) -> str:
+    label = f"{row['plan']} — {row['authority']}" if row.get("authority") else row["plan"]
+    return label + " (archived)" if row.get("archived") else label
+
+
 def sidebar_filters() -> tuple[dict | None, dt.date | None]:
     """Plan (with authority) and as-at month, shared by every page; the plan rides in the URL."""
     df = plans()
@@ -91,14 +103,17 @@ def sidebar_filters() -> tuple[dict | None, dt.date | None]:
         st.sidebar.info("No plans loaded yet. Upload a workbook to start.")
         return None, None
     rows = df.to_dict("records")
-    names = [r["plan"] for r in rows]
+    by_name = {r["plan"]: r for r in rows}
     wanted = st.query_params.get("plan")
+    selector = st.sidebar.container()
+    archived = [r["plan"] for r in rows if r["archived"]]
+    show_archived = bool(archived) and st.sidebar.toggle(
+        f"Show archived plans ({len(archived)})", key="show_archived",
+        help="An admin archives a finished plan: it keeps all its data, out of the way")
+    names = plan_choices(rows, show_archived, wanted)
     if "plan" not in st.session_state or st.session_state["plan"] not in names:
         st.session_state["plan"] = wanted if wanted in names else names[0]
-    by_name = {r["plan"]: r for r in rows}
-    plan = st.sidebar.selectbox(
-        "Plan", names, key="plan",
-        format_func=lambda n: f"{n} — {by_name[n]['authority']}" if by_name[n].get("authority") else n)
+    plan = selector.selectbox("Plan", names, key="plan", format_func=lambda n: plan_label(by_name[n]))
     st.query_params["plan"] = plan
     months = _periods(plan, _version())
     if not months:

@@ -1,0 +1,169 @@
+"""Managing plans: archive (out of the selectors, data kept), restore, and withdraw (every upload reverted at
+once), through the store, the CLI, the Admin page, the sidebar and meeting mode."""
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scorecard import queries
+from scorecard.cli import main
+from scorecard.store import PlanNotFound, Store
+from scorecard.ui import plan_choices
+from tests.conftest import ROOT
+
+SEFTON = "Sefton 2017-18"
+TAMESIDE = "Tameside 2023-25"
+
+
+def one(param):
+    return param[0] if isinstance(param, list) else param
+
+
+def plan_rows(store) -> dict[str, bool]:
+    return {r["plan"]: r["archived"] for r in queries.run(store, "plans").to_dict("records")}
+
+
+def test_archive_keeps_the_data_and_restore_brings_the_plan_back(demo_copy):
+    store = Store(demo_copy)
+    before = queries.run(store, "measure_values", plan=SEFTON, as_at="2030-01-01")
+    version = store.data_version()
+    store.set_archived(SEFTON, True, "head")
+    rows = plan_rows(store)
+    assert rows[SEFTON] is True and not any(v for k, v in rows.items() if k != SEFTON)
+    assert list(rows)[-1] == SEFTON  # archived plans come last
+    assert store.data_version() == version + 1  # cached pages refresh
+    after = queries.run(store, "measure_values", plan=SEFTON, as_at="2030-01-01")
+    assert len(after) == len(before) > 0 and (store.history()["status"] == "committed").all()
+    store.set_archived(SEFTON, False, "head")
+    assert plan_rows(store)[SEFTON] is False
+    with pytest.raises(PlanNotFound, match="no plan 'Nowhere'"):
+        store.set_archived("Nowhere", True)
+    store.close()
+
+
+def test_withdraw_reverts_every_upload_of_the_plan_in_one_go_and_only_that_plan(demo_copy):
+    store = Store(demo_copy)
+    store.set_archived(SEFTON, True)
+    others = store.history().query("plan != @SEFTON")
+    ids = store.withdraw_plan(SEFTON, "head")
+    history = store.history()
+    assert ids == sorted(history.query("plan == @SEFTON")["id"].tolist()) and ids
+    assert (history.query("plan == @SEFTON")["status"] == "reverted").all()
+    assert history.query("plan == @SEFTON")["reverted_by"].eq("head").all()
+    assert history.query("plan != @SEFTON")["status"].tolist() == others["status"].tolist()
+    assert SEFTON not in plan_rows(store) and len(plan_rows(store)) == 4
+    assert queries.run(store, "measure_values", plan=SEFTON, as_at="2030-01-01").empty
+    # its archived mark went with it, so a later upload of the plan starts in use
+    assert store.cursor().execute("SELECT count(*) FROM plan_status").fetchone()[0] == 0
+    with pytest.raises(PlanNotFound, match="with uploads in force"):
+        store.withdraw_plan(SEFTON)
+    store.close()
+
+
+def test_plan_choices_hide_archived_plans_unless_asked_or_linked():
+    rows = [{"plan": "A", "archived": False}, {"plan": "B", "archived": True}]
+    assert plan_choices(rows, False) == ["A"]
+    assert plan_choices(rows, True) == ["A", "B"]
+    assert plan_choices(rows, False, wanted="B") == ["A", "B"]  # a link to an archived plan still opens it
+    assert plan_choices([{"plan": "B", "archived": True}], False) == ["B"]  # all archived: show them all
+    assert plan_choices([], False) == []
+
+
+def test_cli_lists_archives_restores_and_withdraws_plans(demo_copy, capsys):
+    def cli(*args):
+        code = main([*args, "--db", str(demo_copy)])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    code, out, _ = cli("archive", SEFTON)
+    assert (code, out) == (0, f"{SEFTON} archived\n")
+    code, out, _ = cli("plans")
+    assert code == 0 and out.splitlines()[-1] == f"{SEFTON}  Sefton Metropolitan Borough Council  as at Mar-18  archived"
+    assert sum(line.endswith("in use") for line in out.splitlines()) == 4
+    code, out, _ = cli("summary", "--json")
+    archived = {p["plan"]: p["archived"] for p in json.loads(out)["plans"]}
+    assert archived[SEFTON] is True and archived[TAMESIDE] is False  # the summary still covers it
+    assert cli("archive", SEFTON, "--restore")[:2] == (0, f"{SEFTON} restored\n")
+    code, out, _ = cli("withdraw", SEFTON)
+    assert code == 0 and out.startswith(f"withdrew {SEFTON}: reverted upload(s) ")
+    code, _, err = cli("withdraw", SEFTON)
+    assert code == 1 and err.startswith(f"error: there is no plan '{SEFTON}'")
+    code, _, err = cli("archive", "Nowhere")
+    assert code == 1 and "no plan 'Nowhere'" in err
+
+
+@pytest.fixture
+def local_app(demo_copy, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    monkeypatch.setenv("SCORECARD_USER", "head")
+    from scorecard import ui
+    ui.get_store.clear()
+    yield ui
+    ui.get_store.clear()
+
+
+def test_admin_archives_a_plan_out_of_the_sidebar_and_restores_it(local_app):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert any(o.startswith(SEFTON) for o in at.sidebar.selectbox[0].options)
+    assert not at.sidebar.toggle  # nothing archived: no toggle
+    at.switch_page("pages/admin.py").run()
+    at.selectbox(key="manage_plan").set_value(SEFTON).run()
+    at.button(key="plan_archive").click().run()
+    assert not at.exception
+    assert at.success[0].value == f"{SEFTON} archived."
+    table = at.dataframe[1].value.set_index("plan")
+    assert table.loc[SEFTON, "archived"] == "Archived" and table.loc[TAMESIDE, "archived"] == "In use"
+    assert at.button(key="plan_archive").label == "Restore"
+    trail = at.dataframe[0].value  # blanks, not "None", where an entry has no plan, upload or file
+    assert trail["plan"].notna().all() and trail["upload_id"].notna().all() and "" in set(trail["upload_id"])
+    log = queries.run(local_app.get_store(), "audit_log")
+    settings = log.query("event == 'settings'")
+    assert settings[["who", "plan", "detail"]].values.tolist() == [["head", SEFTON, "plan archived"]]
+
+    at.switch_page("pages/overview.py").run()
+    plans_offered = " ".join(at.sidebar.selectbox[0].options)
+    assert SEFTON not in plans_offered and TAMESIDE in plans_offered
+    at.sidebar.toggle(key="show_archived").set_value(True).run()
+    assert at.sidebar.toggle[0].label == "Show archived plans (1)"
+    assert at.sidebar.selectbox[0].options[-1] == f"{SEFTON} — Sefton Metropolitan Borough Council (archived)"
+
+    at.switch_page("pages/admin.py").run()
+    at.selectbox(key="manage_plan").set_value(SEFTON).run()
+    at.button(key="plan_archive").click().run()
+    assert at.success[0].value == f"{SEFTON} restored to the plan selectors."
+    assert not local_app.get_store().cursor().execute(
+        "SELECT archived FROM plan_status WHERE plan = ?", [SEFTON]).fetchone()[0]
+
+
+def test_admin_withdraws_a_plan_only_after_typing_its_name(local_app):
+    at = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60).run()
+    at.selectbox(key="manage_plan").set_value(SEFTON).run()
+    assert at.button(key="plan_withdraw").disabled
+    at.text_input(key="withdraw_confirm").input("Sefton").run()
+    assert at.button(key="plan_withdraw").disabled
+    at.text_input(key="withdraw_confirm").input(SEFTON).run()
+    assert not at.button(key="plan_withdraw").disabled
+    at.button(key="plan_withdraw").click().run()
+    assert not at.exception
+    store = local_app.get_store()
+    ids = store.history().query("plan == @SEFTON")["id"].tolist()
+    assert at.success[0].value == f"{SEFTON} withdrawn: upload(s) {', '.join(map(str, sorted(ids)))} reverted."
+    assert SEFTON not in at.dataframe[1].value["plan"].tolist()
+    log = queries.run(store, "audit_log").query("event == 'revert'")
+    assert sorted(log["upload_id"].astype(int)) == sorted(ids) and (log["plan"] == SEFTON).all()
+
+
+def test_meeting_mode_skips_archived_plans_unless_the_link_names_one(local_app):
+    store = local_app.get_store()
+    first = next(iter(plan_rows(store)))
+    store.set_archived(first, True)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["mode"] = "board"
+    at.run()
+    assert not at.exception and one(at.query_params["plan"]) in plan_rows(store)
+    assert one(at.query_params["plan"]) != first
+    linked = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    linked.query_params["mode"] = "board"
+    linked.query_params["plan"] = first
+    linked.run()
+    assert not linked.exception and one(linked.query_params["plan"]) == first
