@@ -1,5 +1,8 @@
 """Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|template|seed|preflight.
 
+Changes made here (import, revert, archive, withdraw) go into the audit trail like the app's, with
+the role "command line" and the user from SCORECARD_USER or the login name.
+
 Exit codes: 0 done; 1 the input is wrong (every problem printed, nothing changed);
 2 the store is locked by another process (e.g. the running app) for longer than SCORECARD_LOCK_WAIT
 seconds (default 10: a second import waits for the first to finish).
@@ -15,7 +18,7 @@ from pathlib import Path
 from . import loader, summary as summary_mod
 from .spc import DEFAULT_RUN, RUN_CHOICES
 from .periods import parse_as_at
-from .store import PlanNotFound, Store, StoreLocked, UploadNotFound
+from .store import PlanNotFound, Store, StoreLocked, UploadNotFound, current_user
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -107,6 +110,7 @@ def _run(args) -> int:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
             if res["changed"]:
+                _log(store, "revert", plan=res["plan"], upload_id=res["id"])
                 print(f"reverted upload {res['id']} ({res['plan']}); its data no longer shows")
             else:
                 print(f"upload {res['id']} ({res['plan']}) was already reverted; nothing changed")
@@ -156,6 +160,9 @@ def _import(args) -> int:
     store = Store(args.db, wait=lock_wait())
     try:
         checked, upload_id = loader.import_path(store, path, args.plan, as_at)
+        if upload_id is not None:
+            _log(store, "commit", plan=checked.parsed.plan, upload_id=upload_id, sha256=checked.sha256,
+                 detail=checked.file_name)
     finally:
         store.close()
     parsed = checked.parsed
@@ -181,6 +188,10 @@ def _import(args) -> int:
     return 0
 
 
+def _log(store: Store, event: str, **fields) -> None:
+    store.log_event(current_user(), "command line", event, **fields)
+
+
 def _plans(store: Store) -> int:
     from . import queries
     df = queries.run(store, "plans")
@@ -196,9 +207,12 @@ def _manage_plan(store: Store, args) -> int:
     try:
         if args.command == "withdraw":
             ids = store.withdraw_plan(args.plan)
+            for upload_id in ids:
+                _log(store, "revert", plan=args.plan, upload_id=upload_id, detail="the whole plan was withdrawn")
             print(f"withdrew {args.plan}: reverted upload(s) {', '.join(map(str, ids))}")
         else:
             store.set_archived(args.plan, not args.restore)
+            _log(store, "settings", plan=args.plan, detail="plan restored" if args.restore else "plan archived")
             print(f"{args.plan} {'restored' if args.restore else 'archived'}")
     except PlanNotFound as exc:
         print(f"error: {exc}", file=sys.stderr)

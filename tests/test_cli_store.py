@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from scorecard import queries
 from scorecard.cli import main
-from scorecard.store import Store
+from scorecard.store import Store, sha256_bytes
 from tests.conftest import MEASURES, ROOT, make_workbook
 
 
@@ -71,6 +71,13 @@ def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
     assert code == 0 and "already reverted" in out
     code, _, err = run_cli(capsys, "revert", 99, "--db", db)
     assert code == 1 and "no upload 99" in err
+    store = Store(db)  # the commits and the one revert that changed something are in the audit trail
+    log = queries.run(store, "audit_log").iloc[::-1]
+    store.close()
+    assert log[["role", "event", "upload_id"]].values.tolist() == [
+        ["command line", "commit", 1], ["command line", "commit", 2], ["command line", "revert", 2]]
+    assert log["detail"].iloc[:2].tolist() == ["good.xlsx", "march.xlsx"]
+    assert log["who"].nunique() == 1 and log["sha256"].iloc[0] == sha256_bytes(good_workbook.read_bytes())
 
 
 def test_revert_in_any_order_falls_back_to_what_was_there(store, tmp_path):

@@ -69,7 +69,8 @@ def test_plan_choices_hide_archived_plans_unless_asked_or_linked():
     assert plan_choices([], False) == []
 
 
-def test_cli_lists_archives_restores_and_withdraws_plans(demo_copy, capsys):
+def test_cli_lists_archives_restores_and_withdraws_plans(demo_copy, capsys, monkeypatch):
+    monkeypatch.setenv("SCORECARD_USER", "head")
     def cli(*args):
         code = main([*args, "--db", str(demo_copy)])
         out = capsys.readouterr()
@@ -90,6 +91,12 @@ def test_cli_lists_archives_restores_and_withdraws_plans(demo_copy, capsys):
     assert code == 1 and err.startswith(f"error: there is no plan '{SEFTON}'")
     code, _, err = cli("archive", "Nowhere")
     assert code == 1 and "no plan 'Nowhere'" in err
+    store = Store(demo_copy)  # each change is in the audit trail, as the command line's
+    log = queries.run(store, "audit_log").iloc[::-1]
+    store.close()
+    assert log[["role", "event", "plan", "detail"]].values.tolist() == [
+        ["command line", "settings", SEFTON, "plan archived"], ["command line", "settings", SEFTON, "plan restored"],
+        ["command line", "revert", SEFTON, "the whole plan was withdrawn"]]
 
 
 @pytest.fixture
