@@ -174,3 +174,18 @@ def test_meeting_mode_skips_archived_plans_unless_the_link_names_one(local_app):
     linked.query_params["plan"] = first
     linked.run()
     assert not linked.exception and one(linked.query_params["plan"]) == first
+
+
+def test_a_store_from_before_plan_archiving_is_migrated_at_start_up(demo_copy):
+    import duckdb
+    from scorecard.store import MIGRATIONS
+    con = duckdb.connect(str(demo_copy))  # wind the store back to the schema before plan_status
+    con.execute("DROP TABLE plan_status")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(len(MIGRATIONS) - 1)])
+    con.close()
+    store = Store(demo_copy)
+    assert store.schema_version() == len(MIGRATIONS)
+    assert len(plan_rows(store)) == 5 and not any(plan_rows(store).values())  # data kept, nothing archived
+    store.set_archived(SEFTON, True)
+    assert plan_rows(store)[SEFTON] is True
+    store.close()
