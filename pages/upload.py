@@ -9,6 +9,7 @@ from scorecard import loader, preview
 from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_xlsx_bytes
 from scorecard.periods import parse_period
+from scorecard.plan_workbook import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
 from scorecard.template import write_template
 from scorecard.ui import get_store, plans, uk_date, uk_month
 from scorecard.workbook import MAX_UPLOAD_MB
@@ -103,7 +104,7 @@ with tab_upload:
                                        r, "Problems", f"Problems found in {n}"), plan=p.plan, sha256=c.sha256,
                                        detail=f"problem report for {c.file_name}"),
                                    f"problems-{Path(c.file_name).stem}.xlsx",
-                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   MEDIA_TYPE,
                                    key=f"upload_report_{i}")
             if not c.ok:
                 continue
@@ -200,7 +201,19 @@ with tab_template:
     t1, t2, _ = st.columns([1, 1, 3])
     t1.download_button("Blank template", logged(user, "export", template_bytes, detail="blank template"),
                        "scorecard-template.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_blank")
+                       MEDIA_TYPE, key="template_blank")
     t2.download_button("Filled example", logged(user, "export", EXAMPLE.read_bytes, detail="filled example"),
                        EXAMPLE.name,
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_example")
+                       MEDIA_TYPE, key="template_example")
+
+    st.subheader("A plan's data as a workbook")
+    st.write("Everything in force for a plan (measures, values, audit counts, every action snapshot, benchmarks) "
+             "in this same format: correct a cell and upload the file again, and only that cell changes. "
+             "Audit case references stay in the store.")
+    names = plans()["plan"].tolist()
+    if names:
+        x1, x2 = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = x1.selectbox("Plan", names, key="export_plan")
+        x2.download_button("Download the plan's workbook", logged(
+            user, "export", lambda: plan_workbook_bytes(store, chosen), plan=chosen, detail="plan workbook"),
+            f"{safe_file_name(chosen)}.xlsx", MEDIA_TYPE, key="export_plan_workbook")

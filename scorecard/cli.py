@@ -1,7 +1,7 @@
-"""Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|template|seed|preflight.
+"""Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|export|template|seed|preflight.
 
-Changes made here (import, revert, archive, withdraw) go into the audit trail like the app's, with
-the role "command line" and the user from SCORECARD_USER or the login name.
+Changes made here (import, revert, archive, withdraw) and exports go into the audit trail like the
+app's, with the role "command line" and the user from SCORECARD_USER or the login name.
 
 Exit codes: 0 done; 1 the input is wrong (every problem printed, nothing changed);
 2 the store is locked by another process (e.g. the running app) for longer than SCORECARD_LOCK_WAIT
@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("plan")
     w.add_argument("--db")
 
+    x = sub.add_parser("export", help="write a plan's data in force as a scorecard workbook, to correct and import again")
+    x.add_argument("plan")
+    x.add_argument("path")
+    x.add_argument("--db")
+
     t = sub.add_parser("template", help="write a blank workbook with instructions and drop-downs")
     t.add_argument("path")
 
@@ -117,6 +122,8 @@ def _run(args) -> int:
             return 0
         if args.command == "plans":
             return _plans(store)
+        if args.command == "export":
+            return _export(store, args)
         if args.command in ("archive", "withdraw"):
             return _manage_plan(store, args)
         if args.command == "seed":
@@ -190,6 +197,19 @@ def _import(args) -> int:
 
 def _log(store: Store, event: str, **fields) -> None:
     store.log_event(current_user(), "command line", event, **fields)
+
+
+def _export(store: Store, args) -> int:
+    from .plan_workbook import plan_workbook_bytes
+    try:
+        data = plan_workbook_bytes(store, args.plan)
+    except KeyError:
+        print(f"error: there is no plan {args.plan!r}; see 'plans' for the names", file=sys.stderr)
+        return 1
+    Path(args.path).write_bytes(data)
+    _log(store, "export", plan=args.plan, detail=f"plan workbook {Path(args.path).name}")
+    print(f"wrote {args.path}")
+    return 0
 
 
 def _plans(store: Store) -> int:

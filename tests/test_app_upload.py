@@ -128,4 +128,5 @@ def test_the_as_at_month_can_be_changed_and_follows_a_new_file(app, tmp_path):
 
 def test_template_and_example_downloads(app):
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Blank template", "Filled example"]
+    assert labels == ["Blank template", "Filled example", "Download the plan's workbook"]
+    assert app.selectbox(key="export_plan").options[0] == "Cheshire East 2017-18"

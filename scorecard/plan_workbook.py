@@ -1,0 +1,98 @@
+"""A plan's data in force, as a scorecard workbook (version 1) to correct and upload again.
+
+Everything current for the plan, in the format the importer reads: the Plan sheet, Measures with
+their bands as the plan writes them, Values (long, with numerators and denominators), Audits as
+counts per period, stream and grade (case references never leave the store), every action
+snapshot, and Benchmarks. Loading the file back changes nothing; correcting a cell and loading it
+changes just that. Text is written as text: no cell can run as a formula, and text that starts
+like one keeps Excel's quote prefix, so it stays text even when edited.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from . import queries
+from .exports import FORMULA_STARTS
+from .periods import period_label
+from .store import Store
+
+EVERYTHING = dt.date(9999, 12, 31)  # the as-at that includes every period
+POLARITY_TEXT = {"higher": "Higher is better", "lower": "Lower is better", "increase": "Increase",
+                 "decrease": "Decrease"}
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def safe_file_name(plan: str) -> str:
+    """A plan name as a download's file name: letters, digits, spaces, dots and dashes only."""
+    return "".join(c if c.isalnum() or c in " .-" else "-" for c in plan).strip(" .-") or "plan"
+
+
+def _label(d, kind: str = "month") -> str | None:
+    return None if d is None or pd.isna(d) else period_label(pd.Timestamp(d).date(), kind)
+
+
+def _illustrative(flag) -> str | None:
+    return "Illustrative" if flag else None
+
+
+def plan_sheets(store: Store, plan: str) -> dict[str, list[list]]:
+    """Each sheet's rows, headers first; sheets with no data are left out."""
+    with store.snapshot() as cur:
+        info = queries.run(store, "plans", cur).set_index("plan")
+        if plan not in info.index:
+            raise KeyError(f"there is no plan {plan!r}")
+        measures = queries.run(store, "measures", cur, plan=plan)
+        values = queries.run(store, "measure_values", cur, plan=plan, as_at=EVERYTHING)
+        audits = queries.run(store, "audit_counts", cur, plan=plan, as_at=EVERYTHING)
+        actions = queries.run(store, "action_history", cur, plan=plan, as_at=EVERYTHING)
+        benchmarks = queries.run(store, "benchmarks", cur, plan=plan, as_at=EVERYTHING)
+    row = info.loc[plan]
+    sheets = {"Plan": [["Authority", row["authority"]], ["Plan", plan], ["As at", _label(row["as_at"])]]}
+    sheets["Measures"] = [["Code", "Measure", "Priority", "Focus area", "Unit", "Polarity", "Requires Improvement",
+                           "Good", "Outstanding", "Target", "Source"]] + [
+        [m.code, m.measure, m.priority, m.focus_area, m.unit, POLARITY_TEXT.get(m.polarity), m.ri_band,
+         m.good_band, m.outstanding_band, m.target, m.source] for m in measures.itertuples()]
+    sheets["Values"] = [["Code", "Period", "Value", "Numerator", "Denominator", "Illustrative"]] + [
+        [v.code, _label(v.period, v.period_kind), v.value, v.numerator, v.denominator, _illustrative(v.illustrative)]
+        for v in values.itertuples()]
+    sheets["Audits"] = [["Period", "Stream", "Grade", "Count", "Illustrative"]] + [
+        [_label(a.period, a.period_kind), a.stream, a.grade, a.cases, _illustrative(a.illustrative)]
+        for a in audits.itertuples()]
+    sheets["Actions"] = [["As at", "Ref", "Action", "Priority", "Focus area", "Owner", "Start", "Due", "Action RAG",
+                          "Impact RAG", "Commentary", "Source", "Children will say", "Illustrative"]] + [
+        [_label(a.as_at), a.ref, a.action, a.priority, a.focus_area, a.owner, a.start_text, a.due_text,
+         a.action_rag, a.impact_rag, a.commentary, a.source, a.children_will_say, _illustrative(a.illustrative)]
+        for a in actions.itertuples()]
+    sheets["Benchmarks"] = [["Code", "Period", "England", "Region", "Statistical neighbours"]] + [
+        [b.code, _label(b.period, b.period_kind), b.england, b.region, b.neighbours] for b in benchmarks.itertuples()]
+    return {name: rows for name, rows in sheets.items() if name == "Plan" or len(rows) > 1}
+
+
+def _value(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return v.item() if hasattr(v, "item") and not isinstance(v, (str, bytes)) else v
+
+
+def plan_workbook_bytes(store: Store, plan: str) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in plan_sheets(store, plan).items():
+        ws = wb.create_sheet(name)
+        for i, row in enumerate(rows, start=1):
+            for j, v in enumerate(row, start=1):
+                cell = ws.cell(i, j, _value(v))
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type, cell.quotePrefix = "s", True  # text, never a formula
+        if name != "Plan":
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
