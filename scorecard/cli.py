@@ -203,8 +203,8 @@ def _export(store: Store, args) -> int:
     from .plan_workbook import plan_workbook_bytes
     try:
         data = plan_workbook_bytes(store, args.plan)
-    except KeyError:
-        print(f"error: there is no plan {args.plan!r}; see 'plans' for the names", file=sys.stderr)
+    except PlanNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     Path(args.path).write_bytes(data)
     _log(store, "export", plan=args.plan, detail=f"plan workbook {Path(args.path).name}")

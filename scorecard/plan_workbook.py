@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from . import queries
 from .exports import FORMULA_STARTS
 from .periods import period_label
-from .store import Store
+from .store import PlanNotFound, Store
 
 EVERYTHING = dt.date(9999, 12, 31)  # the as-at that includes every period
 POLARITY_TEXT = {"higher": "Higher is better", "lower": "Lower is better", "increase": "Increase",
@@ -45,7 +45,7 @@ def plan_sheets(store: Store, plan: str) -> dict[str, list[list]]:
     with store.snapshot() as cur:
         info = queries.run(store, "plans", cur).set_index("plan")
         if plan not in info.index:
-            raise KeyError(f"there is no plan {plan!r}")
+            raise PlanNotFound(f"there is no plan {plan!r}; see 'plans' for the names")
         measures = queries.run(store, "measures", cur, plan=plan)
         values = queries.run(store, "measure_values", cur, plan=plan, as_at=EVERYTHING)
         audits = queries.run(store, "audit_counts", cur, plan=plan, as_at=EVERYTHING)
