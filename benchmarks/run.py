@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import workbook
-from scorecard.importer import parse_workbook
+from scorecard.intake import read as workbook
+from scorecard.intake.parse import parse_workbook
 from scorecard.store import Store, sha256_bytes
 
 from .generate import big_workbook, council_workbook, synthetic_store
@@ -33,7 +33,7 @@ def bench_import(tmp: Path, repeat: int = 7) -> dict:
     data = wb.read_bytes()
     stages: dict[str, list[float]] = {"read": [], "validate": [], "commit": []}
 
-    def ours():  # loader.import_path, stage by stage
+    def ours():  # load.import_path, stage by stage
         t0 = time.perf_counter()
         sheets = workbook.read_bytes(data, wb.name)
         t1 = time.perf_counter()
@@ -66,19 +66,19 @@ def bench_import(tmp: Path, repeat: int = 7) -> dict:
 def bench_upload(tmp: Path, repeat: int = 5) -> list[dict]:
     """The Upload centre's work on a ~5 MB workbook: check + preview against a store already holding it
     (every row compared), then the one-transaction commit."""
-    from scorecard import loader, preview
+    from scorecard.intake import load, preview
 
     wb = big_workbook(tmp / "big.xlsx")
     data = wb.read_bytes()
     store = Store(tmp / "upload.duckdb")
-    loader.commit(store, loader.check_bytes(store, data, wb.name))
+    load.commit(store, load.check_bytes(store, data, wb.name))
     checks, commits = [], []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        checked = loader.check_bytes(store, data, wb.name)
+        checked = load.check_bytes(store, data, wb.name)
         preview.preview(store, checked.parsed)
         t1 = time.perf_counter()
-        loader.commit(store, checked)
+        load.commit(store, checked)
         commits.append(time.perf_counter() - t1)
         checks.append(t1 - t0)
     store.close()

@@ -15,7 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import loader, summary as summary_mod
+from . import summary as summary_mod
+from .intake import load
 from .spc import DEFAULT_RUN, RUN_CHOICES
 from .periods import parse_as_at
 from .store import PlanNotFound, Store, StoreLocked, UploadNotFound, current_user
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     if args.command == "template":
-        from .template import write_template
+        from .intake.template import write_template
         write_template(args.path)
         print(f"wrote {args.path}")
         return 0
@@ -166,7 +167,7 @@ def _import(args) -> int:
         return 1
     store = Store(args.db, wait=lock_wait())
     try:
-        checked, upload_id = loader.import_path(store, path, args.plan, as_at)
+        checked, upload_id = load.import_path(store, path, args.plan, as_at)
         if upload_id is not None:
             _log(store, "commit", plan=checked.parsed.plan, upload_id=upload_id, sha256=checked.sha256,
                  detail=checked.file_name)
@@ -200,7 +201,7 @@ def _log(store: Store, event: str, **fields) -> None:
 
 
 def _export(store: Store, args) -> int:
-    from .plan_workbook import plan_workbook_bytes
+    from .intake.export import plan_workbook_bytes
     try:
         data = plan_workbook_bytes(store, args.plan)
     except PlanNotFound as exc:

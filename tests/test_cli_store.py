@@ -81,15 +81,15 @@ def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
 
 
 def test_revert_in_any_order_falls_back_to_what_was_there(store, tmp_path):
-    from scorecard import loader
-    def load(value):
+    from scorecard.intake import load
+    def upload(value):
         p = make_workbook(tmp_path / f"v{value}.xlsx", {"Measures": MEASURES[:2],
                                                         "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", value]]})
-        return loader.import_path(store, p, plan="P")[1]
+        return load.import_path(store, p, plan="P")[1]
     def current():
         df = queries.run(store, "measure_values", plan="P", as_at="2030-01-01")
         return df["value"].tolist()
-    first, second, third = load(50), load(60), load(70)
+    first, second, third = upload(50), upload(60), upload(70)
     assert current() == [70]
     store.revert(second)
     assert current() == [70]

@@ -6,13 +6,13 @@ import zipfile
 
 import pytest
 
-from scorecard import loader
-from scorecard.workbook import WorkbookError, read_bytes
+from scorecard.intake import load
+from scorecard.intake.read import WorkbookError, read_bytes
 from tests.conftest import MEASURES, make_workbook
 
 
 def check(store, path, **kw):
-    return loader.check_bytes(store, path.read_bytes(), path.name, **kw)
+    return load.check_bytes(store, path.read_bytes(), path.name, **kw)
 
 
 def test_good_workbook_parses(store, good_workbook):
@@ -78,10 +78,10 @@ def test_csv_and_zip_of_csvs(store, tmp_path):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("Measures.csv", measures)
         z.writestr("Values.csv", values)
-    c = loader.check_bytes(store, buf.getvalue(), "scorecard.zip", plan="P")
+    c = load.check_bytes(store, buf.getvalue(), "scorecard.zip", plan="P")
     assert c.ok, [str(e) for e in c.parsed.errors]
     assert c.parsed.counts()["values"] == 2
-    single = loader.check_bytes(store, values, "Values.csv", plan="P")
+    single = load.check_bytes(store, values, "Values.csv", plan="P")
     assert [str(e) for e in single.parsed.errors] == [
         "Values!A2: unknown measure code 'CIN8': add it to the Measures sheet, or correct the code",
         "Values!A3: unknown measure code 'CIN8': add it to the Measures sheet, or correct the code"]
@@ -210,7 +210,7 @@ def test_sheets_read_on_two_threads_come_back_whole_and_in_workbook_order(tmp_pa
 
 
 def test_cell_cap_counts_every_sheet_together(tmp_path, monkeypatch):
-    from scorecard import workbook
+    from scorecard.intake import read as workbook
     path = make_workbook(tmp_path / "cells.xlsx", {f"S{k}": [[1] * 10] * 10 for k in range(4)})
     monkeypatch.setattr(workbook, "MAX_CELLS", 350)  # 400 cells across the four sheets, 100 in each
     with pytest.raises(WorkbookError, match="more than 350 cells, over the safety limit") as err:
@@ -219,7 +219,7 @@ def test_cell_cap_counts_every_sheet_together(tmp_path, monkeypatch):
 
 
 def test_a_colon_in_the_file_name_stays_out_of_the_message(store):
-    checked = loader.check_bytes(store, b"", "March: scorecard.xlsx")
+    checked = load.check_bytes(store, b"", "March: scorecard.xlsx")
     assert [(i.sheet, i.message) for i in checked.parsed.issues] == [("March: scorecard.xlsx", "the file is empty")]
 
 
