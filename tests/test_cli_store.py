@@ -163,7 +163,7 @@ def test_template_has_instructions_and_dropdowns(tmp_path, capsys):
     code, out, _ = run_cli(capsys, "template", path)
     assert code == 0
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Instructions", "Plan", "Measures", "Values", "Audits", "Actions"]
+    assert wb.sheetnames == ["Instructions", "Plan", "Measures", "Values", "Audits", "Actions", "Benchmarks"]
     lists = {ws.title: sorted(dv.formula1 for dv in ws.data_validations.dataValidation) for ws in wb.worksheets}
     assert '"Higher is better,Lower is better,Increase,Decrease"' in lists["Measures"]
     assert lists["Audits"] == ['"Outstanding,Good,Requires Improvement,Inadequate"']

@@ -82,9 +82,9 @@ def test_csv_and_zip_of_csvs(store, tmp_path):
     assert c.ok, [str(e) for e in c.parsed.errors]
     assert c.parsed.counts()["values"] == 2
     single = load.check_bytes(store, values, "Values.csv", plan="P")
-    assert [str(e) for e in single.parsed.errors] == [
-        "Values!A2: unknown measure code 'CIN8': add it to the Measures sheet, or correct the code",
-        "Values!A3: unknown measure code 'CIN8': add it to the Measures sheet, or correct the code"]
+    assert [str(e) for e in single.parsed.errors] == [  # a new plan: the missing sheet is named, once
+        "Workbook: no Measures sheet, so the 1 code on Values is unknown (CIN8): add a Measures sheet, or import "
+        "the file into the plan it belongs to (--plan NAME)"]
 
 
 def errors_of(store, tmp_path, sheets, **kw):
@@ -117,16 +117,25 @@ def test_bad_audits_and_actions(store, tmp_path):
     assert errs == [
         "Audits!C2: unknown grade 'Satisfactory': use Outstanding, Good, Requires Improvement (or RI) or Inadequate",
         "Audits!D3: the count -2 is negative; a count of cases cannot be below 0",
-        "Actions!C2: unknown Action RAG 'Purple': use Blue, Green, Amber, Red or leave it blank",
-        "Actions!A3: action 1.2 has no As at month: add an 'As at' column, an 'As at' row on the Plan sheet, "
-        "or choose the month when importing",
+        "Actions!C2: unknown Action RAG 'Purple': use Blue, Green, Amber, Red or leave it blank (status words "
+        "such as On track, At risk, Complete or Not started are read too)",
+        "Actions!A3: the action has no As at month: add an 'As at' column, an 'As at' row on the Plan sheet, "
+        "or choose the month when importing (--as-at YYYY-MM)",
     ]
 
 
 def test_wide_values_with_unreadable_period_header(store, tmp_path):
-    errs = errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [["Code", "Apr-24", "Total"], ["CIN8", 50, 50]]})
-    assert errs == ["Values!C1: cannot read the period header 'Total'; in the wide layout every column after "
-                    "Code is a period such as Apr-24 or Q1 2024/25"]
+    errs = errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [["Code", "Apr-24", "Janury 24"], ["CIN8", 50, 50]]})
+    assert errs == ["Values!C1: cannot read the period header 'Janury 24'; write the periods like Apr-24, "
+                    "Q1 2024/25 or 2024/25 (or month names under a heading such as 2024/25)"]
+
+
+def test_wide_values_column_that_is_not_a_period_is_listed_not_read(store, tmp_path):
+    path = make_workbook(tmp_path / "total.xlsx", {"Measures": MEASURES,
+                                                   "Values": [["Code", "Apr-24", "Total"], ["CIN8", 50, 50]]})
+    c = check(store, path, plan="P")
+    assert c.ok and [v["value"] for v in c.parsed.value_rows()] == [50.0]
+    assert [str(n) for n in c.parsed.notes] == ["Values!1:1: ignored columns, not read: Total (C)"]
 
 
 WIDE_HEAD = ["Code", "Apr-24", "May-24"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..duedates import parse_due
 from ..periods import parse_period
-from .cells import Ctx, at, text
+from .cells import MEDIUM_TEXT, Ctx, at, text
 from .format import header_of
 from .issues import hint
 from .read import cell_ref
@@ -57,8 +57,8 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
                                       f"the Plan sheet, or {hint('choose month', ctx.audience)}")
         ratings = {f: _rating(ctx, i, cols.get(f), at(row, cols.get(f)), header_of("Actions", f), parsed, coloured)
                    for f in ("action_rag", "impact_rag")}
-        rec = {f: ctx.name(i, cols.get(f), at(row, cols.get(f)), header_of("Actions", f).lower()) or None
-               for f in SHORT}
+        rec = {f: ctx.name(i, cols.get(f), at(row, cols.get(f)), header_of("Actions", f).lower(), MEDIUM_TEXT)
+               or None for f in SHORT}
         rec.update({f: ctx.long_text(i, cols.get(f), at(row, cols.get(f)), header_of("Actions", f).lower()) or None
                     for f in LONG})
         if ctx.first_error_since(mark):

@@ -42,7 +42,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         if not known_code(ctx, reading, i, cols["code"], code) or period is None or not ok:
             continue
         if any(v is not None for v in figures.values()):
-            benchmark(ctx, reading, i, code, period, figures)
+            benchmark(ctx, reading, i, cols["code"], code, period, figures)
     note = ignored_note(m)
     if note:
         ctx.note(m.header_row, None, note)

@@ -10,8 +10,9 @@ from .issues import Issue
 from .read import Sheet, cell_ref, column_letter
 from .words import MISSING
 
-SHORT_TEXT = 200    # names, codes, refs, owners, streams...
-LONG_TEXT = 5000    # action wording, commentary, "children will say"
+SHORT_TEXT = 200    # codes, refs, plan and authority names, streams, case references
+MEDIUM_TEXT = 1000  # owners (often several people with their roles), priorities, focus areas, sources
+LONG_TEXT = 5000    # measure and action wording, commentary, "children will say"
 # Zero-width and bidirectional-control characters: invisible, so `CIN8` + U+200B must be `CIN8`.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _EXCEL_ERRORS = ("#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",

@@ -56,10 +56,12 @@ def grouped(issues: list[Issue]) -> list[Issue]:
 HINTS = {
     "choose plan": {"cli": "choose the plan when importing (--plan NAME)",
                     "app": "pick a plan in the Plan box above"},
+    "their plan": {"cli": "import the file into the plan {they} belong{s} to (--plan NAME)",
+                   "app": "pick the plan {they} belong{s} to in the Plan box above"},
     "choose month": {"cli": "choose the month when importing (--as-at YYYY-MM)",
                      "app": "type the month in the As at box above"},
 }
 
 
-def hint(key: str, audience: str) -> str:
-    return HINTS[key][audience]
+def hint(key: str, audience: str, **words) -> str:
+    return HINTS[key][audience].format(**words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import bands
 from ..periods import Period
-from .cells import Ctx, at, text
+from .cells import MEDIUM_TEXT, Ctx, at, text
 from .format import BENCHMARK_FIELDS, header_of
 from .read import cell_ref, column_letter
 from .rows import rows_under
@@ -54,7 +54,8 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         seen[code] = cell_ref(i, cols["code"])
         rec = {"code": code, "measure": name}
         for f in ("priority", "focus_area", "source"):
-            rec[f] = ctx.name(i, cols.get(f), at(row, cols.get(f)), header_of("Measures", f).lower()) or None
+            rec[f] = ctx.name(i, cols.get(f), at(row, cols.get(f)), header_of("Measures", f).lower(),
+                              MEDIUM_TEXT) or None
         if headed and heading:
             rec[headed] = heading
             headings.setdefault(heading, []).append(i)
@@ -150,18 +151,19 @@ def _row_values(ctx: Ctx, m: SheetMap, reading, wide: WideRows, i: int, row: lis
             reading.assumed_benchmark_columns.add(j)
         by_period.setdefault(period, {})[f] = v
     for period, figures in by_period.items():
-        benchmark(ctx, reading, i, code, period, figures)
+        benchmark(ctx, reading, i, m.cols["code"], code, period, figures)
 
 
-def benchmark(ctx: Ctx, reading, i: int, code: str, period: Period, figures: dict) -> None:
+def benchmark(ctx: Ctx, reading, i: int, code_col: int, code: str, period: Period, figures: dict) -> None:
     """Keep one measure's benchmark figures for a period, refusing a second row for the same period."""
     key = (code, period.start)
-    where = f"{ctx.sheet.name}!{i + 1}:{i + 1}"
     if key in reading.benchmark_rows:
-        ctx.error(i, None, f"{code} {period.label} benchmarks are given twice (also {reading.benchmark_rows[key]}); "
-                           "keep one benchmark row per measure and period")
+        sheet, row = reading.benchmark_rows[key]
+        also = f"row {row + 1}" if sheet == ctx.sheet.name else f"{sheet} row {row + 1}"
+        ctx.error(i, code_col, f"{code} {period.label} is given twice (also {also}); keep one benchmark row per "
+                               "measure and period")
         return
-    reading.benchmark_rows[key] = where
+    reading.benchmark_rows[key] = (ctx.sheet.name, i)
     reading.parsed.benchmarks.append({"code": code, "period": period.start, "period_kind": period.kind,
                                       **{f: figures.get(f) for f in BENCHMARK_FIELDS}})
 

@@ -76,7 +76,7 @@ class Reading:
     codes_with_values: set[str] = field(default_factory=set)
     whole_rows: dict[str, list] = field(default_factory=dict)  # code -> rows taken whole (cells listed lazily)
     unknown_codes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # code -> (sheet, cell)
-    benchmark_rows: dict[tuple, str] = field(default_factory=dict)  # (code, period start) -> where
+    benchmark_rows: dict[tuple, tuple] = field(default_factory=dict)  # (code, period start) -> (sheet, row)
     assumed_benchmark_columns: set[int] = field(default_factory=set)
 
     def ctx(self, sheet: Sheet) -> Ctx:

@@ -241,10 +241,11 @@ def _year_contexts(sheet: Sheet, h: int, width: int) -> dict[int, tuple[str, str
 
 
 def _looks_like_period(label: str) -> bool:
-    """A header that tries to be a period (names a month or a year) but could not be read."""
-    n = normalise(label)
-    return any(w in periods.MONTHS for w in n.split()) or any(
-        w.isdigit() and len(w) == 4 and 1990 <= int(w) <= 2100 for w in n.split())
+    """A header that tries to be a period (a month, perhaps misspelt, or a year) but could not be read."""
+    words = normalise(label).split()
+    return any(w in periods.MONTHS or (len(w) >= 4 and w.isalpha() and difflib.get_close_matches(
+        w, periods.MONTHS, n=1, cutoff=0.75)) for w in words) or any(
+        w.isdigit() and len(w) == 4 and 1990 <= int(w) <= 2100 for w in words)
 
 
 def _has_data(sheet: Sheet, start: int, j: int) -> bool:

@@ -67,29 +67,25 @@ def known_code(ctx: Ctx, reading, i: int, j: int, code: str) -> bool:
     if code in reading.refused:
         ctx.note(None, None, f"{code} was not loaded because of {reading.refused[code]}, so its figures here "
                              "are not checked")
+    elif reading.measures_sheet is None and not reading.stored_codes:
+        reading.unknown_codes.setdefault(code, []).append((ctx.sheet.name, cell_ref(i, j)))  # said once, at the end
     else:
-        reading.unknown_codes.setdefault(code, []).append((ctx.sheet.name, cell_ref(i, j)))
+        ctx.error(i, j, f"unknown measure code {code!r}: add it to the Measures sheet, or correct the code", code)
     return False
 
 
 def report_unknown_codes(reading) -> None:
+    """A new plan with no Measures sheet: every code is unknown, and that is said once."""
     if not reading.unknown_codes:
         return
-    issues = reading.parsed.issues
-    if reading.measures_sheet is None and not reading.stored_codes:
-        codes = list(reading.unknown_codes)
-        sheets = sorted({s for cells in reading.unknown_codes.values() for s, _ in cells})
-        shown = ", ".join(codes[:10]) + (" ..." if len(codes) > 10 else "")
-        n = len(codes)
-        issues.append(Issue("error", "Workbook", "", (
-            f"no Measures sheet, so the {n} code{'s' if n != 1 else ''} on {' and '.join(sheets)} "
-            f"{'are' if n != 1 else 'is'} unknown ({shown}): add a Measures sheet, or "
-            f"{hint('choose plan', reading.audience)} they belong to")))
-        return
-    for code, cells in reading.unknown_codes.items():
-        for sheet, cell in cells:
-            issues.append(Issue("error", sheet, cell, f"unknown measure code {code!r}: add it to the Measures "
-                                                      "sheet, or correct the code", code))
+    codes = list(reading.unknown_codes)
+    sheets = sorted({s for cells in reading.unknown_codes.values() for s, _ in cells})
+    shown = ", ".join(codes[:10]) + (" ..." if len(codes) > 10 else "")
+    n = len(codes)
+    reading.parsed.issues.append(Issue("error", "Workbook", "", (
+        f"no Measures sheet, so the {n} code{'s' if n != 1 else ''} on {' and '.join(sheets)} "
+        f"{'are' if n != 1 else 'is'} unknown ({shown}): add a Measures sheet, or "
+        + hint("their plan", reading.audience, they="they" if n != 1 else "it", s="" if n != 1 else "s"))))
 
 
 def _register(ctx: Ctx, reading, i: int, j: int, code: str, period: Period) -> bool:
