@@ -8,7 +8,7 @@ import streamlit as st
 from scorecard.intake import load, preview
 from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_xlsx_bytes
-from scorecard.periods import parse_period
+from scorecard.periods import parse_month
 from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
 from scorecard.intake.template import write_template
 from scorecard.ui import get_store, plans, uk_date, uk_month
@@ -55,12 +55,12 @@ with tab_upload:
         st.session_state["upload_as_at"] = from_file[1]
     as_at_text = c3.text_input("As at (month)", key="upload_as_at", placeholder="from the file",
                                help="Filled in from the file; change it to load the figures as at another month")
-    as_at = parse_period(as_at_text) if as_at_text.strip() else None
+    as_at = parse_month(as_at_text) if as_at_text.strip() else None
     if as_at_text.strip() and as_at is None:
         c3.error("Write the month like Mar-24 or 2024-03.")
     if choice == NEW_PLAN and plan in existing:
         c2.warning(f"{plan!r} already exists: the upload will add to it.")
-    override = as_at.start if as_at else None
+    override = as_at
     if from_file and from_file[0] == files_id and override == from_file[2]:
         override = None  # the file's own month: no override, no second check
 

@@ -176,20 +176,16 @@ def _import(args) -> int:
     parsed = checked.parsed
     for w in parsed.warnings:
         print(f"warning: {w}")
+    for n in parsed.notes:
+        print(f"note: {n}")
     if upload_id is None:
         for e in parsed.errors:
             print(e)
         n = len(parsed.errors)
         print(f"{n} error{'s' if n != 1 else ''}: nothing was imported", file=sys.stderr)
         return 1
-    counts = parsed.counts()
-    labels = {"Plan": f"plan {parsed.plan!r}" + (f" ({parsed.authority})" if parsed.authority else ""),
-              "Measures": f"{counts['measures']} measures", "Values": f"{counts['values']} values",
-              "Audits": f"{counts['audits']} audit counts ({sum(a['cases'] for a in parsed.audits)} cases)",
-              "Actions": f"{counts['actions']} actions"}
-    for kind, sheet in parsed.sheets_found.items():
-        if kind in labels:
-            print(f"{sheet}: {labels[kind]}")
+    for line in parsed.sheet_lines():
+        print(line)
     if checked.duplicate_of:
         print(f"note: this file is identical to upload {checked.duplicate_of['id']}")
     print(f"upload {upload_id} committed")

@@ -3,8 +3,10 @@
 status words (`On track`, `Complete`) and, where a cell has no text, from its fill colour."""
 from __future__ import annotations
 
-from ..duedates import parse_due
-from ..periods import parse_period
+from functools import lru_cache
+
+from ..duedates import parse_due as _parse_due
+from ..periods import fy_start_year, parse_month as _parse_month
 from .cells import MEDIUM_TEXT, Ctx, at, text
 from .format import header_of
 from .issues import hint
@@ -16,6 +18,10 @@ from .words import UNRATED, flag, rag_word
 
 SHORT = ("priority", "focus_area", "owner", "source")
 LONG = ("commentary", "children_will_say")
+WHAT = {f: header_of("Actions", f) for f in ("action_rag", "impact_rag", *SHORT, *LONG)}
+# A big file repeats the same due dates and months thousands of times; both parsers are pure.
+parse_due = lru_cache(maxsize=16384)(_parse_due)
+parse_month = lru_cache(maxsize=4096)(_parse_month)
 
 
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:
@@ -47,28 +53,26 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         as_at = parsed.as_at
         raw_as_at = at(row, cols.get("as_at"))
         if raw_as_at is not None:
-            p = parse_period(raw_as_at)
-            if p is None:
+            as_at = parse_month(raw_as_at)
+            if as_at is None:
                 ctx.error(i, cols["as_at"], f"cannot read the As at month {text(raw_as_at)!r}; "
                                             "write it like Apr-24 or 2024-04", raw_as_at)
-            as_at = p.start if p else None
         elif as_at is None:
             ctx.error(i, cols["ref"], "the action has no As at month: add an 'As at' column, an 'As at' row on "
                                       f"the Plan sheet, or {hint('choose month', ctx.audience)}")
-        ratings = {f: _rating(ctx, i, cols.get(f), at(row, cols.get(f)), header_of("Actions", f), parsed, coloured)
+        ratings = {f: _rating(ctx, i, cols.get(f), at(row, cols.get(f)), WHAT[f], parsed, coloured)
                    for f in ("action_rag", "impact_rag")}
-        rec = {f: ctx.name(i, cols.get(f), at(row, cols.get(f)), header_of("Actions", f).lower(), MEDIUM_TEXT)
-               or None for f in SHORT}
-        rec.update({f: ctx.long_text(i, cols.get(f), at(row, cols.get(f)), header_of("Actions", f).lower()) or None
-                    for f in LONG})
+        rec = {f: ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower(), MEDIUM_TEXT) or None for f in SHORT}
+        rec.update({f: ctx.long_text(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower()) or None for f in LONG})
         if ctx.first_error_since(mark):
             continue
         if heading:
+            hi, title = heading
             if headed:
-                rec[headed] = heading
-                headings.setdefault(heading, i)
+                rec[headed] = title
+                headings.setdefault(title, hi)
             else:
-                ignored_headings.setdefault(heading, i)
+                ignored_headings.setdefault(title, hi)
         key = (as_at, ref)
         if key in seen:
             ctx.error(i, cols["ref"], f"action {ref} appears twice in the {as_at:%b-%y} snapshot "
@@ -76,7 +80,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
             continue
         seen[key] = cell_ref(i, cols["ref"])
         due_raw = at(row, cols.get("due"))
-        due, warning = parse_due(due_raw)
+        due, warning = parse_due(due_raw, fy_start_year(as_at))  # `End of Q2`: of the snapshot's financial year
         if warning:
             ctx.warn(i, cols["due"], f"action {ref}: {warning}", due_raw)
         start, _ = parse_due(at(row, cols.get("start")))

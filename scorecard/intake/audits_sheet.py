@@ -3,14 +3,18 @@ one row per case with its case reference) or wide (a count column per grade); pe
 the counts are checked against them, never loaded."""
 from __future__ import annotations
 
-from ..audits import parse_grade
+from functools import lru_cache
+
+from ..audits import parse_grade as _parse_grade
 from ..periods import parse_period
 from .cells import Ctx, at, text
-from .format import AUDIT_GRADE_FIELDS, header_of
+from .format import AUDIT_GRADE_FIELDS
 from .read import column_letter
 from .rows import rows_under
 from .sheetmap import SheetMap, classify, find_header, ignored_note, missing_header_message
 from .words import flag
+
+parse_grade = lru_cache(maxsize=256)(_parse_grade)
 
 
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:

@@ -74,6 +74,8 @@ class Ctx:
 
     def first_error_since(self, mark: int) -> str | None:
         """`Sheet!C5` of the first error reported since issues[mark], or None."""
+        if len(self.issues) == mark:
+            return None
         for x in self.issues[mark:]:
             if x.level == "error":
                 return f"{x.sheet}!{x.cell}" if x.cell else x.sheet
@@ -84,12 +86,13 @@ class Ctx:
         """A short text field (code, ref, name, owner...): invisible characters removed, capped. None when
         too long (reported)."""
         t = text(raw)
-        if t and _INVISIBLE.search(t):
+        if not t.isascii() and _INVISIBLE.search(t):
             t = " ".join(_INVISIBLE.sub("", t).split())
-        return self.capped(i, j, t, what, limit)
+        return t if len(t) <= limit else self.capped(i, j, t, what, limit)
 
     def long_text(self, i: int, j: int | None, raw, what: str) -> str | None:
-        return self.capped(i, j, text(raw), what, LONG_TEXT)
+        t = text(raw)
+        return t if len(t) <= LONG_TEXT else self.capped(i, j, t, what, LONG_TEXT)
 
     def capped(self, i: int, j: int | None, t: str, what: str, limit: int) -> str | None:
         if len(t) > limit:

@@ -15,15 +15,24 @@ def check_percent_scale(reading) -> None:
     values are scaled x100 and a warning says so; with none either way, a warning asks the officer to check.
     Values read from percentage-formatted cells are already at the right scale."""
     parsed = reading.parsed
+    candidates = {code for code, m in reading.known.items() if code not in reading.percent_codes and _is_percent(m)}
+    if not candidates:
+        return
     by_code: dict[str, list[int]] = {}
     for k, v in enumerate(parsed.values):
-        by_code.setdefault(v[0], []).append(k)
+        code = v[0]
+        if code in candidates:
+            if not 0 <= v[3] <= 1:
+                candidates.discard(code)
+                by_code.pop(code, None)
+                if not candidates:
+                    return
+            else:
+                by_code.setdefault(code, []).append(k)
     for code, idx in by_code.items():
-        m = reading.known.get(code) or {}
-        if code in reading.percent_codes or not _is_percent(m):
-            continue
+        m = reading.known[code]
         vals = [parsed.values[k][3] for k in idx]
-        if not vals or max(vals) > 1 or min(vals) < 0 or max(vals) == 0:
+        if max(vals) == 0:
             continue
         fractions, evidence = _evidence(m, [parsed.values[k] for k in idx])
         where = f"{code} ({min(vals):g} to {max(vals):g})" if len(vals) > 1 else f"{code} ({vals[0]:g})"

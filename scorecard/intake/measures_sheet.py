@@ -14,6 +14,7 @@ from .values_sheet import WideRows, report_bad_period_headers
 from .words import UNITS, UNITS_HELP
 
 BAND_FIELDS = ("ri_band", "good_band", "outstanding_band")
+WHAT = {f: header_of("Measures", f).lower() for f in ("priority", "focus_area", "source")}
 
 
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:
@@ -30,7 +31,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     parsed = reading.parsed
     seen: dict[str, str] = {}
     headed = "priority" if "priority" not in cols else "focus_area" if "focus_area" not in cols else None
-    headings: dict[str, list[int]] = {}
+    headings: dict[str, int] = {}
     wide = WideRows(ctx, reading, m)
     for i, row, heading in rows_under(sheet, m.header_row):
         code = ctx.name(i, cols["code"], at(row, cols["code"]), "measure code")
@@ -54,11 +55,10 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         seen[code] = cell_ref(i, cols["code"])
         rec = {"code": code, "measure": name}
         for f in ("priority", "focus_area", "source"):
-            rec[f] = ctx.name(i, cols.get(f), at(row, cols.get(f)), header_of("Measures", f).lower(),
-                              MEDIUM_TEXT) or None
+            rec[f] = ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f], MEDIUM_TEXT) or None
         if headed and heading:
-            rec[headed] = heading
-            headings.setdefault(heading, []).append(i)
+            rec[headed] = heading[1]
+            headings.setdefault(heading[1], heading[0])
         rec["unit"] = _unit(ctx, i, cols.get("unit"), at(row, cols.get("unit")))
         try:
             rec["polarity"] = bands.parse_polarity(at(row, cols.get("polarity")))
@@ -85,15 +85,13 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         reading.known[code] = rec
         _row_values(ctx, m, reading, wide, i, row, rec)
     if headings:
-        shown = "; ".join(f"'{h}' (row {rows[0] + 1})" for h, rows in list(headings.items())[:6])
+        shown = "; ".join(f"'{h}' (row {r + 1})" for h, r in list(headings.items())[:6])
         ctx.note(None, None, f"section rows set the {header_of('Measures', headed)} of the measures under them: "
                              f"{shown}{' ...' if len(headings) > 6 else ''}")
     report_assumed_periods(ctx, m, reading)
     note = ignored_note(m)
     if note:
         ctx.note(m.header_row, None, note)
-    if m.periods or m.benchmarks:
-        parsed.loaded.setdefault(sheet.name, []).append("values and benchmarks beside the measures")
 
 
 def _unit(ctx: Ctx, i: int, j: int | None, raw) -> str | None:

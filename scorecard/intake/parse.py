@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import actions_sheet, audits_sheet, benchmarks_sheet, measures_sheet, plan_sheet, values_sheet
-from .cells import Ctx
+from .cells import Ctx, blank
 from .checks import check_percent_scale
 from .format import DATA_SHEETS, VALUE_FIELDS
 from .issues import Issue, grouped, hint
@@ -31,7 +31,7 @@ class ParsedWorkbook:
     issues: list[Issue] = field(default_factory=list)
     maps: list[SheetMap] = field(default_factory=list)
     status_words: dict[str, str] = field(default_factory=dict)  # status word as written -> BRAG rating
-    loaded: dict[str, list[str]] = field(default_factory=dict)  # sheet -> what was read from it
+    loaded: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet -> rows read from it, by kind
 
     @property
     def errors(self) -> list[Issue]:
@@ -57,9 +57,28 @@ class ParsedWorkbook:
     def value_rows(self) -> list[dict]:
         return [dict(zip(VALUE_FIELDS, v)) for v in self.values]
 
+    def sheet_lines(self) -> list[str]:
+        """What was read from each sheet, a line each: `Values: 1,200 values`."""
+        out = []
+        for m in self.maps:
+            if m.role == "Plan":
+                out.append(f"{m.sheet}: plan {self.plan!r}" + (f" ({self.authority})" if self.authority else ""))
+            elif m.role != UNUSED:
+                got = self.loaded.get(m.sheet, {})
+                parts = [f"{n:,} {WORDS[k][n != 1]}" for k, n in got.items()]
+                if "audits" in got:
+                    parts.append(f"{sum(a['cases'] for a in self.audits):,} cases")
+                out.append(f"{m.sheet}: {', '.join(parts) or 'nothing to load'}")
+        return out
+
     def counts(self) -> dict[str, int]:
         return {"measures": len(self.measures), "values": len(self.values),
                 "audits": len(self.audits), "actions": len(self.actions)}
+
+
+WORDS = {"measures": ("measure", "measures"), "values": ("value", "values"),
+         "audits": ("audit count", "audit counts"), "actions": ("action", "actions"),
+         "benchmarks": ("benchmark row", "benchmark rows")}
 
 
 @dataclass
@@ -81,6 +100,17 @@ class Reading:
 
     def ctx(self, sheet: Sheet) -> Ctx:
         return Ctx(self.parsed.issues, sheet, self.audience)
+
+
+def _unread_sheets(parsed: ParsedWorkbook, sheets: list[Sheet], maps: list[SheetMap]) -> None:
+    """A sheet with data that is not read is said, never passed over in silence."""
+    has_data = {s.name for s in sheets if any(any(not blank(v) for v in row) for row in s.rows)}
+    for m in maps:
+        if m.role == UNUSED and m.sheet in has_data:
+            why = "it is hidden" if m.how == "hidden" else (
+                "its name is not one of ours (Plan, Measures, Values, Audits, Actions, Benchmarks)"
+                if m.how == "not one of ours" else m.how)
+            parsed.issues.append(Issue("note", m.sheet, "", f"this sheet is not read: {why}"))
 
 
 PARSERS = {"Measures": measures_sheet.parse, "Values": values_sheet.parse, "Audits": audits_sheet.parse,
@@ -133,7 +163,11 @@ def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date 
             continue
         if role == "Measures":
             reading.measures_sheet = m.sheet
+        before = parsed.counts() | {"benchmarks": len(parsed.benchmarks)}
         PARSERS[role](reading.ctx(by_name[m.sheet]), m, reading)
+        after = parsed.counts() | {"benchmarks": len(parsed.benchmarks)}
+        parsed.loaded[m.sheet] = {k: after[k] - before[k] for k in after if after[k] > before[k]}
+    _unread_sheets(parsed, sheets, maps)
     values_sheet.report_unknown_codes(reading)
     check_percent_scale(reading)
     if "Measures" not in roles and stored and reading.parsed.values:

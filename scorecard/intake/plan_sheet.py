@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..periods import parse_period
+from ..periods import parse_month
 from .cells import Ctx, blank, text
 from .format import field_names, normalise
 from .issues import hint
@@ -33,9 +33,9 @@ def parse(ctx: Ctx, m: SheetMap, parsed, plan_arg: str | None, as_at_arg: dt.dat
             if not plan_arg and name:
                 parsed.plan = name
         elif f == "as_at":
-            p = parse_period(value)
-            if p is None or p.kind != "month":
+            month = parse_month(value)
+            if month is None:
                 ctx.error(i, vj, f"cannot read the As at month {text(value)!r}; write it like Apr-24 or 2024-04",
                           value)
             elif as_at_arg is None:
-                parsed.as_at = p.start
+                parsed.as_at = month

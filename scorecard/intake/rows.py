@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .cells import blank, text
+from .cells import text
 from .read import Sheet
 
 NOTE_STARTS = ("note", "notes", "nb", "n.b", "source", "sources", "*", "please", "key", "data as at",
@@ -13,37 +13,34 @@ NOTE_STARTS = ("note", "notes", "nb", "n.b", "source", "sources", "*", "please",
 HEADING_MAX = 120
 
 
-def _single_text(row: list) -> str | None:
-    """The text of a row holding one text cell with a space in it and nothing else (a heading or a note)."""
+def _filled(row: list) -> tuple[int, object]:
+    """How many cells of the row are filled (0, 1 or 2 meaning "more"), and the first one."""
     filled, first = 0, None
     for v in row:
-        if not blank(v):
-            filled += 1
-            if filled > 1:
-                return None
-            first = v
-    if filled == 1 and isinstance(first, str) and " " in first.strip():
-        return text(first)
-    return None
+        if v is not None and (v.__class__ is not str or v.strip()):
+            if filled:
+                return 2, first
+            filled, first = 1, v
+    return filled, first
 
 
-def rows_under(sheet: Sheet, header_row: int) -> Iterator[tuple[int, list, str | None]]:
-    """(row index, row, heading): every data row under the header, with the group heading above it (None
-    when there is none). Blank rows and notes are skipped."""
+def rows_under(sheet: Sheet, header_row: int) -> Iterator[tuple[int, list, tuple[int, str] | None]]:
+    """(row index, row, heading): every data row under the header, with the group heading above it as (its
+    row index, its text), or None when there is none. Blank rows and notes are skipped."""
     heading = None
     pending: list[tuple[int, str]] = []
     for i in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[i]
-        single = _single_text(row)
-        if single is not None:
-            pending.append((i, single))
+        filled, first = _filled(row)
+        if filled == 0:
             continue
-        if not any(not blank(v) for v in row):
+        if filled == 1 and isinstance(first, str) and " " in first.strip():
+            pending.append((i, text(first)))  # one line of text on its own: a heading or a note
             continue
         # a data row: the last heading-like single line above it (since the previous data row) heads it
-        for _, t in pending:
+        for k, t in pending:
             if is_heading(t):
-                heading = t
+                heading = (k, t)
         pending = []
         yield i, row, heading
 
