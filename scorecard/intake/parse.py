@@ -65,9 +65,9 @@ class ParsedWorkbook:
                 out.append(f"{m.sheet}: plan {self.plan!r}" + (f" ({self.authority})" if self.authority else ""))
             elif m.role != UNUSED:
                 got = self.loaded.get(m.sheet, {})
-                parts = [f"{n:,} {WORDS[k][n != 1]}" for k, n in got.items()]
-                if "audits" in got:
-                    parts.append(f"{sum(a['cases'] for a in self.audits):,} cases")
+                parts = [f"{n:,} {WORDS[k][n != 1]}" + (
+                    f" ({sum(a['cases'] for a in self.audits):,} cases)" if k == "audits" else "")
+                    for k, n in got.items()]
                 out.append(f"{m.sheet}: {', '.join(parts) or 'nothing to load'}")
         return out
 
