@@ -68,21 +68,25 @@ def parse_band(text) -> Interval | str | None:
         return None
     if t in ("increase", "decrease"):
         return t
-    if m := _RE_RANGE.match(t):
-        a, b = float(m.group(1)), float(m.group(2))
-        return Interval(min(a, b), max(a, b))
-    if m := _RE_PLUS.match(t):
-        return Interval(float(m.group(1)), INF)
-    if m := _RE_CMP.match(t):
-        op, a = m.group(1), float(m.group(2))
-        if op in (">=", "=>", "≥"):
-            return Interval(a, INF)
-        if op == ">":
-            return Interval(a, INF, lo_closed=False)
-        if op in ("<=", "=<", "≤"):
-            return Interval(-INF, a)
-        return Interval(-INF, a, hi_closed=False)
-    raise ValueError(f"cannot read the band {text!r}: write it like 70-79%, 85+, >24, <14 or Increase")
+    unreadable = ValueError(f"cannot read the band {text!r}: write it like 70-79%, 85+, >24, <14 or Increase")
+    m = _RE_RANGE.match(t) or _RE_PLUS.match(t) or _RE_CMP.match(t)
+    if m is None:
+        raise unreadable
+    numbers = [float(g) for g in m.groups() if g[0].isdigit()]
+    if not all(map(math.isfinite, numbers)):  # hundreds of digits make an infinity
+        raise unreadable
+    if m.re is _RE_RANGE:
+        return Interval(min(numbers), max(numbers))
+    if m.re is _RE_PLUS:
+        return Interval(numbers[0], INF)
+    op, a = m.group(1), numbers[0]
+    if op in (">=", "=>", "≥"):
+        return Interval(a, INF)
+    if op == ">":
+        return Interval(a, INF, lo_closed=False)
+    if op in ("<=", "=<", "≤"):
+        return Interval(-INF, a)
+    return Interval(-INF, a, hi_closed=False)
 
 
 def parse_polarity(text) -> str | None:
@@ -200,12 +204,17 @@ def target_met(value: float | None, target: float | None, polarity: str | None) 
 
 
 def parse_number(text) -> float | None:
-    """A target or threshold number: `90`, `90%`, blank -> None; ValueError if unreadable."""
+    """A target or threshold number: `90`, `90%`, blank -> None; ValueError if unreadable or not finite
+    (`nan`, `inf`, `1e999`)."""
     if text is None:
         return None
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return float(text)
-    t = str(text).replace("\u00a0", " ").replace("%", "").replace(",", "").strip()
-    if not t or t.lower() in ("-", "n/a", "na"):
-        return None
-    return float(t)
+        v = float(text)
+    else:
+        t = str(text).replace("\u00a0", " ").replace("%", "").replace(",", "").strip()
+        if not t or t.lower() in ("-", "n/a", "na"):
+            return None
+        v = float(t)
+    if not math.isfinite(v):
+        raise ValueError(f"{text!r} is not a number")
+    return v

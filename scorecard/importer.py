@@ -18,7 +18,7 @@ from typing import Callable
 from . import bands
 from .audits import parse_grade as _parse_grade
 from .duedates import parse_due as _parse_due
-from .periods import Period, parse_period as _parse_period
+from .periods import Period, parse_period as _parse_period, period_label
 from .workbook import Sheet, cell_ref
 
 _FLOAT_ONLY = {float}
@@ -29,6 +29,16 @@ UNITS = {"%": "%", "percent": "%", "percentage": "%", "pct": "%", "number": "num
          "no.": "number", "count": "number", "rate": "number", "days": "days", "day": "days",
          "weeks": "weeks", "average": "number"}
 TRUE_WORDS = {"yes", "y", "true", "1", "illustrative"}
+
+# Text taken from a file: names, codes, refs and other short fields up to SHORT_TEXT characters; the
+# fields in LONG_FIELDS (prose, and owners, which plans write as several people with their job titles)
+# up to LONG_TEXT. Zero-width and bidirectional-control characters are removed from every cell read.
+SHORT_TEXT, LONG_TEXT = 200, 5000
+LONG_FIELDS = {"measure", "action", "commentary", "children_will_say", "owner"}
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+# Numbers beyond these make infinities in the statistics (or overflow the store's counts), so a cell
+# holding one is refused like one holding `inf`.
+MAX_NUMBER, MAX_CASES = 1e12, 1_000_000
 
 SHEETS = {"plan": "Plan", "measures": "Measures", "values": "Values", "audits": "Audits",
           "actions": "Actions", "benchmarks": "Benchmarks"}
@@ -202,10 +212,8 @@ def _text(v) -> str:
         return " ".join(v.split())  # str.split() also splits on non-breaking spaces
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, float):
-        return format(v, "g")
+    if isinstance(v, float):  # as Excel shows it: 140 not 140.0, 1e+300 not 300 digits
+        return str(int(v)) if v.is_integer() and abs(v) <= MAX_NUMBER else format(v, "g")
     if isinstance(v, dt.datetime):
         return v.strftime("%d/%m/%Y")
     return " ".join(str(v).split())  # str.split() also splits on non-breaking spaces
@@ -238,9 +246,12 @@ def _find_header(sheet: Sheet, kind: str, max_scan: int = 30) -> tuple[int, dict
     return None
 
 
-def _data_rows(sheet: Sheet, header_row: int):
+def _data_rows(ctx: _Ctx, header_row: int, cols: dict[str, int]):
     """Rows under the header, skipping blank rows and notes (a line of text on its own, such as
-    'Source: Liquidlogic, extracted 02/02/2024' under the table)."""
+    'Source: Liquidlogic, extracted 02/02/2024' under the table), with the text of the columns read
+    (cols) taken as _read_text takes it."""
+    sheet = ctx.sheet
+    limits = [(j, LONG_TEXT if f in LONG_FIELDS else SHORT_TEXT) for f, j in cols.items()]
     for i in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[i]
         filled, first = 0, None
@@ -252,7 +263,32 @@ def _data_rows(sheet: Sheet, header_row: int):
                 first = v
         if filled == 0 or (filled == 1 and isinstance(first, str) and " " in first.strip()):
             continue
-        yield i, row
+        yield i, _read_text(ctx, i, row, limits)
+
+
+def _read_text(ctx: _Ctx, i: int, row: list, limits: list[tuple[int, int]]) -> list:
+    """The row with each text cell of the given columns as the importer takes it: zero-width and
+    bidirectional-control characters removed (so 'CIN8' followed by a zero-width space is CIN8), and an
+    error naming the cell when the text is longer than its column's limit (the characters kept after
+    spaces are tidied)."""
+    out, width = row, len(row)
+    for j, limit in limits:
+        if j >= width:
+            continue
+        v = row[j]
+        if v.__class__ is not str or (v.isascii() and len(v) <= limit):  # most cells: both checks are instant
+            continue
+        t = _INVISIBLE.sub("", v)
+        if len(t) > limit and (n := len(" ".join(t.split()))) > limit:
+            kind = "long text such as an action or commentary" if limit == LONG_TEXT else \
+                "names, codes and other short fields"
+            ctx.error(i, j, f"the text is {n:,} characters long, over the {limit:,}-character limit for {kind}; "
+                            "shorten it", t[:100] + "…")
+        if len(t) != len(v):
+            if out is row:
+                out = list(row)
+            out[j] = t
+    return out
 
 
 def _cell(row: list, col: int | None):
@@ -315,6 +351,8 @@ def _parse_plan(ctx: _Ctx, plan_arg: str | None, as_at_arg: dt.date | None) -> N
             continue
         (kj, key), (vj, value) = cells[0], cells[1]
         k = normalise(key)
+        if k in ("authority", "plan", "plan name"):
+            value = _read_text(ctx, i, row, [(vj, SHORT_TEXT)])[vj]
         if k == "authority":
             parsed.authority = _text(value)
         elif k in ("plan", "plan name"):
@@ -336,7 +374,7 @@ def _parse_measures(ctx: _Ctx) -> None:
         return
     h, cols = found
     seen: dict[str, str] = {}
-    for i, row in _data_rows(ctx.sheet, h):
+    for i, row in _data_rows(ctx, h, cols):
         code = _text(_cell(row, cols["code"]))
         name = _text(_cell(row, cols["measure"]))
         if not code and not name:
@@ -410,27 +448,28 @@ def _number(ctx: _Ctx, i: int, j: int, raw, what: str, percent_scale: bool = Fal
     if isinstance(raw, bool):
         ctx.error(i, j, f"{raw} is not a {what}", raw)
         return False, None
+    t = _text(raw)
     if isinstance(raw, (int, float)):
         v = float(raw)
         if percent_scale and ctx.sheet.is_percent_formatted(i, j):
             v *= 100
-        if math.isnan(v) or math.isinf(v):
-            ctx.error(i, j, f"not a {what}", raw)
+    else:
+        if t.lower() in MISSING:
+            return True, None
+        if t.startswith("#") and t.endswith(("!", "?", "A")):
+            ctx.error(i, j, f"the cell holds the Excel error {t} instead of a {what}; fix the formula "
+                            "or type the value", raw)
             return False, None
-        return True, v
-    t = _text(raw)
-    if t.lower() in MISSING:
-        return True, None
-    if t.startswith("#") and t.endswith(("!", "?", "A")):
-        ctx.error(i, j, f"the cell holds the Excel error {t} instead of a {what}; fix the formula "
-                        "or type the value", raw)
-        return False, None
-    s = t.replace(",", "").replace("£", "").strip()
-    try:
-        v = float(s.rstrip("%").strip())
-    except ValueError:
+        try:
+            v = float(t.replace(",", "").replace("£", "").strip().rstrip("%").strip())
+        except ValueError:
+            v = math.nan
+    if not math.isfinite(v):  # also `nan`, `inf`, `-Infinity` and `1e999`, which float() reads
         ctx.error(i, j, f"{t!r} is not a {what}; type a number (e.g. 65 or 65%), or leave it blank "
                         "or '-' if there is no figure", raw)
+        return False, None
+    if abs(v) > MAX_NUMBER:
+        ctx.error(i, j, f"{t!r} is too large; a {what} must lie within {MAX_NUMBER:,.0f} either side of 0", raw)
         return False, None
     return True, v
 
@@ -489,7 +528,7 @@ def _add_value(ctx: _Ctx, seen: dict, i: int, code_col: int, value_col: int, cod
 
 def _values_long(ctx: _Ctx, h: int, cols: dict[str, int], units: dict[str, str | None]) -> None:
     seen: dict = {}
-    for i, row in _data_rows(ctx.sheet, h):
+    for i, row in _data_rows(ctx, h, cols):
         code = _text(_cell(row, cols["code"]))
         raw_period = _cell(row, cols["period"])
         if not code and raw_period is None:
@@ -554,7 +593,7 @@ def _values_wide(ctx: _Ctx, h: int, cols: dict[str, int], units: dict[str, str |
     out = ctx.parsed.values
     seen: dict = {}  # (code, period) -> cell, filled only when a code repeats on another row
     first_row: dict[str, int] = {}
-    for i, row in _data_rows(sheet, h):
+    for i, row in _data_rows(ctx, h, cols):
         code = _text(_cell(row, code_col))
         width = len(row)
         if not code or code not in units:
@@ -570,12 +609,13 @@ def _values_wide(ctx: _Ctx, h: int, cols: dict[str, int], units: dict[str, str |
             continue
         first_row[code] = i
         unit = units[code]
+        lowest, highest = (0, 100) if unit == "%" else (-MAX_NUMBER, MAX_NUMBER)
         illustrative = _flag(_cell(row, cols.get("illustrative")))
         short_path = not (unit == "%" and sheet.has_percent_styles) and i not in rows_with_errors
         if short_path and width > last_col:
             vals = pick(row)
-            if set(map(type, vals)) == _FLOAT_ONLY and all(map(math.isfinite, vals)) and (
-                    unit != "%" or (min(vals) >= 0 and max(vals) <= 100)):
+            if set(map(type, vals)) == _FLOAT_ONLY and all(map(math.isfinite, vals)) and \
+                    lowest <= min(vals) and max(vals) <= highest:
                 out.extend(zip(repeat(code), starts, kinds, vals, repeat(None), repeat(None), repeat(illustrative)))
                 continue
         for j, p in periods:
@@ -601,7 +641,7 @@ def _parse_benchmarks(ctx: _Ctx, known: dict[str, dict]) -> None:
                            "Statistical neighbours columns")
         return
     seen: dict[tuple, int] = {}
-    for i, row in _data_rows(ctx.sheet, h):
+    for i, row in _data_rows(ctx, h, cols):
         code, raw_period = _text(_cell(row, cols["code"])), _cell(row, cols["period"])
         if not code and raw_period is None:
             continue
@@ -646,7 +686,7 @@ def _parse_audits(ctx: _Ctx) -> None:
     illustrative_keys: set[tuple] = set()
     long_pcts: list[tuple] = []  # (row, col, raw, given %, grade, (period, kind, stream)) checked at the end
     pct_cols = {f[4:]: j for f, j in cols.items() if f.startswith("pct:")}
-    for i, row in _data_rows(ctx.sheet, h):
+    for i, row in _data_rows(ctx, h, cols):
         raw_period, stream = _cell(row, cols["period"]), _text(_cell(row, cols["stream"]))
         if raw_period is None and not stream:
             continue
@@ -709,6 +749,10 @@ def _parse_audits(ctx: _Ctx) -> None:
         for i, j, raw, given, grade, key in long_pcts:
             _check_pct(ctx, i, j, raw, given, grade, by_key.get(key, {}))
     for (start, kind, stream, g), n in totals.items():
+        if n > MAX_CASES:
+            ctx.error(None, None, f"{stream} {period_label(start, kind)}: the {g} counts add up to {n:,} cases, "
+                                  f"more than the {MAX_CASES:,} a period can hold; check the counts")
+            continue
         ctx.parsed.audits.append({"period": start, "period_kind": kind, "stream": stream, "grade": g,
                                   "cases": n,
                                   "illustrative": (start, kind, stream, g) in illustrative_keys})
@@ -737,6 +781,9 @@ def _count(ctx: _Ctx, i: int, j: int, raw) -> int | None:
     if v < 0:
         ctx.error(i, j, f"the count {v:g} is negative; a count of cases cannot be below 0", raw)
         return None
+    if v > MAX_CASES:
+        ctx.error(i, j, f"the count {v:,.0f} is more than the {MAX_CASES:,} cases a count can hold; check it", raw)
+        return None
     if not float(v).is_integer():
         ctx.error(i, j, f"the count {v:g} is not a whole number of cases", raw)
         return None
@@ -761,7 +808,7 @@ def _parse_actions(ctx: _Ctx) -> None:
         return
     h, cols = found
     seen: dict[tuple, str] = {}
-    for i, row in _data_rows(ctx.sheet, h):
+    for i, row in _data_rows(ctx, h, cols):
         ref = _text(_cell(row, cols["ref"]))
         text = _text(_cell(row, cols["action"]))
         if not ref and not text:
