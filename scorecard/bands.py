@@ -248,12 +248,17 @@ def target_met(value: float | None, target: float | None, polarity: str | None) 
 
 
 def parse_number(text) -> float | None:
-    """A target or threshold number: `90`, `90%`, blank -> None; ValueError if unreadable."""
+    """A target or threshold number: `90`, `90%`, blank -> None; ValueError if unreadable or not finite
+    (`nan`, `inf`, `1e999`)."""
     if text is None:
         return None
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return float(text)
-    t = str(text).replace("\u00a0", " ").replace("%", "").replace(",", "").strip()
-    if not t or t.lower() in ("-", "n/a", "na"):
-        return None
-    return float(t)
+        v = float(text)
+    else:
+        t = str(text).replace("\u00a0", " ").replace("%", "").replace(",", "").strip()
+        if not t or t.lower() in ("-", "n/a", "na"):
+            return None
+        v = float(t)
+    if not math.isfinite(v):
+        raise ValueError(f"{text!r} is not a number")
+    return v

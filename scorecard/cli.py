@@ -1,11 +1,14 @@
 """Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|export|template|seed|preflight.
 
 Changes made here (import, revert, archive, withdraw) and exports go into the audit trail like the
-app's, with the role "command line" and the user from SCORECARD_USER or the login name.
+app's, with the role "command line" and the user from SCORECARD_USER or the login name; a change and
+its entry are written in one transaction.
 
-Exit codes: 0 done; 1 the input is wrong (every problem printed, nothing changed);
-2 the store is locked by another process (e.g. the running app) for longer than SCORECARD_LOCK_WAIT
-seconds (default 10: a second import waits for the first to finish).
+Exit codes: 0 done; 1 input wrong (every problem printed, nothing changed; or no such upload, plan
+or month); 2 store locked by another process (e.g. the running app) for longer than
+SCORECARD_LOCK_WAIT seconds (default 10: a second import waits for the first to finish); 3 store
+cannot be written (disk full, quota used up or read-only file system; one line, nothing changed).
+JSON output is strict: no NaN or Infinity, a missing figure is null.
 """
 from __future__ import annotations
 
@@ -19,7 +22,9 @@ from . import summary as summary_mod
 from .intake import load
 from .spc import DEFAULT_RUN, RUN_CHOICES
 from .periods import parse_as_at
-from .store import PlanNotFound, Store, StoreLocked, UploadNotFound, current_user
+from .store import PlanNotFound, Store, StoreLocked, StoreUnwritable, UploadNotFound, current_user
+
+ROLE = "command line"  # the role the audit trail records for changes made here
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,9 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _run(args)
+    except (PlanNotFound, UploadNotFound) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except StoreLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except StoreUnwritable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
 
 
 def _run(args) -> int:
@@ -96,27 +107,26 @@ def _run(args) -> int:
         write_template(args.path)
         print(f"wrote {args.path}")
         return 0
-    if args.command == "import":
-        return _import(args)
     if args.command == "preflight":
         return _preflight()
+    if getattr(args, "as_at", None):
+        try:
+            args.as_at = parse_as_at(args.as_at)
+        except ValueError as exc:
+            print(f"--as-at: {exc}", file=sys.stderr)
+            return 1
+    if args.command == "import":
+        return _import(args)
     store = Store(args.db, wait=lock_wait())
     try:
         if args.command == "summary":
-            as_at = parse_as_at(args.as_at) if args.as_at else None
-            print(json.dumps(summary_mod.summary(store, args.plan, as_at, args.spc_points, args.spc_screen),
-                             indent=2, default=str))
+            _print_json(summary_mod.summary(store, args.plan, args.as_at, args.spc_points, args.spc_screen))
             return 0
         if args.command == "history":
             return _history(store)
         if args.command == "revert":
-            try:
-                res = store.revert(args.upload_id)
-            except UploadNotFound as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 1
+            res = store.revert(args.upload_id, audit_role=ROLE)
             if res["changed"]:
-                _log(store, "revert", plan=res["plan"], upload_id=res["id"])
                 print(f"reverted upload {res['id']} ({res['plan']}); its data no longer shows")
             else:
                 print(f"upload {res['id']} ({res['plan']}) was already reverted; nothing changed")
@@ -155,22 +165,19 @@ def _preflight() -> int:
     return 0
 
 
+def _print_json(data) -> None:
+    """Strict JSON: a NaN or an infinity anywhere is a bug upstream and raises here rather than print."""
+    print(json.dumps(data, indent=2, allow_nan=False))
+
+
 def _import(args) -> int:
     path = Path(args.path)
     if not path.is_file():
         print(f"{path.name}: no such file", file=sys.stderr)
         return 1
-    try:
-        as_at = parse_as_at(args.as_at) if args.as_at else None
-    except ValueError as exc:
-        print(f"--as-at: {exc}", file=sys.stderr)
-        return 1
     store = Store(args.db, wait=lock_wait())
     try:
-        checked, upload_id = load.import_path(store, path, args.plan, as_at)
-        if upload_id is not None:
-            _log(store, "commit", plan=checked.parsed.plan, upload_id=upload_id, sha256=checked.sha256,
-                 detail=checked.file_name)
+        checked, upload_id = load.import_path(store, path, args.plan, args.as_at, audit_role=ROLE)
     finally:
         store.close()
     parsed = checked.parsed
@@ -192,19 +199,11 @@ def _import(args) -> int:
     return 0
 
 
-def _log(store: Store, event: str, **fields) -> None:
-    store.log_event(current_user(), "command line", event, **fields)
-
-
 def _export(store: Store, args) -> int:
     from .intake.export import plan_workbook_bytes
-    try:
-        data = plan_workbook_bytes(store, args.plan)
-    except PlanNotFound as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    data = plan_workbook_bytes(store, args.plan)
     Path(args.path).write_bytes(data)
-    _log(store, "export", plan=args.plan, detail=f"plan workbook {Path(args.path).name}")
+    store.log_event(current_user(), ROLE, "export", plan=args.plan, detail=f"plan workbook {Path(args.path).name}")
     print(f"wrote {args.path}")
     return 0
 
@@ -221,19 +220,12 @@ def _plans(store: Store) -> int:
 
 
 def _manage_plan(store: Store, args) -> int:
-    try:
-        if args.command == "withdraw":
-            ids = store.withdraw_plan(args.plan)
-            for upload_id in ids:
-                _log(store, "revert", plan=args.plan, upload_id=upload_id, detail="the whole plan was withdrawn")
-            print(f"withdrew {args.plan}: reverted upload(s) {', '.join(map(str, ids))}")
-        else:
-            store.set_archived(args.plan, not args.restore)
-            _log(store, "settings", plan=args.plan, detail="plan restored" if args.restore else "plan archived")
-            print(f"{args.plan} {'restored' if args.restore else 'archived'}")
-    except PlanNotFound as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    if args.command == "withdraw":
+        ids = store.withdraw_plan(args.plan, audit_role=ROLE)
+        print(f"withdrew {args.plan}: reverted upload(s) {', '.join(map(str, ids))}")
+    else:
+        store.set_archived(args.plan, not args.restore, audit_role=ROLE)
+        print(f"{args.plan} {'restored' if args.restore else 'archived'}")
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import getpass
 import hashlib
 import os
@@ -35,6 +36,30 @@ BUMP_VERSION = "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
 
 class StoreLocked(Exception):
     """Another process (usually the running app) holds the store's lock."""
+
+
+class StoreUnwritable(Exception):
+    """The file system refuses to write the store (the disk is full, say); the change was not made."""
+
+
+# What the operating system says when it refuses a write (as DuckDB passes it on), what that means, what to do.
+_REFUSALS = {
+    os.strerror(errno.ENOSPC): ("the disk is full", "Free some space on that disk and try again"),
+    os.strerror(errno.EDQUOT): ("the disk quota is used up", "Free some space or raise the quota and try again"),
+    os.strerror(errno.EROFS): ("the file system is read-only", "Put the store on a writable disk ($SCORECARD_DB)"),
+}
+
+
+def _unwritable(path: Path, exc: BaseException) -> StoreUnwritable | None:
+    """The one-line StoreUnwritable for a write the file system refused, or None when exc is something else."""
+    if not isinstance(exc, (duckdb.Error, OSError)):
+        return None
+    text = str(exc)
+    for said, (why, todo) in _REFUSALS.items():
+        if said in text:
+            return StoreUnwritable(f"cannot write the store {path}: {why} ({said}); nothing was changed. "
+                                   f"{todo}.")
+    return None
 
 
 class UploadNotFound(Exception):
@@ -130,22 +155,23 @@ class Store:
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False, wait: float = 0.0):
         """wait: seconds to keep trying while another process holds the store's lock (e.g. another import)."""
         self.path = db_path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                self.con = duckdb.connect(str(self.path), read_only=read_only)
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise
-                if time.monotonic() < deadline:
-                    time.sleep(0.2)
-                    continue
-                raise StoreLocked(
-                    f"the store {self.path} is in use by another process (is the app running?); "
-                    "stop it or use the app's upload page") from exc
         self._write_lock = threading.Lock()
+        with self._refused_as_unwritable():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    self.con = duckdb.connect(str(self.path), read_only=read_only)
+                    break
+                except duckdb.IOException as exc:
+                    if "lock" not in str(exc).lower():
+                        raise
+                    if time.monotonic() < deadline:
+                        time.sleep(0.2)
+                        continue
+                    raise StoreLocked(
+                        f"the store {self.path} is in use by another process (is the app running?); "
+                        "stop it or use the app's upload page") from exc
         if not read_only:
             self.migrate()
 
@@ -154,6 +180,39 @@ class Store:
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
+
+    @contextlib.contextmanager
+    def _refused_as_unwritable(self):
+        """Turn a write the file system refuses (the disk is full, say) into a one-line StoreUnwritable."""
+        try:
+            yield
+        except (duckdb.Error, OSError) as exc:
+            refused = _unwritable(self.path, exc)
+            if refused is None:
+                raise
+            raise refused from exc
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """A cursor in one write transaction, under the write lock: committed when the block ends, rolled
+        back when it raises. DuckDB writes a transaction to its write-ahead log at COMMIT and rolls it
+        back whole when that write fails (a full disk), so a failed write leaves the store as it was."""
+        with self._refused_as_unwritable(), self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN")
+            try:
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):  # a COMMIT that failed has already rolled back
+                    cur.execute("ROLLBACK")
+                raise
+
+    @staticmethod
+    def _audit(cur, who: str, role: str | None, event: str, plan: str | None = None,
+               upload_id: int | None = None, sha256: str | None = None, detail: str | None = None) -> None:
+        cur.execute("INSERT INTO audit_log VALUES (nextval('audit_ids'), ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [now(), who, role, event, plan, upload_id, sha256, detail])
 
     # -- schema -------------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -166,18 +225,11 @@ class Store:
         return int(row[0]) if row else 1
 
     def migrate(self) -> None:
-        with self._write_lock:
-            version = self.schema_version()
-            for n, sql in enumerate(MIGRATIONS[version:], start=version + 1):
-                cur = self.cursor()
-                cur.execute("BEGIN")
-                try:
-                    cur.execute(sql)
-                    cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(n)])
-                    cur.execute("COMMIT")
-                except Exception:
-                    cur.execute("ROLLBACK")
-                    raise
+        version = self.schema_version()
+        for n, sql in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self._transaction() as cur:
+                cur.execute(sql)
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(n)])
 
     # -- reads --------------------------------------------------------------------------------
     def query(self, sql: str, params=None, cur: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
@@ -220,40 +272,40 @@ class Store:
         return self.query("SELECT * FROM uploads ORDER BY id DESC")
 
     # -- writes -------------------------------------------------------------------------------
-    def commit(self, parsed, file_name: str, sha256: str, user: str | None = None) -> int:
+    # commit, revert, withdraw_plan and set_archived take an audit_role: when given (the command line gives
+    # "command line"), the change's entry in the audit trail is written, by user, in the change's own
+    # transaction, so there is never a change without its entry nor an entry without its change.
+
+    def commit(self, parsed, file_name: str, sha256: str, user: str | None = None,
+               audit_role: str | None = None) -> int:
         """Load a parsed workbook in one transaction and return the new upload id."""
         if parsed.errors:
             raise ValueError("a workbook with errors cannot be committed")
         user = user or current_user()
         counts = parsed.counts()
-        with self._write_lock:
-            cur = self.cursor()
-            cur.execute("BEGIN")
-            try:
-                upload_id = cur.execute(
-                    'INSERT INTO uploads (id, plan, file_name, sha256, uploaded_by, uploaded_at, as_at, '
-                    'measures, "values", audits, actions, warnings, status) '
-                    "VALUES (nextval('upload_ids'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed') RETURNING id",
-                    [parsed.plan, file_name, sha256, user, now(), parsed.as_at,
-                     counts["measures"], counts["values"], counts["audits"], counts["actions"],
-                     len(parsed.warnings)]).fetchone()[0]
-                cur.execute("INSERT INTO plans VALUES (?, ?, ?, ?)",
-                            [upload_id, parsed.plan, parsed.authority, latest_as_at(parsed)])
-                if parsed.values:
-                    self._insert(cur, "measure_values", upload_id, parsed.plan,
-                                 dict(zip(VALUE_FIELDS, map(list, zip(*parsed.values)))))
-                for table, rows in (("measures", parsed.measures), ("audits", parsed.audits),
-                                    ("audit_case_refs", parsed.audit_case_refs), ("actions", parsed.actions),
-                                    ("benchmarks", parsed.benchmarks)):
-                    if rows:
-                        self._insert(cur, table, upload_id, parsed.plan,
-                                     {c: [r.get(c) for r in rows] for c in _TABLES[table] if c != "plan"})
-                cur.execute(BUMP_VERSION)
-                fault_point("before-commit")
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+        with self._transaction() as cur:
+            upload_id = cur.execute(
+                'INSERT INTO uploads (id, plan, file_name, sha256, uploaded_by, uploaded_at, as_at, '
+                'measures, "values", audits, actions, warnings, status) '
+                "VALUES (nextval('upload_ids'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed') RETURNING id",
+                [parsed.plan, file_name, sha256, user, now(), parsed.as_at,
+                 counts["measures"], counts["values"], counts["audits"], counts["actions"],
+                 len(parsed.warnings)]).fetchone()[0]
+            cur.execute("INSERT INTO plans VALUES (?, ?, ?, ?)",
+                        [upload_id, parsed.plan, parsed.authority, latest_as_at(parsed)])
+            if parsed.values:
+                self._insert(cur, "measure_values", upload_id, parsed.plan,
+                             dict(zip(VALUE_FIELDS, map(list, zip(*parsed.values)))))
+            for table, rows in (("measures", parsed.measures), ("audits", parsed.audits),
+                                ("audit_case_refs", parsed.audit_case_refs), ("actions", parsed.actions),
+                                ("benchmarks", parsed.benchmarks)):
+                if rows:
+                    self._insert(cur, table, upload_id, parsed.plan,
+                                 {c: [r.get(c) for r in rows] for c in _TABLES[table] if c != "plan"})
+            cur.execute(BUMP_VERSION)
+            if audit_role is not None:
+                self._audit(cur, user, audit_role, "commit", parsed.plan, upload_id, sha256, file_name)
+            fault_point("before-commit")
         return upload_id
 
     @staticmethod
@@ -277,74 +329,65 @@ class Store:
     def log_event(self, who: str, role: str | None, event: str, plan: str | None = None,
                   upload_id: int | None = None, sha256: str | None = None, detail: str | None = None) -> None:
         """Append one entry to the audit trail (its own transaction; the data version is not touched)."""
-        with self._write_lock:
-            self.cursor().execute(
-                "INSERT INTO audit_log VALUES (nextval('audit_ids'), ?, ?, ?, ?, ?, ?, ?, ?)",
-                [now(), who, role, event, plan, upload_id, sha256, detail])
+        with self._transaction() as cur:
+            self._audit(cur, who, role, event, plan, upload_id, sha256, detail)
 
     def _write(self, sql: str, params: list) -> None:
         """One statement and a data-version bump, in one transaction."""
-        with self._write_lock:
-            cur = self.cursor()
-            cur.execute("BEGIN")
-            try:
-                cur.execute(sql, params)
-                cur.execute(BUMP_VERSION)
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+        with self._transaction() as cur:
+            cur.execute(sql, params)
+            cur.execute(BUMP_VERSION)
 
-    def set_archived(self, plan: str, archived: bool, user: str | None = None) -> None:
+    def set_archived(self, plan: str, archived: bool, user: str | None = None,
+                     audit_role: str | None = None) -> None:
         """Archive a plan (it leaves the plan selectors; its data and history stay) or bring it back."""
         if plan not in self.plan_names():
             raise PlanNotFound(f"there is no plan {plan!r}; see 'plans' for the names")
-        self._write("INSERT OR REPLACE INTO plan_status VALUES (?, ?, ?, ?)",
-                    [plan, archived, user or current_user(), now()])
+        user = user or current_user()
+        with self._transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO plan_status VALUES (?, ?, ?, ?)", [plan, archived, user, now()])
+            cur.execute(BUMP_VERSION)
+            if audit_role is not None:
+                self._audit(cur, user, audit_role, "settings", plan,
+                            detail="plan archived" if archived else "plan restored")
 
     def plan_names(self) -> list[str]:
         """Every plan with data in force, archived or not."""
         return [r[0] for r in self.cursor().execute("SELECT plan FROM current_plans ORDER BY plan").fetchall()]
 
-    def withdraw_plan(self, plan: str, user: str | None = None) -> list[int]:
+    def withdraw_plan(self, plan: str, user: str | None = None, audit_role: str | None = None) -> list[int]:
         """Revert every upload of a plan in force, in one transaction (say, a plan loaded under a wrong
         name). Each upload stays in the history as reverted. Returns the reverted upload ids."""
-        with self._write_lock:
-            cur = self.cursor()
-            cur.execute("BEGIN")
-            try:
-                ids = [r[0] for r in cur.execute(
-                    "UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
-                    "WHERE plan = ? AND status = 'committed' RETURNING id",
-                    [now(), user or current_user(), plan]).fetchall()]
-                if not ids:
-                    raise PlanNotFound(f"there is no plan {plan!r} with uploads in force; see 'plans' for the names")
-                cur.execute("DELETE FROM plan_status WHERE plan = ?", [plan])  # a later upload starts afresh
-                cur.execute(BUMP_VERSION)
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-        return sorted(ids)
+        user = user or current_user()
+        with self._transaction() as cur:
+            ids = sorted(r[0] for r in cur.execute(
+                "UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
+                "WHERE plan = ? AND status = 'committed' RETURNING id", [now(), user, plan]).fetchall())
+            if not ids:
+                raise PlanNotFound(f"there is no plan {plan!r} with uploads in force; see 'plans' for the names")
+            cur.execute("DELETE FROM plan_status WHERE plan = ?", [plan])  # a later upload starts afresh
+            cur.execute(BUMP_VERSION)
+            if audit_role is not None:
+                for upload_id in ids:
+                    self._audit(cur, user, audit_role, "revert", plan, upload_id,
+                                detail="the whole plan was withdrawn")
+        return ids
 
-    def revert(self, upload_id: int, user: str | None = None) -> dict:
-        with self._write_lock:
-            cur = self.cursor()
+    def revert(self, upload_id: int, user: str | None = None, audit_role: str | None = None) -> dict:
+        """Revert one upload; reverting one already reverted changes nothing (and logs nothing)."""
+        user = user or current_user()
+        with self._transaction() as cur:
             row = cur.execute("SELECT id, plan, status FROM uploads WHERE id = ?", [upload_id]).fetchone()
             if row is None:
                 raise UploadNotFound(f"there is no upload {upload_id}; see 'history' for the ids")
-            if row[2] == "reverted":
-                return {"id": row[0], "plan": row[1], "status": "reverted", "changed": False}
-            cur.execute("BEGIN")
-            try:
+            changed = row[2] != "reverted"
+            if changed:
                 cur.execute("UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
-                            "WHERE id = ?", [now(), user or current_user(), upload_id])
+                            "WHERE id = ?", [now(), user, upload_id])
                 cur.execute(BUMP_VERSION)
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-        return {"id": row[0], "plan": row[1], "status": "reverted", "changed": True}
+                if audit_role is not None:
+                    self._audit(cur, user, audit_role, "revert", row[1], upload_id)
+        return {"id": row[0], "plan": row[1], "status": "reverted", "changed": changed}
 
 
 def fault_point(name: str) -> None:

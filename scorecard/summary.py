@@ -13,19 +13,23 @@ from . import actions, bands, queries, spc
 from .audits import ALL_STREAMS, audit_link, same_stream, summarise_counts
 from .bands import GRADES
 from .periods import period_label
-from .store import Store
+from .store import PlanNotFound, Store
 
 FAR_FUTURE = dt.date(9999, 12, 1)
 
 
 def _none(v):
-    if v is None:
+    """A missing figure or text as None: pandas reads a NULL as NaN (in text columns too) or NaT."""
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
-    if v is pd.NaT:
-        return None
     return v
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """A frame's rows as dicts with every missing value None, never NaN: what JSON and the ratings need."""
+    return [{k: _none(v) for k, v in r.items()} for r in df.to_dict("records")]
 
 
 def banding_for(m: dict) -> bands.Banding:
@@ -39,8 +43,7 @@ def measure_status(measures: pd.DataFrame, values: pd.DataFrame) -> tuple[pd.Dat
     """One row per measure: latest value, band, target met and direction of travel."""
     rows, warnings = [], []
     by_code = {code: g for code, g in values.groupby("code", sort=False)} if len(values) else {}
-    for m in measures.to_dict("records"):
-        m = {k: _none(v) for k, v in m.items()}
+    for m in records(measures):
         banding = banding_for(m)
         warnings.extend(banding.warnings)
         series = by_code.get(m["code"])
@@ -203,18 +206,19 @@ def plan_summary(store: Store, plan_row: dict, as_at: dt.date | None = None,
     measures = [{
         "code": m["code"], "measure": m["measure"], "priority": m.get("priority"), "unit": m.get("unit"),
         "polarity": m["polarity"], "latest_period": _month(m["latest_period"]), "value": _r1(m["value"]),
-        "band": _none(m["band"]), "target": _r1(m.get("target")), "target_met": None if _none(m["target_met"]) is None else bool(m["target_met"]),
-        "direction": _none(m["direction"]), "illustrative": bool(m["illustrative"]),
+        "band": m["band"], "target": _r1(m.get("target")),
+        "target_met": None if m["target_met"] is None else bool(m["target_met"]),
+        "direction": m["direction"], "illustrative": bool(m["illustrative"]),
         "spc": charts[m["code"]].as_json() if m["code"] in charts else None,
-    } for m in (data.measures.to_dict("records") if len(data.measures) else [])]
+    } for m in records(data.measures)]
     audits = [{
         "stream": a["stream"], "period": _month(a["period"]), "period_label": a["period_label"],
         "cases": int(a["cases"]), "good_or_better_pct": _r1(a["good_or_better_pct"]),
         "inadequate_pct": _r1(a["inadequate_pct"]), "ci_low": _r1(a["ci_low"]), "ci_high": _r1(a["ci_high"]),
-    } for a in data.audits.to_dict("records")]
+    } for a in records(data.audits)]
     return {
         "plan": plan_row["plan"],
-        "authority": _none(plan_row.get("authority")),
+        "authority": plan_row.get("authority"),
         "archived": bool(plan_row.get("archived", False)),
         "as_at": _month(snapshot if snapshot is not None else plan_row.get("as_at")),
         "measures": measures,
@@ -229,4 +233,6 @@ def summary(store: Store, plan: str | None = None, as_at: dt.date | None = None,
     plans = queries.run(store, "plans")
     if plan is not None:
         plans = plans[plans["plan"] == plan]
-    return {"plans": [plan_summary(store, r, as_at, spc_run, spc_screen) for r in plans.to_dict("records")]}
+        if plans.empty:
+            raise PlanNotFound(f"there is no plan {plan!r}; see 'plans' for the names")
+    return {"plans": [plan_summary(store, r, as_at, spc_run, spc_screen) for r in records(plans)]}

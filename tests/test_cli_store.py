@@ -221,3 +221,66 @@ def test_every_loaded_table_has_its_columns_in_the_order_the_loader_writes_them(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
             [table]).fetchall()]
         assert actual == ["upload_id", *columns], table
+
+
+def strict_json(text: str):
+    """json.loads that refuses NaN, Infinity and -Infinity (Python's own json accepts them)."""
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_summary_json_of_the_demo_store_is_strict_json_with_null_for_what_is_missing(demo_db, capsys):
+    code, out, _ = run_cli(capsys, "summary", "--json", "--db", demo_db)
+    assert code == 0
+    plans = {p["plan"]: p for p in strict_json(out)["plans"]}
+    assert len(plans) == 5
+    sef20 = next(m for m in plans["Sefton 2017-18"]["measures"] if m["code"] == "SEF20")
+    assert (sef20["polarity"], sef20["band"], sef20["direction"]) == (None, None, None)  # printed NaN before
+
+    def floats(x):
+        if isinstance(x, dict):
+            return [f for v in x.values() for f in floats(v)]
+        if isinstance(x, list):
+            return [f for v in x for f in floats(v)]
+        return [x] if isinstance(x, float) else []
+    assert all(f == f and abs(f) != float("inf") for f in floats(plans))
+
+
+def test_summary_refuses_an_unreadable_month_and_an_unknown_plan_in_one_line(demo_copy, capsys):
+    code, out, err = run_cli(capsys, "summary", "--json", "--as-at", "13/2024", "--db", demo_copy)
+    assert (code, out) == (1, "")
+    assert err == "--as-at: cannot read the month '13/2024': write it as YYYY-MM, e.g. 2024-03\n"
+    code, out, err = run_cli(capsys, "summary", "--json", "--plan", "Nowhere 2024-25", "--db", demo_copy)
+    assert (code, out) == (1, "")
+    assert err == "error: there is no plan 'Nowhere 2024-25'; see 'plans' for the names\n"
+    code, out, _ = run_cli(capsys, "summary", "--json", "--plan", "Tameside 2023-25", "--as-at", "2024-01",
+                           "--db", demo_copy)
+    assert code == 0 and [p["plan"] for p in strict_json(out)["plans"]] == ["Tameside 2023-25"]
+
+
+def refuse_audit_entries(db, events: str) -> None:
+    """Make the store refuse to write audit entries for these events (a CHECK constraint on the table)."""
+    s = Store(db)
+    s.cursor().execute(f"""
+        CREATE OR REPLACE TABLE audit_log (id BIGINT PRIMARY KEY, logged_at TIMESTAMP NOT NULL, who TEXT NOT NULL,
+            role TEXT, event TEXT NOT NULL CHECK (event NOT IN ({events})), plan TEXT, upload_id INTEGER,
+            sha256 TEXT, detail TEXT)""")
+    s.close()
+
+
+def test_a_cli_change_whose_audit_entry_cannot_be_written_is_not_made(demo_copy, tmp_path, capsys):
+    """The change and its audit-trail entry are one transaction: no entry, no change."""
+    import duckdb
+    before = summary(capsys, demo_copy), run_cli(capsys, "history", "--db", demo_copy)[1]
+    refuse_audit_entries(demo_copy, "'commit', 'revert', 'settings'")
+    path = make_workbook(tmp_path / "march.xlsx", {"Values": [["Code", "Period", "Value"], ["CIN8", "Mar-24", 65]]})
+    for args in (["import", path, "--plan", "Tameside 2023-25"], ["revert", 1], ["withdraw", "Sefton 2017-18"],
+                 ["archive", "Sefton 2017-18"]):
+        with pytest.raises(duckdb.ConstraintException):
+            run_cli(capsys, *args, "--db", demo_copy)
+        capsys.readouterr()
+        assert (summary(capsys, demo_copy), run_cli(capsys, "history", "--db", demo_copy)[1]) == before, args
+    s = Store(demo_copy, read_only=True)
+    assert s.query("SELECT count(*) AS n FROM plan_status")["n"].iloc[0] == 0
+    s.close()

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ..duedates import parse_due as _parse_due
 from ..periods import fy_start_year, parse_month as _parse_month
-from .cells import MEDIUM_TEXT, Ctx, at, text
+from .cells import Ctx, at, text
 from .format import header_of
 from .issues import hint
 from .read import cell_ref
@@ -16,8 +16,8 @@ from .sheetmap import SheetMap, classify, find_header, ignored_note, missing_hea
 from .styles import UNRATED_FILL, rating_of_fill
 from .words import UNRATED, flag, rag_word
 
-SHORT = ("priority", "focus_area", "owner", "source")
-LONG = ("commentary", "children_will_say")
+SHORT = ("priority", "focus_area", "source")
+LONG = ("owner", "commentary", "children_will_say")
 WHAT = {f: header_of("Actions", f) for f in ("action_rag", "impact_rag", *SHORT, *LONG)}
 # A big file repeats the same due dates and months thousands of times; both parsers are pure.
 parse_due = lru_cache(maxsize=16384)(_parse_due)
@@ -41,14 +41,14 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     coloured: dict[str, list[str]] = {}
     seen: dict[tuple, str] = {}
     for i, row, heading in rows_under(sheet, m.header_row):
-        ref = ctx.name(i, cols["ref"], at(row, cols["ref"]), "action ref")
-        wording = ctx.long_text(i, cols["action"], at(row, cols["action"]), "action wording")
-        if ref is None or wording is None or (not ref and not wording):
-            continue
         mark = len(ctx.issues)
-        if not ref:
+        ref = ctx.name(i, cols["ref"], at(row, cols["ref"]), "action ref")  # None: too long (said)
+        wording = ctx.long_text(i, cols["action"], at(row, cols["action"]), "action wording")
+        if ref == "" and wording == "":
+            continue
+        if ref == "":
             ctx.error(i, cols["ref"], "the action has no Ref; give every action a reference such as 1.1")
-        if not wording:
+        if wording == "":
             ctx.error(i, cols["action"], f"action {ref} has no wording in the Action column")
         as_at = parsed.as_at
         raw_as_at = at(row, cols.get("as_at"))
@@ -60,9 +60,10 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         elif as_at is None:
             ctx.error(i, cols["ref"], "the action has no As at month: add an 'As at' column, an 'As at' row on "
                                       f"the Plan sheet, or {hint('choose month', ctx.audience)}")
+        dates = {f: _date_text(ctx, i, cols.get(f), at(row, cols.get(f))) for f in ("start", "due")}
         ratings = {f: _rating(ctx, i, cols.get(f), at(row, cols.get(f)), WHAT[f], parsed, coloured)
                    for f in ("action_rag", "impact_rag")}
-        rec = {f: ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower(), MEDIUM_TEXT) or None for f in SHORT}
+        rec = {f: ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower()) or None for f in SHORT}
         rec.update({f: ctx.long_text(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower()) or None for f in LONG})
         if ctx.first_error_since(mark):
             continue
@@ -79,11 +80,10 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
                                       f"(also at {seen[key]}); refs must be unique")
             continue
         seen[key] = cell_ref(i, cols["ref"])
-        due_raw = at(row, cols.get("due"))
-        due, warning = parse_due(due_raw, fy_start_year(as_at))  # `End of Q2`: of the snapshot's financial year
+        due, warning = parse_due(dates["due"], fy_start_year(as_at))  # `End of Q2`: of the snapshot's year
         if warning:
-            ctx.warn(i, cols["due"], f"action {ref}: {warning}", due_raw)
-        start, _ = parse_due(at(row, cols.get("start")))
+            ctx.warn(i, cols["due"], f"action {ref}: {warning}", dates["due"])
+        start, _ = parse_due(dates["start"])
         parsed.actions.append({
             "as_at": as_at, "ref": ref, "action": wording, **rec,
             "start_text": start.text or None, "start_date": start.date,
@@ -104,6 +104,11 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     note = ignored_note(m)
     if note:
         ctx.note(m.header_row, None, note)
+
+
+def _date_text(ctx: Ctx, i: int, j: int | None, raw):
+    """A start or due cell: a date as it is, text tidied and capped like any short field."""
+    return ctx.name(i, j, raw, "date") or None if isinstance(raw, str) else raw
 
 
 def _rating(ctx: Ctx, i: int, j: int | None, raw, what: str, parsed, coloured: dict) -> str | None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..audits import parse_grade as _parse_grade
-from ..periods import parse_period
-from .cells import Ctx, at, text
+from ..periods import parse_period, period_label
+from .cells import MAX_CASES, Ctx, at, text
 from .format import AUDIT_GRADE_FIELDS
 from .read import column_letter
 from .rows import rows_under
@@ -44,16 +44,16 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     long_pcts: list[tuple] = []  # (row, col, raw, given %, grade, (period, kind, stream)) checked at the end
     pct_cols = {f[4:]: j for f, j in cols.items() if f.startswith("pct:")}
     for i, row, _ in rows_under(sheet, m.header_row):
-        raw_period = at(row, cols["period"])
-        stream = ctx.name(i, cols["stream"], at(row, cols["stream"]), "audit stream")
-        if stream is None or (raw_period is None and not stream):
-            continue
         mark = len(ctx.issues)
+        raw_period = at(row, cols["period"])
+        stream = ctx.name(i, cols["stream"], at(row, cols["stream"]), "audit stream")  # None: too long (said)
+        if raw_period is None and stream == "":
+            continue
         period = parse_period(raw_period)
         if period is None:
             ctx.error(i, cols["period"], f"cannot read the period {text(raw_period)!r}; write it like "
                                          "Apr-24, Q1 2024/25 or 2024/25", raw_period)
-        if not stream:
+        if stream == "":
             ctx.error(i, cols["stream"], "the audit row has no Stream (e.g. Referrals, CP plans)")
         illustrative = flag(at(row, cols.get("illustrative")))
         if grade_cols:
@@ -65,6 +65,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
             except ValueError as exc:
                 ctx.error(i, j, str(exc), raw_grade)
             n = _count(ctx, i, cols["count"], at(row, cols["count"])) if "count" in cols else 1
+            ref = ctx.name(i, cols.get("case_ref"), at(row, cols.get("case_ref")), "case reference")
             if ctx.first_error_since(mark):
                 continue
             grades = [(grade, n)]
@@ -73,7 +74,6 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
                 if ok and given is not None:
                     long_pcts.append((i, cols["pct"], at(row, cols["pct"]), given, grade,
                                       (period.start, period.kind, stream)))
-            ref = ctx.name(i, cols.get("case_ref"), at(row, cols.get("case_ref")), "case reference")
             if ref:
                 parsed.audit_case_refs.append({"period": period.start, "stream": stream, "grade": grade,
                                                "case_ref": ref})
@@ -98,6 +98,10 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         for i, j, raw, given, grade, key in long_pcts:
             _check_pct(ctx, i, j, raw, given, grade, by_key.get(key, {}))
     for (start, kind, stream, g), n in totals.items():
+        if n > MAX_CASES:
+            ctx.error(None, None, f"{stream} {period_label(start, kind)}: the {g} counts add up to {n:,} cases, "
+                                  f"more than the {MAX_CASES:,} a period can hold; check the counts")
+            continue
         parsed.audits.append({"period": start, "period_kind": kind, "stream": stream, "grade": g, "cases": n,
                               "illustrative": (start, kind, stream, g) in illustrative_keys})
     note = ignored_note(m)
@@ -127,6 +131,9 @@ def _count(ctx: Ctx, i: int, j: int, raw) -> int:
         return 0
     if v < 0:
         ctx.error(i, j, f"the count {v:g} is negative; a count of cases cannot be below 0", raw)
+        return 0
+    if v > MAX_CASES:
+        ctx.error(i, j, f"the count {v:,.0f} is more than the {MAX_CASES:,} cases a count can hold; check it", raw)
         return 0
     if not float(v).is_integer():
         ctx.error(i, j, f"the count {v:g} is not a whole number of cases", raw)

@@ -10,9 +10,11 @@ from .issues import Issue
 from .read import Sheet, cell_ref, column_letter
 from .words import MISSING
 
-SHORT_TEXT = 200    # codes, refs, plan and authority names, streams, case references
-MEDIUM_TEXT = 1000  # owners (often several people with their roles), priorities, focus areas, sources
-LONG_TEXT = 5000    # measure and action wording, commentary, "children will say"
+SHORT_TEXT = 200    # names, codes, refs, streams, priorities and other short fields
+LONG_TEXT = 5000    # measure and action wording, commentary, "children will say", owners (plans write several
+                    # people with their job titles)
+# Numbers beyond these make infinities in the statistics (or overflow the store's counts): refused like `inf`.
+MAX_NUMBER, MAX_CASES = 1e12, 1_000_000
 # Zero-width and bidirectional-control characters: invisible, so `CIN8` + U+200B must be `CIN8`.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 _EXCEL_ERRORS = ("#REF!", "#DIV/0!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
@@ -25,10 +27,8 @@ def text(v) -> str:
         return " ".join(v.split())
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, float):
-        return format(v, "g")
+    if isinstance(v, float):  # as Excel shows it: 140 not 140.0, 1e+300 not 300 digits
+        return str(int(v)) if v.is_integer() and abs(v) <= MAX_NUMBER else format(v, "g")
     if isinstance(v, (dt.datetime, dt.date)):
         return v.strftime("%d/%m/%Y")
     return " ".join(str(v).split())
@@ -91,13 +91,14 @@ class Ctx:
         return t if len(t) <= limit else self.capped(i, j, t, what, limit)
 
     def long_text(self, i: int, j: int | None, raw, what: str) -> str | None:
-        t = text(raw)
-        return t if len(t) <= LONG_TEXT else self.capped(i, j, t, what, LONG_TEXT)
+        return self.name(i, j, raw, what, LONG_TEXT)
 
     def capped(self, i: int, j: int | None, t: str, what: str, limit: int) -> str | None:
         if len(t) > limit:
-            self.error(i, j, f"the {what} is {len(t):,} characters long, over the limit of {limit:,}; "
-                             "shorten it", t[:60] + "…")
+            kind = ("long text such as an action or commentary" if limit == LONG_TEXT else
+                    "names, codes and other short fields")
+            self.error(i, j, f"the text is {len(t):,} characters long, over the {limit:,}-character limit for "
+                             f"{kind}; shorten it", t[:100] + "…")
             return None
         return t
 
@@ -117,12 +118,9 @@ class Ctx:
             return False, None
         if isinstance(raw, (int, float)):
             v = float(raw)
-            if not math.isfinite(v):
-                self.error(i, j, f"{text(raw)!r} is not a {what}; type a number", raw)
-                return False, None
             if self.sheet.is_percent_formatted(i, j):
                 v *= 100
-            return True, v
+            return self._in_range(i, j, raw, v, what)
         if isinstance(raw, (dt.date, dt.datetime)):
             self.error(i, j, f"the date {text(raw)} is not a {what}; type a number", raw)
             return False, None
@@ -133,10 +131,16 @@ class Ctx:
             self.error(i, j, f"the cell holds the Excel error {t} instead of a {what}; fix the formula "
                              "or type the value", raw)
             return False, None
-        v = parse_number_text(t)
-        if v is None:
-            self.error(i, j, f"{t!r} is not a {what}; type a number (e.g. 65 or 65%), or leave it blank "
+        return self._in_range(i, j, raw, parse_number_text(t), what)
+
+    def _in_range(self, i: int, j: int, raw, v: float | None, what: str) -> tuple[bool, float | None]:
+        if v is None or not math.isfinite(v):  # also `nan`, `inf`, `-Infinity` and `1e999`
+            self.error(i, j, f"{text(raw)!r} is not a {what}; type a number (e.g. 65 or 65%), or leave it blank "
                              "or '-' if there is no figure", raw)
+            return False, None
+        if abs(v) > MAX_NUMBER:
+            self.error(i, j, f"{text(raw)!r} is too large; a {what} must lie within {MAX_NUMBER:,.0f} either side "
+                             "of 0", raw)
             return False, None
         return True, v
 
@@ -145,12 +149,9 @@ _RE_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$", re.I)
 
 
 def parse_number_text(t: str) -> float | None:
-    """`65`, `65%`, `1,234`, `£12.50`, ` 7 `: the number; None for anything else, infinities and NaN
-    included (`inf`, `nan`, `1e999`)."""
+    """`65`, `65%`, `1,234`, `£12.50`, ` 7 `: the number (infinite for `1e999`); None for anything else,
+    `inf` and `nan` included."""
     s = t.replace(",", "").replace("£", "").strip()
     if s.endswith("%"):
         s = s[:-1].strip()
-    if not _RE_NUMBER.match(s):
-        return None
-    v = float(s)
-    return v if math.isfinite(v) else None
+    return float(s) if _RE_NUMBER.match(s) else None

@@ -3,6 +3,7 @@ read and how, and what was left out). Each names its sheet and cells as Excel sh
 problem repeated on many rows is one line with its count and cells."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 LEVELS = ("error", "warning", "note")
@@ -47,9 +48,20 @@ def grouped(issues: list[Issue]) -> list[Issue]:
         elif i.cell:
             out[key].cells.append(i.cell)
     for i in out.values():
-        if len(i.cells) <= 1:
-            i.cells = []
+        i.cells = sorted(dict.fromkeys(i.cells), key=_cell_order) if len(i.cells) > 1 else []
     return list(out.values())
+
+
+_RE_CELL = re.compile(r"^([A-Z]*)(\d*)")
+
+
+def _cell_order(cell: str) -> tuple[int, int]:
+    """Sheet order: by row, then column (`B2` before `A3`)."""
+    letters, digits = _RE_CELL.match(cell).groups()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(digits or 0), col
 
 
 # Messages that tell the officer what to do differ between the command line and the upload centre.

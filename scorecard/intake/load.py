@@ -82,14 +82,15 @@ def issues_frame(checked: Checked) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 
-def commit(store: Store, checked: Checked, user: str | None = None) -> int:
-    return store.commit(checked.parsed, Path(checked.file_name).name, checked.sha256, user)
+def commit(store: Store, checked: Checked, user: str | None = None, audit_role: str | None = None) -> int:
+    """Load a checked file; with audit_role, its audit-trail entry is written in the same transaction."""
+    return store.commit(checked.parsed, Path(checked.file_name).name, checked.sha256, user, audit_role)
 
 
 def import_path(store: Store, path: str | Path, plan: str | None = None, as_at: dt.date | None = None,
-                user: str | None = None) -> tuple[Checked, int | None]:
+                user: str | None = None, audit_role: str | None = None) -> tuple[Checked, int | None]:
     p = Path(path)
     checked = check_bytes(store, p.read_bytes(), p.name, plan, as_at)
     if not checked.ok:
         return checked, None
-    return checked, commit(store, checked, user)
+    return checked, commit(store, checked, user, audit_role)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import bands
 from ..periods import Period
-from .cells import MEDIUM_TEXT, Ctx, at, text
+from .cells import Ctx, at, text
 from .format import BENCHMARK_FIELDS, header_of
 from .read import cell_ref, column_letter
 from .rows import rows_under
@@ -34,28 +34,26 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     headings: dict[str, int] = {}
     wide = WideRows(ctx, reading, m)
     for i, row, heading in rows_under(sheet, m.header_row):
-        code = ctx.name(i, cols["code"], at(row, cols["code"]), "measure code")
+        mark = len(ctx.issues)
+        code = ctx.name(i, cols["code"], at(row, cols["code"]), "measure code")  # None: too long (said)
         name = ctx.long_text(i, cols["measure"], at(row, cols["measure"]), "measure name")
-        if code is None or name is None:
-            continue
-        if not code and not name:
+        if code == "" and name == "":
             if wide.has_values(i, row):
                 ctx.error(i, cols["code"], "the row has values but no measure Code")
             continue
-        mark = len(ctx.issues)
-        if not code:
+        if code == "":
             ctx.error(i, cols["code"], "the measure has no Code; give every measure a short code such as CIN8")
-            continue
-        if not name:
+        if name == "":
             ctx.error(i, cols["measure"], f"measure {code} has no name in the Measure column")
-        if code in seen:
+        if code and code in seen:
             ctx.error(i, cols["code"], f"measure code {code} appears twice (also at {seen[code]}); "
                                        "each code must be unique")
             continue
-        seen[code] = cell_ref(i, cols["code"])
+        if code:
+            seen[code] = cell_ref(i, cols["code"])
         rec = {"code": code, "measure": name}
         for f in ("priority", "focus_area", "source"):
-            rec[f] = ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f], MEDIUM_TEXT) or None
+            rec[f] = ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f]) or None
         if headed and heading:
             rec[headed] = heading[1]
             headings.setdefault(heading[1], heading[0])
@@ -76,7 +74,8 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         rec["target"] = _target(ctx, i, cols.get("target"), at(row, cols.get("target")), code, rec["unit"])
         first_error = ctx.first_error_since(mark)
         if first_error:
-            reading.refused[code] = first_error
+            if code:
+                reading.refused[code] = first_error
             continue
         for w in bands.resolve_banding(code, rec["polarity"], texts).warnings:
             ctx.warn(i, cols["code"], w)

@@ -149,10 +149,9 @@ def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date 
             f"no recognised sheet (found {names}); name the sheets Plan, Measures, Values, "
             "Audits and Actions, or download the template")))
         return parsed
-    if "Plan" in roles:
-        plan_sheet.parse(Ctx(parsed.issues, by_name[roles["Plan"].sheet], audience), roles["Plan"], parsed,
-                         plan, as_at)
-    if not parsed.plan:
+    named = "Plan" in roles and plan_sheet.parse(Ctx(parsed.issues, by_name[roles["Plan"].sheet], audience),
+                                                 roles["Plan"], parsed, plan, as_at)
+    if not parsed.plan and not named:
         parsed.issues.append(Issue("error", "Plan", "", f"no plan name: add a Plan sheet with a 'Plan' row, or "
                                                          f"{hint('choose plan', audience)}"))
     stored = dict(known_measures(parsed.plan) if known_measures and parsed.plan else {})

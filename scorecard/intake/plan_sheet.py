@@ -10,8 +10,10 @@ from .issues import hint
 from .sheetmap import SheetMap
 
 
-def parse(ctx: Ctx, m: SheetMap, parsed, plan_arg: str | None, as_at_arg: dt.date | None) -> None:
+def parse(ctx: Ctx, m: SheetMap, parsed, plan_arg: str | None, as_at_arg: dt.date | None) -> bool:
+    """Read the keys; True when the sheet names a plan (even one refused, so that is not said twice)."""
     keys = field_names("Plan")
+    named = False
     for i, row in enumerate(ctx.sheet.rows):
         cells = [(j, v) for j, v in enumerate(row) if not blank(v)]
         if not cells:
@@ -23,12 +25,14 @@ def parse(ctx: Ctx, m: SheetMap, parsed, plan_arg: str | None, as_at_arg: dt.dat
         m.columns.setdefault(kj, "key")
         if len(cells) < 2:
             if f == "plan" and not plan_arg:
+                named = True
                 ctx.error(i, kj + 1, f"the plan's name is empty: type it here, or {hint('choose plan', ctx.audience)}")
             continue
         vj, value = cells[1]
         if f == "authority":
             parsed.authority = ctx.name(i, vj, value, "authority name") or None
         elif f == "plan":
+            named = True
             name = ctx.name(i, vj, value, "plan name")
             if not plan_arg and name:
                 parsed.plan = name
@@ -39,3 +43,4 @@ def parse(ctx: Ctx, m: SheetMap, parsed, plan_arg: str | None, as_at_arg: dt.dat
                           value)
             elif as_at_arg is None:
                 parsed.as_at = month
+    return named

@@ -7,7 +7,7 @@ from itertools import repeat
 from operator import itemgetter
 
 from ..periods import Period, parse_period
-from .cells import Ctx, at, blank, text
+from .cells import MAX_NUMBER, Ctx, at, blank, text
 from .issues import Issue, hint
 from .read import cell_ref
 from .rows import rows_under
@@ -161,8 +161,9 @@ class WideRows:
         reading = self.reading
         if i not in self.slow_rows and len(row) > self.last_col and code not in reading.codes_with_values:
             vals = self.pick(row)
-            if set(map(type, vals)) == _FLOAT_ONLY and all(map(math.isfinite, vals)) and (
-                    unit != "%" or (min(vals) >= 0 and max(vals) <= 100)):
+            lowest, highest = (0, 100) if unit == "%" else (-MAX_NUMBER, MAX_NUMBER)
+            if set(map(type, vals)) == _FLOAT_ONLY and all(map(math.isfinite, vals)) and \
+                    lowest <= min(vals) and max(vals) <= highest:
                 reading.parsed.values.extend(zip(repeat(code), self.starts, self.kinds, vals, repeat(None),
                                                  repeat(None), repeat(illustrative)))
                 reading.codes_with_values.add(code)
