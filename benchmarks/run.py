@@ -63,6 +63,13 @@ def bench_import(tmp: Path, repeat: int = 7) -> dict:
             "detail": " · ".join(f"{k} {statistics.median(v) * 1000:.0f} ms" for k, v in stages.items())}
 
 
+def bench_import_vs_baseline(tmp: Path) -> dict:
+    """The same import, this tree against the commit before the intake work (issue 18: within 1.2x)."""
+    from .baseline import against_baseline
+    wb = council_workbook(tmp / "council-baseline.xlsx")
+    return against_baseline(tmp, wb, "Import 300 x 36 (as above) against the import before Intake I", 1.2)
+
+
 def bench_upload(tmp: Path, repeat: int = 5) -> list[dict]:
     """The Upload centre's work on a ~5 MB workbook: check + preview against a store already holding it
     (every row compared), then the one-transaction commit."""
@@ -305,7 +312,8 @@ def main() -> int:
     scale = tuple(int(n) for n in os.environ.get("SCORECARD_BENCH_N", "1,25,153").split(","))
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        results = [bench_import(tmp), *bench_upload(tmp), bench_meeting(tmp), *bench_scale(tmp, scale)]
+        results = [bench_import(tmp), bench_import_vs_baseline(tmp), *bench_upload(tmp), bench_meeting(tmp),
+                   *bench_scale(tmp, scale)]
     print(f"\n{'benchmark':<70} {'ours (median)':>14} {'baseline':>10} {'ratio':>7}  target")
     for r in results:
         name, ours, base, ratio, target = row(r)
