@@ -67,6 +67,27 @@ def test_preflight_refuses_a_public_bind_in_local_mode_in_one_line(address, code
         assert res.stderr.count("\n") == 1 and res.stderr.startswith(f"Refusing to serve on {address} without sign-in")
 
 
+@pytest.mark.parametrize("options, env, code", [
+    (["--server.address", "0.0.0.0"], {}, 1),
+    (["--server.address=0.0.0.0", "--server.port", "8502"], {}, 1),
+    (["--server.address", "127.0.0.1"], {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}, 0),  # the option wins, as in streamlit run
+    (["--server.address", "0.0.0.0", "--secrets.files", "{auth}"], {}, 0),  # sign-in configured in that file
+    (["--server.adress", "0.0.0.0"], {}, 1),  # a mistyped option is not ignored
+])
+def test_preflight_reads_the_options_given_to_streamlit_run(options, env, code, tmp_path):
+    """`make run ARGS="--server.address 0.0.0.0"` gives the same options to preflight and to streamlit run."""
+    (tmp_path / "auth.toml").write_text('[auth]\nredirect_uri = "https://x/oauth2callback"\ncookie_secret = "s"\n'
+                                        'client_id = "c"\nclient_secret = "s"\nserver_metadata_url = "https://x"\n')
+    options = [o.replace("{auth}", str(tmp_path / "auth.toml")) for o in options]
+    res = subprocess.run([sys.executable, "-m", "scorecard", "preflight", *options], cwd=ROOT, capture_output=True,
+                         text=True, env={"PATH": "/usr/bin:/bin", **env}, timeout=60)
+    assert (res.returncode, res.stderr.count("\n")) == (code, code), res.stderr
+    if "--server.adress" in options:
+        assert res.stderr.startswith("preflight: No such option '--server.adress'")
+    elif code:
+        assert res.stderr.startswith("Refusing to serve on 0.0.0.0 without sign-in")
+
+
 def test_case_references_are_never_read_by_any_query():
     assert not [n for n in queries.names() if "audit_case_refs" in queries.sql(n) or "case_ref" in queries.sql(n)]
 
