@@ -71,7 +71,7 @@ def test_preflight_refuses_a_public_bind_in_local_mode_in_one_line(address, code
 @pytest.mark.parametrize("options, env, code", [
     (["--server.address", "0.0.0.0"], {}, 1),
     (["--server.address=0.0.0.0", "--server.port", "8502"], {}, 1),
-    (["--server.address", "127.0.0.1"], {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}, 0),  # the option wins, as in streamlit run
+    (["--server.address", "127.0.0.1"], {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}, 0),  # the option wins
     (["--server.address", "0.0.0.0", "--secrets.files", "{auth}"], {}, 0),  # sign-in configured in that file
     (["--server.adress", "0.0.0.0"], {}, 1),  # a mistyped option is not ignored
 ])
