@@ -1,6 +1,8 @@
 """Roles enforced on the server, sign-in and local mode, the audit trail, and fuzzed cell text through
 import and export."""
 import io
+import os
+import shutil
 import subprocess
 import sys
 
@@ -254,22 +256,58 @@ def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path
     ui.get_store.clear()
 
 
+@pytest.fixture(params=["log_event fails", "a full disk"])
+def unwritable_trail(request, demo_copy, monkeypatch, tmp_path):
+    """The demo store, and how its audit trail stops and starts working again: (path, stop, mend, reason).
+    Either the store's log_event raises, or the store lives on a small tmpfs that is filled up."""
+    if request.param == "log_event fails":
+        reason = 'IO Error: Could not write all bytes to file "demo.duckdb.wal": No space left on device'
+
+        def disk_full(*args, **kwargs):
+            raise duckdb.IOException(reason)
+
+        working = Store.log_event
+        yield (demo_copy, lambda: monkeypatch.setattr(Store, "log_event", disk_full),
+               lambda: monkeypatch.setattr(Store, "log_event", working), reason)
+        return
+    if os.geteuid() != 0:
+        pytest.skip("filling a small tmpfs needs root to mount it")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)], capture_output=True,
+                             text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    db = shutil.copy(demo_copy, disk / "demo.duckdb")
+
+    def fill():
+        with open(disk / "filler", "wb") as f:
+            with pytest.raises(OSError, match="No space left on device"):
+                while True:
+                    f.write(bytes(1 << 16))
+                    f.flush()
+
+    try:
+        yield (db, fill, (disk / "filler").unlink,
+               f'TransactionContext Error: Failed to commit: Could not write file "{db}.wal": No space left on device')
+    finally:
+        from scorecard import ui
+        ui.get_store.clear()
+        subprocess.run(["umount", "--lazy", str(disk)], check=True)
+
+
 def test_pages_still_open_when_the_audit_trail_cannot_be_written_but_changes_are_refused(
-        demo_copy, monkeypatch, tmp_path, caplog):
-    """A full disk, say: the sign-in entry cannot be written. Every page still opens, with a banner, and the
-    failure is logged on the server; loading an upload is refused and changes nothing; downloads fail; once
-    the trail works again the waiting entries are written (marked late) and the banner goes."""
-    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+        unwritable_trail, monkeypatch, tmp_path, caplog):
+    """The sign-in entry cannot be written. Every page still opens, with a banner, and the failure is logged on
+    the server; loading an upload is refused and changes nothing; downloads fail; once the trail works again
+    the waiting entries are written (marked late) and the banner goes."""
+    db, stop, mend, reason = unwritable_trail
+    monkeypatch.setenv("SCORECARD_DB", str(db))
     monkeypatch.setenv("SCORECARD_USER", "officer")
     from scorecard import ui
     ui.get_store.clear()
-    reason = 'IO Error: Could not write all bytes to file "demo.duckdb.wal": No space left on device'
-
-    def disk_full(*args, **kwargs):
-        raise duckdb.IOException(reason)
-
-    working = Store.log_event
-    monkeypatch.setattr(Store, "log_event", disk_full)
+    ui.get_store()  # the running app's store, opened before the trail stops working
+    stop()
     banner = (f"The audit trail cannot be written: {reason}. Changes are refused until this is fixed (and "
               "downloads, as each one is recorded); pages can still be read.")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
@@ -289,10 +327,10 @@ def test_pages_still_open_when_the_audit_trail_cannot_be_written_but_changes_are
         "Nothing was changed: the audit trail cannot be written, so you cannot commit an upload until this is "
         "fixed.")]
     assert len(ui.get_store().history()) == 5 and not at.success
-    with pytest.raises(duckdb.IOException):  # a download (generated outside the page's run) is not let out unrecorded
+    with pytest.raises(duckdb.Error):  # a download (generated outside the page's run) is not let out unrecorded
         access.logged(access.current_user(), "export", lambda: b"csv", detail="kpis.csv")()
 
-    monkeypatch.setattr(Store, "log_event", working)  # space again
+    mend()
     at.run()
     assert not at.exception and not at.error
     log = trail().iloc[::-1]
