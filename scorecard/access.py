@@ -184,7 +184,7 @@ def _write_waiting(late: bool) -> str | None:
         try:
             _write(waiting[0], late)
         except Exception as exc:
-            return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            return (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")
         waiting.pop(0)
     return None
 
