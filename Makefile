@@ -13,9 +13,9 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-run: $(STAMP)  ## start the dashboard on http://127.0.0.1:8501 (seeds the demo plans on first start)
-	$(BIN)/python -m scorecard preflight
-	$(BIN)/streamlit run app.py
+run: $(STAMP)  ## start the dashboard on http://127.0.0.1:8501 (seeds the demo plans on first start); ARGS="--server.address ..." go to both lines
+	$(BIN)/python -m scorecard preflight $(ARGS)
+	$(BIN)/streamlit run app.py $(ARGS)
 
 test: $(STAMP) chromium  ## the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q

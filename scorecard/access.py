@@ -11,21 +11,39 @@ other address is refused.
 
 Every page calls `gate(role)` first, so a role is enforced on the server however the page is
 reached (menu, URL, AppTest); handlers that write call `require(role, what)` again before acting.
+
+When the audit trail cannot be written (a full disk, say), pages still open: the failure is logged on
+the server, the page carries a banner, the entry is written when the trail works again, and until then
+`require()` refuses every change.
 """
 from __future__ import annotations
 
+import datetime as dt
 import getpass
+import logging
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 ROLES = ("viewer", "uploader", "admin")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROLES_FILE = ROOT / ".streamlit" / "roles.toml"
+PAGES = [  # file in pages/, title, icon, the role it needs (the page's gate() call checks it)
+    ("overview", "Overview", "🏠", "viewer"),
+    ("kpis", "Compliance KPIs", "📈", "viewer"),
+    ("audits", "Case-file audits", "🔍", "viewer"),
+    ("actions", "Actions", "✅", "viewer"),
+    ("boardpack", "Board pack", "🗂️", "viewer"),
+    ("upload", "Upload centre", "📤", "uploader"),
+    ("admin", "Admin", "🛡️", "admin"),
+]
+UNRECORDED = "_audit_unrecorded"  # session state: this session's audit entries the trail could not take yet
+logger = logging.getLogger("scorecard")
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,11 @@ def bind_address() -> str:
 
 def is_loopback(address: str) -> bool:
     return address.strip().strip("[]") in LOOPBACK
+
+
+def public_bind_problem() -> str | None:
+    """bind_problem() for this server: its address, and whether sign-in is configured."""
+    return bind_problem(bind_address(), sign_in_configured())
 
 
 def bind_problem(address: str, signed_in: bool) -> str | None:
@@ -116,18 +139,67 @@ def current_user() -> User | None:
                 role=role_for(email, groups, load_roles()))
 
 
+@dataclass
+class Entry:
+    """One audit entry and when it happened (kept in the session while the trail cannot take it)."""
+    who: str
+    role: str | None
+    event: str
+    fields: dict
+    at: dt.datetime = field(default_factory=dt.datetime.now)
+
+
 def log(user: User | None, event: str, **fields) -> None:
+    """Append one entry to the audit trail. If the trail cannot be written the failure is logged on the
+    server and the page gets the banner; the entry waits in the session and is written, marked as late, on
+    a later run (gate()) once the trail works again, and until then require() refuses changes. A download
+    (generated outside the page's run) whose entry cannot be written fails instead."""
+    entry = Entry(user.email or user.name if user else "anonymous", user.role if user else None, event, fields)
+    if get_script_run_ctx(suppress_warning=True) is None:
+        _write(entry, late=False)
+        return
+    waiting = st.session_state.setdefault(UNRECORDED, [])
+    waiting.append(entry)
+    if len(waiting) == 1 and (problem := _write_waiting(late=False)):  # else this run's gate() showed the banner
+        _banner(problem)
+
+
+def _write(entry: Entry, late: bool) -> None:
     from .ui import get_store
-    get_store().log_event(user.email or user.name if user else "anonymous", user.role if user else None,
-                          event, **fields)
+    fields = dict(entry.fields)
+    if late:
+        fields["detail"] = "; ".join(filter(None, [fields.get("detail"),
+                                                   f"recorded late: it happened at {entry.at:%d/%m/%Y %H:%M:%S}"]))
+    try:
+        get_store().log_event(entry.who, entry.role, entry.event, **fields)
+    except Exception as exc:
+        logger.error("the audit trail cannot be written (%s by %s): %s", entry.event, entry.who, exc, exc_info=True)
+        raise
 
 
-def _run_through_app() -> None:
-    """When a fresh server's first request is a link to a page (say /upload), Streamlit still runs in its
-    old pages-folder mode: it runs pages/upload.py on its own, skipping app.py, and lists every file of
-    pages/ in the sidebar for every later visitor too, whatever their role. Leave that mode and rerun
-    once, so that app.py builds the navigation and runs the page. (AppTest re-enters that mode on every
-    run; rerunning only once per session keeps a clicked button's click.)"""
+def _write_waiting(late: bool) -> str | None:
+    """Write this session's waiting entries in order; why the trail cannot be written, or None once all are in."""
+    waiting = st.session_state.get(UNRECORDED) or []
+    while waiting:
+        try:
+            _write(waiting[0], late)
+        except Exception as exc:
+            return (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")
+        waiting.pop(0)
+    return None
+
+
+def _banner(problem: str) -> None:
+    st.error(f"The audit trail cannot be written: {problem}. Changes are refused until this is fixed (and "
+             "downloads, as each one is recorded); pages can still be read.", icon="⚠️")
+
+
+def run_through_app() -> None:
+    """A fresh server's first run is in Streamlit's old pages-folder mode: it lists every file of pages/ in
+    the sidebar (for every later visitor too, whatever their role), and when the first request is a link
+    to a page (say /upload) it runs pages/upload.py on its own, skipping app.py. Called first by app.py
+    and by gate(): leave that mode and rerun once, so that app.py decides what is shown. (AppTest
+    re-enters that mode on every run; rerunning only once per session keeps a clicked button's click.)"""
     from streamlit.runtime.pages_manager import PagesManager
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
@@ -138,10 +210,9 @@ def _run_through_app() -> None:
 
 def gate(role: str = "viewer") -> User:
     """Run first on every page: refuse a public bind without sign-in, sign the user in, show the local-mode
-    banner, record the sign-in, and stop the page unless the user has `role`."""
-    _run_through_app()
-    signed_in = sign_in_configured()
-    problem = bind_problem(bind_address(), signed_in)
+    banner, record the sign-in, and stop the page (recording the refusal) unless the user has `role`."""
+    run_through_app()
+    problem = public_bind_problem()
     if problem:
         st.error(problem)
         st.stop()
@@ -151,6 +222,9 @@ def gate(role: str = "viewer") -> User:
         st.write("Sign in with your council account to see the improvement board's dashboard.")
         st.button("Sign in", on_click=st.login, type="primary", key="sign_in")
         st.stop()
+    problem = _write_waiting(late=True)
+    if problem:
+        _banner(problem)
     if not st.session_state.get("_signed_in_logged"):
         st.session_state["_signed_in_logged"] = True
         log(user, "sign-in", detail="local mode" if user.local else None)
@@ -160,11 +234,21 @@ def gate(role: str = "viewer") -> User:
     else:
         st.sidebar.caption(f"Signed in as {user.email or user.name} · {user.role or 'no role'}")
         st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
-    require(user, role, f"open the {role} page")
+    _role_or_stop(user, role, f"open the {page_title()} page")
     return user
 
 
 def require(user: User, role: str, what: str) -> None:
+    """Before a change: stop here, and record the attempt, unless the user has the role; and refuse it while
+    the audit trail cannot be written."""
+    _role_or_stop(user, role, what)
+    if st.session_state.get(UNRECORDED):
+        st.error(f"Nothing was changed: the audit trail cannot be written, so you cannot {what} until this is "
+                 "fixed.")
+        st.stop()
+
+
+def _role_or_stop(user: User, role: str, what: str) -> None:
     """Stop here, and record the attempt, unless the user has the role."""
     if user.can(role):
         return
@@ -176,6 +260,14 @@ def require(user: User, role: str, what: str) -> None:
     st.stop()
 
 
+def page_title() -> str:
+    """The title of the page being run: the page st.navigation picked, or the script run on its own."""
+    ctx = get_script_run_ctx()
+    page = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
+    stem = Path(page.get("script_path") or ctx.main_script_path).stem
+    return next((title for name, title, _, _ in PAGES if name == stem), stem)
+
+
 def logged(user: User, event: str, make, **fields):
     """Wrap a download's data callable so that each download is recorded in the audit trail."""
     def run():
@@ -185,12 +277,8 @@ def logged(user: User, event: str, make, **fields):
 
 
 def pages_for(user: User | None) -> set[str]:
-    """Which pages the navigation offers (the pages check the role again themselves)."""
-    if user is None or not user.can("viewer"):
-        return {"overview"}  # which signs them in, or tells them they have no role
-    out = {"overview", "kpis", "audits", "actions", "boardpack"}
-    if user.can("uploader"):
-        out.add("upload")
-    if user.can("admin"):
-        out.add("admin")
-    return out
+    """The pages the menu shows (every page checks the role again itself); none to someone not signed in
+    or without a role, whose only screen is the sign-in button or the message."""
+    if user is None:
+        return set()
+    return {name for name, _, _, role in PAGES if user.can(role)}

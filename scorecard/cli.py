@@ -77,7 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     sd = sub.add_parser("seed", help="load the demo plans into an empty store")
     sd.add_argument("--db")
 
-    sub.add_parser("preflight", help="refuse to start the app on a public address without sign-in (used by make run)")
+    pf = sub.add_parser("preflight", prefix_chars="+", add_help=False,  # its options are streamlit run's, kept whole
+                        help="refuse to start the app on a public address without sign-in (used by make run); "
+                             "give it the options you give streamlit run, e.g. --server.address 0.0.0.0")
+    pf.add_argument("options", nargs="*")
     return p
 
 
@@ -108,7 +111,7 @@ def _run(args) -> int:
         print(f"wrote {args.path}")
         return 0
     if args.command == "preflight":
-        return _preflight()
+        return _preflight(args.options)
     if getattr(args, "as_at", None):
         try:
             args.as_at = parse_as_at(args.as_at)
@@ -147,18 +150,29 @@ def _run(args) -> int:
     return 1
 
 
-def _preflight() -> int:
-    """Exit 1 with one line when the app would serve beyond this computer with no sign-in configured."""
+def _preflight(options: list[str]) -> int:
+    """Exit 1 with one line when the app would serve beyond this computer with no sign-in configured.
+    `options` are those given to `streamlit run` (make run passes its ARGS to both), read as it reads
+    them: its command-line options, then STREAMLIT_* environment variables, then .streamlit/config.toml."""
+    import click
     from streamlit import config
     from streamlit.auth_util import get_secrets_auth_section
+    from streamlit.web import bootstrap, cli as streamlit_cli
     from .access import bind_problem
-    config.get_config_options()  # .streamlit/config.toml; `streamlit run` lets the environment override it
-    address = os.environ.get("STREAMLIT_SERVER_ADDRESS", str(config.get_option("server.address") or ""))
+    try:
+        with streamlit_cli.main_run.make_context("streamlit run", ["app.py", *options]) as ctx:
+            flags = {k: v for k, v in ctx.params.items() if k not in ("target", "args")}
+    except click.ClickException as exc:
+        print(f"preflight: {exc.format_message()}", file=sys.stderr)
+        return 1
+    except click.exceptions.Exit as exc:  # --help: streamlit run's options were printed
+        return exc.exit_code
+    bootstrap.load_config_options(flags)
     try:
         signed_in = bool(get_secrets_auth_section())
     except Exception:
         signed_in = False
-    problem = bind_problem(address, signed_in)
+    problem = bind_problem(str(config.get_option("server.address") or ""), signed_in)
     if problem:
         print(problem, file=sys.stderr)
         return 1

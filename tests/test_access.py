@@ -1,9 +1,13 @@
 """Roles enforced on the server, sign-in and local mode, the audit trail, and fuzzed cell text through
 import and export."""
 import io
+import os
+import re
+import shutil
 import subprocess
 import sys
 
+import duckdb
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st_
@@ -69,6 +73,35 @@ def test_preflight_refuses_a_public_bind_in_local_mode_in_one_line(address, code
         assert res.stderr.count("\n") == 1 and res.stderr.startswith(f"Refusing to serve on {address} without sign-in")
 
 
+@pytest.mark.parametrize("options, env, code", [
+    (["--server.address", "0.0.0.0"], {}, 1),
+    (["--server.address=0.0.0.0", "--server.port", "8502"], {}, 1),
+    (["--server.address", "127.0.0.1"], {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}, 0),  # the option wins
+    (["--server.address", "0.0.0.0", "--secrets.files", "{auth}"], {}, 0),  # sign-in configured in that file
+    (["--server.adress", "0.0.0.0"], {}, 1),  # a mistyped option is not ignored
+])
+def test_preflight_reads_the_options_given_to_streamlit_run(options, env, code, tmp_path):
+    """`make run ARGS="--server.address 0.0.0.0"` gives the same options to preflight and to streamlit run."""
+    (tmp_path / "auth.toml").write_text('[auth]\nredirect_uri = "https://x/oauth2callback"\ncookie_secret = "s"\n'
+                                        'client_id = "c"\nclient_secret = "s"\nserver_metadata_url = "https://x"\n')
+    options = [o.replace("{auth}", str(tmp_path / "auth.toml")) for o in options]
+    res = subprocess.run([sys.executable, "-m", "scorecard", "preflight", *options], cwd=ROOT, capture_output=True,
+                         text=True, env={"PATH": "/usr/bin:/bin", **env}, timeout=60)
+    assert (res.returncode, res.stderr.count("\n")) == (code, code), res.stderr
+    if "--server.adress" in options:
+        assert res.stderr.startswith("preflight: No such option '--server.adress'")
+    elif code:
+        assert res.stderr.startswith("Refusing to serve on 0.0.0.0 without sign-in")
+
+
+def test_the_menu_offers_the_pages_a_role_allows_and_none_before_sign_in():
+    person = lambda role: access.User("x", "x@council.gov.uk", role)  # noqa: E731
+    assert access.pages_for(None) == access.pages_for(person(None)) == set()
+    assert access.pages_for(person("viewer")) == {"overview", "kpis", "audits", "actions", "boardpack"}
+    assert access.pages_for(person("uploader")) == access.pages_for(person("viewer")) | {"upload"}
+    assert access.pages_for(person("admin")) == {name for name, *_ in access.PAGES}
+
+
 def test_case_references_are_never_read_by_any_query():
     assert not [n for n in queries.names() if "audit_case_refs" in queries.sql(n) or "case_ref" in queries.sql(n)]
 
@@ -106,14 +139,17 @@ def test_nobody_signed_in_sees_only_the_sign_in_button(signed_in):
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"]
     assert not at.dataframe and not at.metric and not at.sidebar.selectbox
+    at.switch_page("pages/admin.py").run()  # a link to a page: the same sign-in screen, not "Page not found"
+    assert not at.exception and [b.label for b in at.button] == ["Sign in"] and not at.dataframe
 
 
 def test_a_viewer_reads_but_cannot_reach_upload_or_admin_by_menu_or_by_url(signed_in):
     at = app_as("viewer")
     assert not at.exception and at.title[0].value  # the overview
-    for page in ("pages/upload.py", "pages/admin.py"):
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(page)
+    for page, role in (("pages/upload.py", "uploader"), ("pages/admin.py", "admin")):
+        at.switch_page(page).run()  # opened by URL: the page refuses, rather than "Page not found"
+        assert not at.exception and not at.title and not at.file_uploader and not at.dataframe
+        assert [e.value for e in at.error] == [f"This needs the **{role}** role; you are signed in as a **viewer**."]
     at.switch_page("pages/kpis.py").run()
     assert not at.exception and at.title[0].value == "Compliance KPIs"
     assert not [b for b in at.button if b.key == "rebase_add"]  # no writes for viewers
@@ -127,15 +163,18 @@ def test_a_viewer_reads_but_cannot_reach_upload_or_admin_by_menu_or_by_url(signe
     assert not forged.file_uploader and not forged.success
     from scorecard import ui  # nothing reverted: every upload is still in force
     assert (ui.get_store().history()["status"] == "committed").all()
-    denied = trail()[lambda t: t["event"] == "denied"]
-    assert denied.iloc[0][["who", "role"]].tolist() == ["member@council.gov.uk", "viewer"]
-    assert "open the uploader page" in denied.iloc[0]["detail"]
+    denied = trail()[lambda t: t["event"] == "denied"].iloc[::-1]  # oldest first
+    assert denied[["who", "role"]].drop_duplicates().values.tolist() == [["member@council.gov.uk", "viewer"]]
+    assert denied["detail"].tolist() == ["tried to open the Upload centre page; needs uploader",
+                                         "tried to open the Admin page; needs admin",
+                                         "tried to open the Upload centre page; needs uploader"]
 
 
 def test_an_uploader_uploads_but_cannot_revert_or_open_admin(signed_in):
     at = app_as("uploader")
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/admin.py")
+    at.switch_page("pages/admin.py").run()
+    assert [e.value for e in at.error] == ["This needs the **admin** role; you are signed in as a **uploader**."]
+    assert not at.dataframe
     at.switch_page("pages/upload.py").run()
     assert not at.exception and at.title[0].value == "Upload centre"
     assert "Reverting an upload needs the admin role." in [c.value for c in at.caption]
@@ -144,6 +183,8 @@ def test_an_uploader_uploads_but_cannot_revert_or_open_admin(signed_in):
     direct.user = dict(PEOPLE["uploader"])
     direct.run()
     assert [e.value for e in direct.error] == ["This needs the **admin** role; you are signed in as a **uploader**."]
+    assert trail()[lambda t: t["event"] == "denied"]["detail"].tolist() == [
+        "tried to open the Admin page; needs admin"] * 2
 
 
 def test_an_admin_sees_the_audit_trail_of_everyone(signed_in):
@@ -173,11 +214,22 @@ def test_local_mode_has_a_banner_every_role_and_refuses_a_public_bind(demo_copy,
     assert any(c.value.startswith("🔓 **Local mode**") for c in at.sidebar.caption)
     at.switch_page("pages/admin.py").run()
     assert not at.exception and at.title[0].value == "Admin"
-    monkeypatch.setattr(access, "bind_address", lambda: "0.0.0.0")
-    public = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    assert [e.value for e in public.error] == [access.bind_problem("0.0.0.0", False)]
-    assert not public.dataframe and not public.metric
     ui.get_store.clear()
+
+
+def test_a_public_bind_without_sign_in_gets_only_the_refusal(tmp_path, monkeypatch):
+    """Nothing but the one line: no menu, no sidebar, and the store is neither opened nor seeded."""
+    db = tmp_path / "never.duckdb"
+    monkeypatch.setenv("SCORECARD_DB", str(db))
+    monkeypatch.setattr(access, "bind_address", lambda: "0.0.0.0")
+    from scorecard import ui
+    ui.get_store.clear()
+    for script in ("app.py", "pages/upload.py"):
+        public = AppTest.from_file(str(ROOT / script), default_timeout=60).run()
+        assert not public.exception
+        assert [e.value for e in public.error] == [access.bind_problem("0.0.0.0", False)]
+        assert len(public.main.children) == 1 and not public.sidebar.children
+    assert not db.exists()
 
 
 def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path):
@@ -204,6 +256,91 @@ def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path
     assert got["revert"][["upload_id", "plan"]].tolist() == [6, "Tameside 2023-25"]
     assert got["export"]["detail"] == "kpis.csv"
     assert not hasattr(ui.get_store(), "delete_event") and not hasattr(ui.get_store(), "update_event")
+    ui.get_store.clear()
+
+
+@pytest.fixture(params=["log_event fails", "a full disk"])
+def unwritable_trail(request, demo_copy, monkeypatch, tmp_path):
+    """The demo store, and how its audit trail stops and starts working again: (path, stop, mend). Either
+    the store's log_event raises as DuckDB does on a full disk, or the store lives on a small tmpfs that is
+    filled up."""
+    if request.param == "log_event fails":
+        def disk_full(*args, **kwargs):
+            raise duckdb.IOException('IO Error: Could not write all bytes to file "demo.duckdb.wal": No space '
+                                     'left on device')
+
+        working = Store.log_event
+        yield (demo_copy, lambda: monkeypatch.setattr(Store, "log_event", disk_full),
+               lambda: monkeypatch.setattr(Store, "log_event", working))
+        return
+    if os.geteuid() != 0:
+        pytest.skip("filling a small tmpfs needs root to mount it")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)], capture_output=True,
+                             text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    db = shutil.copy(demo_copy, disk / "demo.duckdb")
+
+    def fill():
+        with open(disk / "filler", "wb") as f:
+            with pytest.raises(OSError, match="No space left on device"):
+                while True:
+                    f.write(bytes(1 << 16))
+                    f.flush()
+
+    try:
+        yield db, fill, (disk / "filler").unlink
+    finally:
+        from scorecard import ui
+        ui.get_store.clear()
+        subprocess.run(["umount", "--lazy", str(disk)], check=True)
+
+
+def test_pages_still_open_when_the_audit_trail_cannot_be_written_but_changes_are_refused(
+        unwritable_trail, monkeypatch, tmp_path, caplog):
+    """The sign-in entry cannot be written. Every page still opens, with a banner, and the failure is logged on
+    the server; loading an upload is refused and changes nothing; downloads fail; once the trail works again
+    the waiting entries are written (marked late) and the banner goes."""
+    db, stop, mend = unwritable_trail
+    monkeypatch.setenv("SCORECARD_DB", str(db))
+    monkeypatch.setenv("SCORECARD_USER", "officer")
+    from scorecard import ui
+    ui.get_store.clear()
+    ui.get_store()  # the running app's store, opened before the trail stops working
+    stop()
+    banner = re.compile(r"The audit trail cannot be written: [^\n]*No space left on device[^\n]*(?<!\.)\. Changes are "
+                        r"refused until this is fixed \(and downloads, as each one is recorded\); pages can still be "
+                        r"read\.")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception and at.title[0].value == "Cheshire East 2017-18" and at.metric
+    assert len(at.error) == 1 and banner.fullmatch(at.error[0].value), at.error
+    assert re.search("the audit trail cannot be written \\(sign-in by officer\\): .*No space left on device",
+                     caplog.text)
+    for page, title in (("kpis", "Compliance KPIs"), ("audits", "Case-file audits"), ("actions", "Actions"),
+                        ("boardpack", "Board pack"), ("admin", "Admin")):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception and at.title[0].value == title
+        assert len(at.error) == 1 and banner.fullmatch(at.error[0].value), at.error
+    at.switch_page("pages/upload.py").run()
+    wb = make_workbook(tmp_path / "m.xlsx", {"Plan": [["Plan", "Tameside 2023-25"]],
+                                             "Values": [["Code", "Period", "Value"], ["CIN8", "Feb-24", 77]]})
+    at.file_uploader(key="upload_files").set_value(("m.xlsx", wb.read_bytes(), "application/octet-stream")).run()
+    at.button(key="upload_commit_0").click().run()
+    assert not at.exception and len(at.error) == 2 and banner.fullmatch(at.error[0].value)
+    assert at.error[1].value == ("Nothing was changed: the audit trail cannot be written, so you cannot commit an "
+                                 "upload until this is fixed.")
+    assert len(ui.get_store().history()) == 5 and not at.success
+    with pytest.raises(Exception, match="No space left on device"):  # a download is not let out unrecorded
+        access.logged(access.current_user(), "export", lambda: b"csv", detail="kpis.csv")()
+
+    mend()
+    at.run()
+    assert not at.exception and not at.error
+    log = trail().iloc[::-1]
+    assert log["event"].tolist() == ["sign-in", "upload"]
+    assert log["detail"].str.contains("recorded late: it happened at ").all()
     ui.get_store.clear()
 
 

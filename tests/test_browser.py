@@ -37,11 +37,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(db: Path):
+def running_app(db: Path, *args: str, **env: str):
+    """The app on a free port, given more `streamlit run` options and environment variables; yields its URL."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env={**os.environ, "SCORECARD_DB": str(db), "SCORECARD_USER": "officer"})
+                             "--server.headless", "true", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            env={**os.environ, "SCORECARD_DB": str(db), "SCORECARD_USER": "officer", **env})
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
