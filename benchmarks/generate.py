@@ -90,7 +90,7 @@ def synthetic_store(path: Path, councils: int, measures: int = 300, months: int 
     """A store as a regional alliance would have it: per council, measures x months of values, actions x
     monthly snapshots, audit streams x quarters x cases. Loaded through the store's own commit (one upload
     per council), skipping the workbook files, which would only time openpyxl."""
-    from scorecard.importer import ParsedWorkbook
+    from scorecard.intake.parse import ParsedWorkbook
     from scorecard.store import Store
 
     store = Store(path)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard import workbook
-from scorecard.importer import parse_workbook
+from scorecard.intake import read as workbook
+from scorecard.intake.parse import parse_workbook
 from scorecard.store import Store, sha256_bytes
 
 from .generate import big_workbook, council_workbook, synthetic_store
@@ -33,7 +33,7 @@ def bench_import(tmp: Path, repeat: int = 7) -> dict:
     data = wb.read_bytes()
     stages: dict[str, list[float]] = {"read": [], "validate": [], "commit": []}
 
-    def ours():  # loader.import_path, stage by stage
+    def ours():  # load.import_path, stage by stage
         t0 = time.perf_counter()
         sheets = workbook.read_bytes(data, wb.name)
         t1 = time.perf_counter()
@@ -63,22 +63,29 @@ def bench_import(tmp: Path, repeat: int = 7) -> dict:
             "detail": " · ".join(f"{k} {statistics.median(v) * 1000:.0f} ms" for k, v in stages.items())}
 
 
+def bench_import_vs_baseline(tmp: Path) -> dict:
+    """The same import, this tree against the commit before the intake work (issue 18: within 1.2x)."""
+    from .baseline import against_baseline
+    wb = council_workbook(tmp / "council-baseline.xlsx")
+    return against_baseline(tmp, wb, "Import 300 x 36 (as above) against the import before Intake I", 1.2)
+
+
 def bench_upload(tmp: Path, repeat: int = 5) -> list[dict]:
     """The Upload centre's work on a ~5 MB workbook: check + preview against a store already holding it
     (every row compared), then the one-transaction commit."""
-    from scorecard import loader, preview
+    from scorecard.intake import load, preview
 
     wb = big_workbook(tmp / "big.xlsx")
     data = wb.read_bytes()
     store = Store(tmp / "upload.duckdb")
-    loader.commit(store, loader.check_bytes(store, data, wb.name))
+    load.commit(store, load.check_bytes(store, data, wb.name))
     checks, commits = [], []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        checked = loader.check_bytes(store, data, wb.name)
+        checked = load.check_bytes(store, data, wb.name)
         preview.preview(store, checked.parsed)
         t1 = time.perf_counter()
-        loader.commit(store, checked)
+        load.commit(store, checked)
         commits.append(time.perf_counter() - t1)
         checks.append(t1 - t0)
     store.close()
@@ -305,7 +312,8 @@ def main() -> int:
     scale = tuple(int(n) for n in os.environ.get("SCORECARD_BENCH_N", "1,25,153").split(","))
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        results = [bench_import(tmp), *bench_upload(tmp), bench_meeting(tmp), *bench_scale(tmp, scale)]
+        results = [bench_import(tmp), bench_import_vs_baseline(tmp), *bench_upload(tmp), bench_meeting(tmp),
+                   *bench_scale(tmp, scale)]
     print(f"\n{'benchmark':<70} {'ours (median)':>14} {'baseline':>10} {'ratio':>7}  target")
     for r in results:
         name, ours, base, ratio, target = row(r)

@@ -5,14 +5,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from scorecard import loader, preview
+from scorecard.intake import load, preview
 from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_xlsx_bytes
-from scorecard.periods import parse_period
-from scorecard.plan_workbook import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
-from scorecard.template import write_template
+from scorecard.periods import parse_month
+from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
+from scorecard.intake.template import write_template
 from scorecard.ui import get_store, plans, uk_date, uk_month
-from scorecard.workbook import MAX_UPLOAD_MB
+from scorecard.intake.read import MAX_UPLOAD_MB
 
 NEW_PLAN = "➕ New plan…"
 FROM_FILE = "As named in the file"
@@ -46,7 +46,7 @@ with tab_upload:
         (c2.text_input("New plan name", key="upload_new_plan", max_chars=120).strip() or None)
         if choice == NEW_PLAN else choice)
     payload = [(f.name, f.getvalue()) for f in files or []]
-    files_id = tuple((n, loader.sha256_bytes(d)) for n, d in payload)
+    files_id = tuple((n, load.sha256_bytes(d)) for n, d in payload)
     # The as-at month is filled in from the file once it is read (kept apart from what the officer types).
     from_file = st.session_state.get("upload_as_at_from_file")  # (files_id, label, month)
     if from_file and from_file[0] != files_id and st.session_state.get("upload_as_at") == from_file[1]:
@@ -55,12 +55,12 @@ with tab_upload:
         st.session_state["upload_as_at"] = from_file[1]
     as_at_text = c3.text_input("As at (month)", key="upload_as_at", placeholder="from the file",
                                help="Filled in from the file; change it to load the figures as at another month")
-    as_at = parse_period(as_at_text) if as_at_text.strip() else None
+    as_at = parse_month(as_at_text) if as_at_text.strip() else None
     if as_at_text.strip() and as_at is None:
         c3.error("Write the month like Mar-24 or 2024-03.")
     if choice == NEW_PLAN and plan in existing:
         c2.warning(f"{plan!r} already exists: the upload will add to it.")
-    override = as_at.start if as_at else None
+    override = as_at
     if from_file and from_file[0] == files_id and override == from_file[2]:
         override = None  # the file's own month: no override, no second check
 
@@ -68,7 +68,7 @@ with tab_upload:
         key = (files_id, plan, override, store.data_version())
         if st.session_state.get("upload_checked_key") != key:
             with st.status("Reading and checking…", expanded=False) as status:
-                checked = loader.check_files(store, payload, plan, override)
+                checked = load.check_files(store, payload, plan, override)
                 changes = [preview.preview(store, c.parsed) if c.ok else None for c in checked]
                 status.update(label="Checked", state="complete")
             for c in checked:
@@ -88,7 +88,7 @@ with tab_upload:
             found = ", ".join(f"{k} ({name})" if k != name else k for k, name in p.sheets_found.items()) or "none"
             st.caption(f"Plan **{p.plan or '?'}** · as at {uk_month(p.as_at) if p.as_at else 'not given'} · "
                        f"sheets recognised: {found} · sha256 {c.sha256[:12]}")
-            report = loader.issues_frame(c)
+            report = load.issues_frame(c)
             if p.errors:
                 st.error(f"**{len(p.errors)} problem(s) must be fixed** before this file can be loaded. Nothing "
                          "has been written. Each row names the sheet, the cell, the value found and what to do.")
@@ -135,7 +135,7 @@ with tab_upload:
                                  key=f"upload_details_{i}")
             if st.button(f"Load {c.file_name}", type="primary", key=f"upload_commit_{i}"):
                 require(user, "uploader", "commit an upload")
-                upload_id = loader.commit(store, c, who)
+                upload_id = load.commit(store, c, who)
                 log(user, "commit", plan=p.plan, upload_id=upload_id, sha256=c.sha256, detail=c.file_name)
                 st.session_state["upload_done"] = {"id": upload_id, "file": c.file_name, "plan": p.plan,
                                                    "sheets": [k for k, n in p.counts().items() if n]}

@@ -1,8 +1,9 @@
 """Threshold bands, polarity and ratings, exactly as plans write them.
 
-Band text such as `60-69%`, `85+`, `>24`, `<14` or a reversed `25-20` becomes an
-interval; `Increase` / `Decrease` make a direction-only measure. A measure is then
-rated Outstanding / Good / Requires Improvement / Inadequate against those bands.
+Band text such as `60-69%`, `85+`, `>24`, `<14`, a reversed `25-20`, or the words
+councils use (`80% and above`, `no more than 8`, `Below 85%`, `between 50 and 64`)
+becomes an interval; `Increase` / `Decrease` make a direction-only measure. A measure
+is then rated Outstanding / Good / Requires Improvement / Inadequate against those bands.
 """
 from __future__ import annotations
 
@@ -14,11 +15,17 @@ from functools import lru_cache
 GRADES = ("Outstanding", "Good", "Requires Improvement", "Inadequate")
 BAND_COLUMNS = ("Requires Improvement", "Good", "Outstanding")  # worst to best
 POLARITIES = ("higher", "lower", "increase", "decrease")
+# One word (or arrow) per polarity; `Higher is better`, `High is good`, `Bigger = better.`
+# and `↑ Higher` are read by dropping the filler words around it (see parse_polarity).
 POLARITY_WORDS = {
-    "higher is better": "higher", "higher": "higher", "high is good": "higher", "up": "higher",
-    "lower is better": "lower", "lower": "lower", "low is good": "lower", "down": "lower",
+    "higher": "higher", "high": "higher", "bigger": "higher", "greater": "higher", "more": "higher",
+    "up": "higher", "↑": "higher", "⬆": "higher", "▲": "higher",
+    "lower": "lower", "low": "lower", "smaller": "lower", "less": "lower", "fewer": "lower",
+    "down": "lower", "↓": "lower", "⬇": "lower", "▼": "lower",
     "increase": "increase", "decrease": "decrease",
 }
+_POLARITY_FILLER = frozenset(("is", "are", "the", "better", "best", "good"))
+_RE_POLARITY_TOKEN = re.compile(r"[a-z]+|[↑↓⬆⬇▲▼]")
 INF = math.inf
 
 
@@ -48,55 +55,92 @@ class Interval:
 
 
 _NUM = r"(\d+(?:\.\d+)?)"
-_RE_RANGE = re.compile(rf"^{_NUM}\s*(?:-|–|—|to)\s*{_NUM}$")
-_RE_PLUS = re.compile(rf"^{_NUM}\s*\+$")
-_RE_CMP = re.compile(rf"^(>=|=>|≥|<=|=<|≤|>|<)\s*{_NUM}$")
+# The four kinds of open-ended band, by the words before or after the number.
+_AT_LEAST, _ABOVE, _AT_MOST, _BELOW = ">=", ">", "<=", "<"
+_BAND_PREFIXES = {
+    ">=": _AT_LEAST, "=>": _AT_LEAST, "≥": _AT_LEAST, "at least": _AT_LEAST,
+    "greater than or equal to": _AT_LEAST, "more than or equal to": _AT_LEAST,
+    ">": _ABOVE, "above": _ABOVE, "over": _ABOVE, "more than": _ABOVE, "greater than": _ABOVE,
+    "<=": _AT_MOST, "=<": _AT_MOST, "≤": _AT_MOST, "no more than": _AT_MOST, "up to": _AT_MOST,
+    "at most": _AT_MOST, "less than or equal to": _AT_MOST,
+    "<": _BELOW, "below": _BELOW, "under": _BELOW, "less than": _BELOW, "fewer than": _BELOW,
+}
+_BAND_SUFFIXES = {
+    "+": _AT_LEAST, "and above": _AT_LEAST, "or above": _AT_LEAST, "or more": _AT_LEAST,
+    "and over": _AT_LEAST, "or over": _AT_LEAST, "or higher": _AT_LEAST, "or greater": _AT_LEAST,
+    "or less": _AT_MOST, "or below": _AT_MOST, "and below": _AT_MOST, "and under": _AT_MOST,
+    "or lower": _AT_MOST, "or fewer": _AT_MOST,
+}
+
+
+def _alternatives(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_RE_RANGE = re.compile(rf"^(?:between\s*)?{_NUM}\s*(?:-|–|—|to|and)\s*{_NUM}$")
+_RE_SUFFIX = re.compile(rf"^{_NUM}\s*({_alternatives(_BAND_SUFFIXES)})$")
+_RE_PREFIX = re.compile(rf"^({_alternatives(_BAND_PREFIXES)})\s*{_NUM}$")
+_BAND_HELP = "write it like 70-79%, 85+, 80% and above, >24, below 85%, no more than 8, or Increase"
 
 
 @lru_cache(maxsize=1024)
 def parse_band(text) -> Interval | str | None:
     """Band text to an Interval, 'increase'/'decrease', or None if blank.
 
+    `below 85` / `under` / `less than` / `<` leave 85 out, `85 or less` / `no more than` /
+    `up to` / `<=` take it in; `above 24` / `over` / `more than` / `>` leave 24 out,
+    `at least` / `or more` / `and above` / `+` / `>=` take it in.
     Raises ValueError when the text is not blank and cannot be read.
     """
     if text is None:
         return None
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         raise ValueError(f"a band needs a range such as 70-79 or 85+, not the single number {text:g}")
-    t = " ".join(str(text).replace("\u00a0", " ").split()).lower().replace("%", "").strip()
+    t = " ".join(str(text).replace("\u00a0", " ").split()).lower().replace("%", "").rstrip(". ")
     if not t:
         return None
     if t in ("increase", "decrease"):
         return t
-    unreadable = ValueError(f"cannot read the band {text!r}: write it like 70-79%, 85+, >24, <14 or Increase")
-    m = _RE_RANGE.match(t) or _RE_PLUS.match(t) or _RE_CMP.match(t)
-    if m is None:
-        raise unreadable
-    numbers = [float(g) for g in m.groups() if g[0].isdigit()]
-    if not all(map(math.isfinite, numbers)):  # hundreds of digits make an infinity
-        raise unreadable
-    if m.re is _RE_RANGE:
-        return Interval(min(numbers), max(numbers))
-    if m.re is _RE_PLUS:
-        return Interval(numbers[0], INF)
-    op, a = m.group(1), numbers[0]
-    if op in (">=", "=>", "≥"):
+    if m := _RE_RANGE.match(t):
+        a, b = _finite(m.group(1), text), _finite(m.group(2), text)
+        return Interval(min(a, b), max(a, b))
+    if m := _RE_SUFFIX.match(t):
+        return _open_band(_BAND_SUFFIXES[m.group(2)], _finite(m.group(1), text))
+    if m := _RE_PREFIX.match(t):
+        return _open_band(_BAND_PREFIXES[m.group(1)], _finite(m.group(2), text))
+    raise ValueError(f"cannot read the band {text!r}: {_BAND_HELP}")
+
+
+def _finite(number: str, text) -> float:
+    a = float(number)
+    if math.isinf(a):  # hundreds of digits
+        raise ValueError(f"cannot read the band {text!r}: the number is too large")
+    return a
+
+
+def _open_band(kind: str, a: float) -> Interval:
+    if kind == _AT_LEAST:
         return Interval(a, INF)
-    if op == ">":
+    if kind == _ABOVE:
         return Interval(a, INF, lo_closed=False)
-    if op in ("<=", "=<", "≤"):
+    if kind == _AT_MOST:
         return Interval(-INF, a)
     return Interval(-INF, a, hi_closed=False)
 
 
+@lru_cache(maxsize=256)
 def parse_polarity(text) -> str | None:
-    if text is None:
+    """`Higher is better`, `High`, `Bigger is better`, `↑`, `Lower = better.`, `Down`, `Increase`...
+
+    Case, spacing and punctuation are ignored, and so are the words is / the / better / good;
+    what is left must name one polarity.
+    """
+    if text is None or not str(text).strip():
         return None
-    t = " ".join(str(text).split()).lower()
-    if not t:
-        return None
-    if t in POLARITY_WORDS:
-        return POLARITY_WORDS[t]
+    words = _RE_POLARITY_TOKEN.findall(str(text).lower())
+    found = {POLARITY_WORDS.get(w) for w in words if w not in _POLARITY_FILLER}
+    if len(found) == 1 and None not in found:
+        return found.pop()
     raise ValueError(
         f"unknown polarity {text!r}: use Higher is better, Lower is better, Increase or Decrease")
 

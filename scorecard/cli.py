@@ -18,7 +18,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import loader, summary as summary_mod
+from . import summary as summary_mod
+from .intake import load
 from .spc import DEFAULT_RUN, RUN_CHOICES
 from .periods import parse_as_at
 from .store import PlanNotFound, Store, StoreLocked, StoreUnwritable, UploadNotFound, current_user
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     if args.command == "template":
-        from .template import write_template
+        from .intake.template import write_template
         write_template(args.path)
         print(f"wrote {args.path}")
         return 0
@@ -190,26 +191,22 @@ def _import(args) -> int:
         return 1
     store = Store(args.db, wait=lock_wait())
     try:
-        checked, upload_id = loader.import_path(store, path, args.plan, args.as_at, audit_role=ROLE)
+        checked, upload_id = load.import_path(store, path, args.plan, args.as_at, audit_role=ROLE)
     finally:
         store.close()
     parsed = checked.parsed
     for w in parsed.warnings:
         print(f"warning: {w}")
+    for n in parsed.notes:
+        print(f"note: {n}")
     if upload_id is None:
         for e in parsed.errors:
             print(e)
         n = len(parsed.errors)
         print(f"{n} error{'s' if n != 1 else ''}: nothing was imported", file=sys.stderr)
         return 1
-    counts = parsed.counts()
-    labels = {"Plan": f"plan {parsed.plan!r}" + (f" ({parsed.authority})" if parsed.authority else ""),
-              "Measures": f"{counts['measures']} measures", "Values": f"{counts['values']} values",
-              "Audits": f"{counts['audits']} audit counts ({sum(a['cases'] for a in parsed.audits)} cases)",
-              "Actions": f"{counts['actions']} actions"}
-    for kind, sheet in parsed.sheets_found.items():
-        if kind in labels:
-            print(f"{sheet}: {labels[kind]}")
+    for line in parsed.sheet_lines():
+        print(line)
     if checked.duplicate_of:
         print(f"note: this file is identical to upload {checked.duplicate_of['id']}")
     print(f"upload {upload_id} committed")
@@ -217,7 +214,7 @@ def _import(args) -> int:
 
 
 def _export(store: Store, args) -> int:
-    from .plan_workbook import plan_workbook_bytes
+    from .intake.export import plan_workbook_bytes
     data = plan_workbook_bytes(store, args.plan)
     Path(args.path).write_bytes(data)
     store.log_event(current_user(), ROLE, "export", plan=args.plan, detail=f"plan workbook {Path(args.path).name}")

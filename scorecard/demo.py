@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import loader
+from .intake import load
 from .store import Store
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -19,7 +19,7 @@ def seed_if_empty(store: Store) -> list[int]:
         return []
     ids = []
     for path in demo_files():
-        checked, upload_id = loader.import_path(store, path, user="demo")
+        checked, upload_id = load.import_path(store, path, user="demo")
         if upload_id is None:
             raise RuntimeError(f"demo workbook {path.name} does not import: "
                                + "; ".join(map(str, checked.parsed.errors)))

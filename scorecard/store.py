@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from .importer import VALUE_FIELDS
+from .intake.format import VALUE_FIELDS, store_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "scorecard.duckdb"
@@ -74,19 +74,9 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("SCORECARD_DB") or DEFAULT_DB)
 
 
-_TABLES = {
-    "plans": ["plan", "authority", "as_at"],
-    "measures": ["plan", "code", "measure", "priority", "focus_area", "unit", "polarity", "ri_band",
-                 "good_band", "outstanding_band", "target", "source"],
-    "measure_values": ["plan", "code", "period", "period_kind", "value", "numerator", "denominator",
-                       "illustrative"],
-    "audits": ["plan", "period", "period_kind", "stream", "grade", "cases", "illustrative"],
-    "audit_case_refs": ["plan", "period", "stream", "grade", "case_ref"],
-    "actions": ["plan", "as_at", "ref", "action", "priority", "focus_area", "owner", "start_text",
-                "start_date", "due_text", "due_kind", "due_date", "action_rag", "impact_rag",
-                "commentary", "source", "children_will_say", "illustrative"],
-    "benchmarks": ["plan", "code", "period", "period_kind", "england", "region", "neighbours"],
-}
+# Each data table's columns after upload_id, in the table's own order, from the workbook format.
+_TABLES = {t: store_columns(t) for t in ("plans", "measures", "measure_values", "audits", "audit_case_refs",
+                                         "actions", "benchmarks")}
 
 # Each migration runs once, in order, inside one transaction; never edit one that has shipped.
 MIGRATIONS = [
@@ -264,9 +254,12 @@ class Store:
         return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] > 0
 
     def known_measures(self, plan: str) -> dict[str, dict]:
-        rows = self.cursor().execute("SELECT code, unit, polarity FROM current_measures WHERE plan = $plan",
-                                     {"plan": plan}).fetchall()
-        return {code: {"code": code, "unit": unit, "polarity": polarity} for code, unit, polarity in rows}
+        """The plan's measures in force: code -> the fields an upload of values is checked against."""
+        cur = self.cursor().execute(
+            "SELECT code, measure, unit, polarity, ri_band, good_band, outstanding_band, target "
+            "FROM current_measures WHERE plan = $plan", {"plan": plan})
+        names = [d[0] for d in cur.description]
+        return {row[0]: dict(zip(names, row)) for row in cur.fetchall()}
 
     def find_upload_by_hash(self, sha256: str, plan: str) -> dict | None:
         cur = self.cursor().execute("SELECT id, file_name, uploaded_at, status FROM uploads "

@@ -83,7 +83,8 @@ CORPUS = [
         "Audits and Actions, or download the template",)),
     BadFile("no-plan.xlsx", lambda: xlsx({"Values": [V, ["CIN8", "Jan-24", 50]]}), (
         "Plan: no plan name: add a Plan sheet with a 'Plan' row, or choose the plan when importing (--plan NAME)",
-        "Values!A2: unknown measure code 'CIN8': add it to the Measures sheet, or correct the code")),
+        "Workbook: no Measures sheet, so the 1 code on Values is unknown (CIN8): add a Measures sheet, or import "
+        "the file into the plan it belongs to (--plan NAME)")),
     BadFile("bad-as-at.xlsx", lambda: xlsx({"Plan": [["Plan", "Tameside 2023-25"], ["As at", "soon"]],
                                              "Values": [V, ["CIN8", "Jan-24", 50]]}), (
         "Plan!B2: cannot read the As at month 'soon'; write it like Apr-24 or 2024-04",)),
@@ -107,9 +108,9 @@ CORPUS = [
         "Values!C2: the cell holds the Excel error #DIV/0! instead of a number; fix the formula or type the value",)),
     BadFile("na-error.xlsx", lambda: plan_xlsx(Values=[V, ["CIN8", "Jan-24", "#N/A"]]), (
         "Values!C2: the cell holds the Excel error #N/A instead of a number; fix the formula or type the value",)),
-    BadFile("wide-bad-header.xlsx", lambda: plan_xlsx(Values=[["Code", "Jan-24", "Total"], ["CIN8", 50, 50]]), (
-        "Values!C1: cannot read the period header 'Total'; in the wide layout every column after Code is a "
-        "period such as Apr-24 or Q1 2024/25",)),
+    BadFile("wide-bad-header.xlsx", lambda: plan_xlsx(Values=[["Code", "Jan-24", "Febuary 2024"], ["CIN8", 50, 50]]), (
+        "Values!C1: cannot read the period header 'Febuary 2024'; write the periods like Apr-24, Q1 2024/25 or "
+        "2024/25 (or month names under a heading such as 2024/25)",)),
     BadFile("wide-period-twice.xlsx", lambda: plan_xlsx(Values=[["Code", "Jan-24", "2024-01"], ["CIN8", 50, 50]]), (
         "Values!C1: the period Jan-24 has two columns (also B1); keep one column per period",)),
     BadFile("wide-second-row.xlsx", lambda: plan_xlsx(Values=[W, ["CIN8", 50, 51], ["CIN8", 52, 53]]), (
@@ -134,16 +135,18 @@ CORPUS = [
         "Audits!1:1: the Audits sheet needs a Grade column, or Outstanding, Good, Requires Improvement and "
         "Inadequate count columns",)),
     BadFile("unknown-rag.xlsx", lambda: plan_xlsx(Actions=[AC, ["1.1", "Do it", "Purple", None, "Feb-24"]]), (
-        "Actions!C2: unknown Action RAG 'Purple': use Blue, Green, Amber, Red or leave it blank",)),
+        "Actions!C2: unknown Action RAG 'Purple': use Blue, Green, Amber, Red or leave it blank (status words such "
+        "as On track, At risk, Complete or Not started are read too)",)),
     BadFile("unknown-impact-rag.xlsx", lambda: plan_xlsx(Actions=[AC, ["1.1", "Do it", "Green", "Good", "Feb-24"]]), (
-        "Actions!D2: unknown Impact RAG 'Good': use Blue, Green, Amber, Red or leave it blank",)),
+        "Actions!D2: unknown Impact RAG 'Good': use Blue, Green, Amber, Red or leave it blank (status words such "
+        "as On track, At risk, Complete or Not started are read too)",)),
     BadFile("action-twice.xlsx", lambda: plan_xlsx(Actions=[AC, ["1.1", "Do it", "Green", None, "Feb-24"],
                                                             ["1.1", "Do it again", "Red", None, "Feb-24"]]), (
         "Actions!A3: action 1.1 appears twice in the Feb-24 snapshot (also at A2); refs must be unique",)),
     BadFile("action-no-as-at.xlsx", lambda: xlsx({"Plan": [["Plan", "Tameside 2023-25"]],
                                                   "Actions": [["Ref", "Action"], ["1.1", "Do it"]]}), (
-        "Actions!A2: action 1.1 has no As at month: add an 'As at' column, an 'As at' row on the Plan sheet, "
-        "or choose the month when importing",)),
+        "Actions!A2: the action has no As at month: add an 'As at' column, an 'As at' row on the Plan sheet, "
+        "or choose the month when importing (--as-at YYYY-MM)",)),
     BadFile("benchmark-unknown-code.xlsx", lambda: plan_xlsx(Values=[V, ["CIN8", "Jan-24", 50]],
                                                                     Benchmarks=[["Code", "Period", "England"], ["XX1", "2023/24", 5]]), (
         "Benchmarks!A2: " + UNKNOWN_CODE.format("XX1"),)),

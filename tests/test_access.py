@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st_
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from scorecard import access, actions, loader, queries
+from scorecard import access, actions, queries
+
+from scorecard.intake import load
 from scorecard.exports import FORMULA_STARTS, to_csv_bytes, to_xlsx_bytes
 from scorecard.store import Store
 from scorecard.summary import PlanData
@@ -247,7 +249,7 @@ def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path
     user = access.current_user()
     access.logged(user, "export", lambda: b"csv", plan="Tameside 2023-25", detail="kpis.csv")()
     log = trail()
-    sha = loader.sha256_bytes(wb.read_bytes())
+    sha = load.sha256_bytes(wb.read_bytes())
     got = {e: log[log["event"] == e].iloc[0] for e in ("upload", "commit", "revert", "export")}
     assert got["upload"][["who", "plan", "sha256"]].tolist() == ["officer", "Tameside 2023-25", sha]
     assert got["commit"][["upload_id", "sha256", "detail"]].tolist() == [6, sha, "m.xlsx"]
@@ -361,7 +363,7 @@ def test_fuzzed_cell_text_survives_import_and_leaves_exports_formula_safe(tmp_pa
     wb.save(path)
     store = Store(tmp / "s.duckdb")
     try:
-        checked, upload_id = loader.import_path(store, path)
+        checked, upload_id = load.import_path(store, path)
         assert upload_id is not None, [str(e) for e in checked.parsed.errors]
         table = actions.export_frame(actions.latest(PlanData(store, "Fuzz").action_history))
     finally:

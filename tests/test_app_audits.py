@@ -4,7 +4,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from scorecard import loader
+from scorecard.intake import load
 from scorecard.store import Store
 from tests.conftest import ROOT, make_workbook
 
@@ -80,7 +80,7 @@ def test_too_few_cases_flagged_and_case_refs_never_shown(page, demo_copy, tmp_pa
                    *[["Q2 2024/25", "Referrals", g, f"LL-9010{i}"] for i, g in enumerate(["Good"] * 4 + ["RI"] * 4)]]})
     store = Store(demo_copy)
     try:
-        loader.import_path(store, path)
+        load.import_path(store, path)
     finally:
         store.close()
     at = open_plan(page, "Tiny audits")

@@ -69,12 +69,13 @@ def test_plan_in_the_url_is_selected(app):
 
 
 def test_cached_figures_never_cross_from_one_store_to_another(tmp_path, monkeypatch):
-    from scorecard import loader, ui
+    from scorecard import ui
+    from scorecard.intake import load
     from scorecard.store import Store
     from tests.conftest import make_workbook
     for name in ("a", "b"):  # two stores, each at data version 1
         store = Store(tmp_path / f"{name}.duckdb")
-        loader.import_path(store, make_workbook(tmp_path / f"{name}.xlsx", {
+        load.import_path(store, make_workbook(tmp_path / f"{name}.xlsx", {
             "Plan": [["Plan", f"Plan {name.upper()}"]], "Measures": [["Code", "Measure"], ["M1", "A measure"]]}))
         store.close()
     titles = []

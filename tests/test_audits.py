@@ -4,7 +4,9 @@ import json
 import pandas as pd
 import pytest
 
-from scorecard import bands, charts, loader
+from scorecard import bands, charts
+
+from scorecard.intake import load
 from scorecard.audits import (ALL_STREAMS, AuditLink, AuditResult, audit_link, describe_change,
                               summarise_counts, threshold_lines, wilson)
 from scorecard.summary import PlanData, audit_summary, with_audit_values
@@ -117,7 +119,7 @@ def test_seed_001_percentages_that_disagree_with_the_counts_are_warned_about(sto
          "Inadequate %", "Good or better %"],
         ["Aug-23", "CSC audit", 0, 20, 11, 2, 68, "36%", 0.06, None],
         ["Q1 2017/18", "Referrals", 1, 6, 2, 0, None, None, None, 78]]}, percent_cells={"Audits": ["I2"]})
-    c = loader.check_bytes(store, path.read_bytes(), path.name, plan="P")
+    c = load.check_bytes(store, path.read_bytes(), path.name, plan="P")
     assert c.ok
     assert [str(w) for w in c.parsed.warnings] == [
         "Audits!G2: 68% good is given but the counts give 60.6% (20 of 33 cases); the dashboard uses the "
@@ -130,7 +132,7 @@ def test_long_audits_with_a_percentage_column_are_checked_against_the_totals(sto
     path = make_workbook(tmp_path / "b.xlsx", {"Audits": [
         ["Period", "Stream", "Grade", "Count", "%"], ["Aug-23", "X", "Good", 20, 68],
         ["Aug-23", "X", "RI", 11, 33], ["Aug-23", "X", "Inadequate", 2, 6], ["Aug-23", "Y", "Good", 0, 50]]})
-    c = loader.check_bytes(store, path.read_bytes(), path.name, plan="P")
+    c = load.check_bytes(store, path.read_bytes(), path.name, plan="P")
     assert c.ok
     assert [w.cell for w in c.parsed.warnings] == ["E2", "E5"]
     assert "no cases counted" in c.parsed.warnings[1].message

@@ -3,7 +3,9 @@ import pytest
 from plotly.offline import get_plotlyjs
 from streamlit.testing.v1 import AppTest
 
-from scorecard import actions, board, boardpack, loader, queries
+from scorecard import actions, board, boardpack, queries
+
+from scorecard.intake import load
 from scorecard.kpis import kpi_table
 from scorecard.store import Store
 from scorecard.summary import PlanData
@@ -47,7 +49,7 @@ def test_the_pack_is_self_contained_with_exceptions_first_and_sources_on_every_s
 def test_publication_shows_small_counts_as_c_and_no_case_reference_ever(demo_copy, tmp_path):
     s = Store(demo_copy)
     try:
-        loader.import_path(s, make_workbook(tmp_path / "refs.xlsx", {
+        load.import_path(s, make_workbook(tmp_path / "refs.xlsx", {
             "Plan": [["Plan", "Cheshire East 2023-24"]],
             "Audits": [["Period", "Stream", "Grade", "Case ref"], ["Sep-23", "Front door", "Good", "LL-77001"],
                        ["Sep-23", "Front door", "Inadequate", "LL-77002"]]}))

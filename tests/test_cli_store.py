@@ -81,15 +81,15 @@ def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
 
 
 def test_revert_in_any_order_falls_back_to_what_was_there(store, tmp_path):
-    from scorecard import loader
-    def load(value):
+    from scorecard.intake import load
+    def upload(value):
         p = make_workbook(tmp_path / f"v{value}.xlsx", {"Measures": MEASURES[:2],
                                                         "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", value]]})
-        return loader.import_path(store, p, plan="P")[1]
+        return load.import_path(store, p, plan="P")[1]
     def current():
         df = queries.run(store, "measure_values", plan="P", as_at="2030-01-01")
         return df["value"].tolist()
-    first, second, third = load(50), load(60), load(70)
+    first, second, third = upload(50), upload(60), upload(70)
     assert current() == [70]
     store.revert(second)
     assert current() == [70]
@@ -163,7 +163,7 @@ def test_template_has_instructions_and_dropdowns(tmp_path, capsys):
     code, out, _ = run_cli(capsys, "template", path)
     assert code == 0
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Instructions", "Plan", "Measures", "Values", "Audits", "Actions"]
+    assert wb.sheetnames == ["Instructions", "Plan", "Measures", "Values", "Audits", "Actions", "Benchmarks"]
     lists = {ws.title: sorted(dv.formula1 for dv in ws.data_validations.dataValidation) for ws in wb.worksheets}
     assert '"Higher is better,Lower is better,Increase,Decrease"' in lists["Measures"]
     assert lists["Audits"] == ['"Outstanding,Good,Requires Improvement,Inadequate"']

@@ -7,7 +7,7 @@ import sys
 import threading
 
 from benchmarks.generate import council_workbook
-from scorecard import loader
+from scorecard.intake import load
 from scorecard.store import Store
 from tests.conftest import ROOT, make_workbook
 
@@ -35,19 +35,19 @@ def values_workbook(tmp_path, name, plan, value):
 
 def test_two_uploads_from_threads_at_once_are_both_kept(tmp_path):
     store = Store(tmp_path / "s.duckdb")
-    checked = [loader.check_bytes(store, values_workbook(tmp_path, f"{k}.xlsx", f"Plan {k}", 50 + k).read_bytes(),
+    checked = [load.check_bytes(store, values_workbook(tmp_path, f"{k}.xlsx", f"Plan {k}", 50 + k).read_bytes(),
                                   f"{k}.xlsx") for k in range(2)]
     barrier = threading.Barrier(2)
     ids, errors = [], []
 
-    def load(c):
+    def commit(c):
         barrier.wait()
         try:
-            ids.append(loader.commit(store, c))
+            ids.append(load.commit(store, c))
         except Exception as exc:  # pragma: no cover - the assertion below reports it
             errors.append(exc)
 
-    threads = [threading.Thread(target=load, args=(c,)) for c in checked]
+    threads = [threading.Thread(target=commit, args=(c,)) for c in checked]
     for t in threads:
         t.start()
     for t in threads:

@@ -6,13 +6,13 @@ import zipfile
 
 import pytest
 
-from scorecard import loader
-from scorecard.workbook import WorkbookError, read_bytes
+from scorecard.intake import load
+from scorecard.intake.read import WorkbookError, read_bytes
 from tests.conftest import MEASURES, make_workbook
 
 
 def check(store, path, **kw):
-    return loader.check_bytes(store, path.read_bytes(), path.name, **kw)
+    return load.check_bytes(store, path.read_bytes(), path.name, **kw)
 
 
 def test_good_workbook_parses(store, good_workbook):
@@ -78,13 +78,13 @@ def test_csv_and_zip_of_csvs(store, tmp_path):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("Measures.csv", measures)
         z.writestr("Values.csv", values)
-    c = loader.check_bytes(store, buf.getvalue(), "scorecard.zip", plan="P")
+    c = load.check_bytes(store, buf.getvalue(), "scorecard.zip", plan="P")
     assert c.ok, [str(e) for e in c.parsed.errors]
     assert c.parsed.counts()["values"] == 2
-    single = loader.check_bytes(store, values, "Values.csv", plan="P")
-    assert [str(e) for e in single.parsed.errors] == [
-        "Values!A2: unknown measure code 'CIN8': add it to the Measures sheet, or correct the code",
-        "Values!A3: unknown measure code 'CIN8': add it to the Measures sheet, or correct the code"]
+    single = load.check_bytes(store, values, "Values.csv", plan="P")
+    assert [str(e) for e in single.parsed.errors] == [  # a new plan: the missing sheet is named, once
+        "Workbook: no Measures sheet, so the 1 code on Values is unknown (CIN8): add a Measures sheet, or import "
+        "the file into the plan it belongs to (--plan NAME)"]
 
 
 def errors_of(store, tmp_path, sheets, **kw):
@@ -117,16 +117,25 @@ def test_bad_audits_and_actions(store, tmp_path):
     assert errs == [
         "Audits!C2: unknown grade 'Satisfactory': use Outstanding, Good, Requires Improvement (or RI) or Inadequate",
         "Audits!D3: the count -2 is negative; a count of cases cannot be below 0",
-        "Actions!C2: unknown Action RAG 'Purple': use Blue, Green, Amber, Red or leave it blank",
-        "Actions!A3: action 1.2 has no As at month: add an 'As at' column, an 'As at' row on the Plan sheet, "
-        "or choose the month when importing",
+        "Actions!C2: unknown Action RAG 'Purple': use Blue, Green, Amber, Red or leave it blank (status words "
+        "such as On track, At risk, Complete or Not started are read too)",
+        "Actions!A3: the action has no As at month: add an 'As at' column, an 'As at' row on the Plan sheet, "
+        "or choose the month when importing (--as-at YYYY-MM)",
     ]
 
 
 def test_wide_values_with_unreadable_period_header(store, tmp_path):
-    errs = errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [["Code", "Apr-24", "Total"], ["CIN8", 50, 50]]})
-    assert errs == ["Values!C1: cannot read the period header 'Total'; in the wide layout every column after "
-                    "Code is a period such as Apr-24 or Q1 2024/25"]
+    errs = errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [["Code", "Apr-24", "Janury 24"], ["CIN8", 50, 50]]})
+    assert errs == ["Values!C1: cannot read the period header 'Janury 24'; write the periods like Apr-24, "
+                    "Q1 2024/25 or 2024/25 (or month names under a heading such as 2024/25)"]
+
+
+def test_wide_values_column_that_is_not_a_period_is_listed_not_read(store, tmp_path):
+    path = make_workbook(tmp_path / "total.xlsx", {"Measures": MEASURES,
+                                                   "Values": [["Code", "Apr-24", "Total"], ["CIN8", 50, 50]]})
+    c = check(store, path, plan="P")
+    assert c.ok and [v["value"] for v in c.parsed.value_rows()] == [50.0]
+    assert [str(n) for n in c.parsed.notes] == ["Values!1:1: ignored columns, not read: Total (C)"]
 
 
 WIDE_HEAD = ["Code", "Apr-24", "May-24"]
@@ -210,7 +219,7 @@ def test_sheets_read_on_two_threads_come_back_whole_and_in_workbook_order(tmp_pa
 
 
 def test_cell_cap_counts_every_sheet_together(tmp_path, monkeypatch):
-    from scorecard import workbook
+    from scorecard.intake import read as workbook
     path = make_workbook(tmp_path / "cells.xlsx", {f"S{k}": [[1] * 10] * 10 for k in range(4)})
     monkeypatch.setattr(workbook, "MAX_CELLS", 350)  # 400 cells across the four sheets, 100 in each
     with pytest.raises(WorkbookError, match="more than 350 cells, over the safety limit") as err:
@@ -219,7 +228,7 @@ def test_cell_cap_counts_every_sheet_together(tmp_path, monkeypatch):
 
 
 def test_a_colon_in_the_file_name_stays_out_of_the_message(store):
-    checked = loader.check_bytes(store, b"", "March: scorecard.xlsx")
+    checked = load.check_bytes(store, b"", "March: scorecard.xlsx")
     assert [(i.sheet, i.message) for i in checked.parsed.issues] == [("March: scorecard.xlsx", "the file is empty")]
 
 

@@ -4,7 +4,7 @@ import threading
 
 from streamlit.testing.v1 import AppTest
 
-from scorecard import loader
+from scorecard.intake import load
 from tests.conftest import ROOT, make_workbook
 
 PLAN = "Tameside 2023-25"
@@ -42,7 +42,7 @@ def test_twenty_sessions_render_while_an_upload_commits(demo_copy, monkeypatch, 
     # one upload that moves two measures at once: a session must show both old or both new
     upload = make_workbook(tmp_path / "feb.xlsx", {"Plan": [["Plan", PLAN]], "Values": [
         ["Code", "Period", "Value"], ["CIN8", "Jan-24", 55.5], ["WF6", "Jan-24", 31]]})
-    checked = loader.check_bytes(ui.get_store(), upload.read_bytes(), upload.name)
+    checked = load.check_bytes(ui.get_store(), upload.read_bytes(), upload.name)
     assert checked.ok
     after = (55.5, 31.0)
 
@@ -71,7 +71,7 @@ def test_twenty_sessions_render_while_an_upload_commits(demo_copy, monkeypatch, 
     for t in threads:
         t.start()
     start.wait()
-    upload_id = loader.commit(ui.get_store(), checked)
+    upload_id = load.commit(ui.get_store(), checked)
     for t in threads:
         t.join(timeout=300)
     assert not errors, errors

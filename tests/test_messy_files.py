@@ -7,14 +7,14 @@ import zipfile
 
 from openpyxl import Workbook
 
-from scorecard import loader
+from scorecard.intake import load
 
 PLAN = [["Plan", "Messyshire 2024"], ["As at", "Mar-24"]]
 MEASURES = [["Code", "Measure", "Unit"], ["CIN8", "Assessments in time", "%"], ["WF6", "Caseload", "number"]]
 
 
 def check(store, data: bytes, name: str = "messy.xlsx"):
-    c = loader.check_bytes(store, data, name)
+    c = load.check_bytes(store, data, name)
     assert c.ok, [str(e) for e in c.parsed.errors]
     return c
 
@@ -130,7 +130,7 @@ def test_csv_encodings_and_delimiters(store):
     measures = "Code,Measure,Unit\nCIN8,Assessments in time,%\nWF6,Caseload – per worker,number\n"
     files = [("Plan.csv", plan), ("Measures.csv", measures.encode("utf-8-sig")),
              ("Values.csv", "Code;Period;Value\nCIN8;Jan-24;72.5\nWF6;Jan-24;17\n".encode("cp1252"))]
-    c = loader.check_files(store, files)[0]
+    c = load.check_files(store, files)[0]
     assert c.ok, [str(e) for e in c.parsed.errors]
     assert values(c) == [("CIN8", "2024-01-01", 72.5), ("WF6", "2024-01-01", 17.0)]
     assert [m["measure"] for m in c.parsed.measures] == ["Assessments in time", "Caseload – per worker"]

@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from scorecard import loader, preview, queries, summary
+from scorecard import queries, summary
+
+from scorecard.intake import load, preview
 from scorecard.cli import main
-from scorecard.plan_workbook import EVERYTHING, plan_workbook_bytes, safe_file_name
+from scorecard.intake.export import EVERYTHING, plan_workbook_bytes, safe_file_name
 from scorecard.store import Store
 from tests.conftest import make_workbook
 
@@ -26,7 +28,7 @@ def test_every_demo_plan_loads_back_into_an_empty_store_exactly(demo_copy, tmp_p
     for plan in demo.plan_names():
         path = tmp_path / f"{safe_file_name(plan)}.xlsx"
         path.write_bytes(plan_workbook_bytes(demo, plan))
-        checked, upload_id = loader.import_path(fresh, path)
+        checked, upload_id = load.import_path(fresh, path)
         assert upload_id and checked.parsed.plan == plan and not checked.parsed.errors
         assert summary.summary(fresh, plan) == summary.summary(demo, plan)  # ratings, audits, actions, warnings
         for name, frame in tables(demo, plan).items():
@@ -39,7 +41,7 @@ def test_loaded_back_it_changes_nothing_and_a_corrected_cell_changes_just_that(d
     store = Store(demo_copy)
     plan = "Tameside 2023-25"
     data = plan_workbook_bytes(store, plan)
-    checked = loader.check_bytes(store, data, "tameside.xlsx")
+    checked = load.check_bytes(store, data, "tameside.xlsx")
     change = {c.sheet: c for c in preview.preview(store, checked.parsed)}
     assert (change["Values"].new, change["Values"].changed) == (0, 0) and change["Values"].unchanged > 0
     assert (change["Measures"].new, change["Measures"].changed) == (0, 0)
@@ -49,7 +51,7 @@ def test_loaded_back_it_changes_nothing_and_a_corrected_cell_changes_just_that(d
     old, row[2].value = row[2].value, row[2].value + 1
     buf = io.BytesIO()
     wb.save(buf)
-    checked = loader.check_bytes(store, buf.getvalue(), "corrected.xlsx")
+    checked = load.check_bytes(store, buf.getvalue(), "corrected.xlsx")
     change = {c.sheet: c for c in preview.preview(store, checked.parsed)}
     assert (change["Values"].new, change["Values"].changed) == (0, 1)
     detail = change["Values"].details.iloc[0]
@@ -68,7 +70,7 @@ def test_case_references_stay_in_the_store_and_text_is_never_a_formula(store, tm
     typed = load_workbook(path)  # typed as text in Excel (openpyxl would otherwise write a formula)
     typed["Actions"]["B2"].data_type = "s"
     typed.save(path)
-    checked, upload_id = loader.import_path(store, path)
+    checked, upload_id = load.import_path(store, path)
     assert upload_id, [str(i) for i in checked.parsed.errors]
     data = plan_workbook_bytes(store, "Caseshire")
     assert b"LCS-" not in data
@@ -82,7 +84,7 @@ def test_case_references_stay_in_the_store_and_text_is_never_a_formula(store, tm
         assert action[header].value == text and action[header].data_type == "s" and action[header].quotePrefix
     again = Store(tmp_path / "again.duckdb")  # and the text comes back as it was written
     (tmp_path / "back.xlsx").write_bytes(data)
-    loader.import_path(again, tmp_path / "back.xlsx")
+    load.import_path(again, tmp_path / "back.xlsx")
     got = queries.run(again, "action_history", plan="Caseshire", as_at=EVERYTHING).iloc[0]
     assert (got["action"], got["commentary"], got["owner"]) == ('=HYPERLINK("http://evil","click")', "+44 call back", "@ops")
     again.close()

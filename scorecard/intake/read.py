@@ -18,6 +18,8 @@ from typing import Callable
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from .styles import Styles, read_styles, styled_cells
+
 MAX_UPLOAD_MB = float(os.environ.get("SCORECARD_MAX_UPLOAD_MB", "20"))
 MAX_INFLATED_BYTES = 100 * 1024 * 1024
 MAX_CELLS = 1_000_000
@@ -61,21 +63,46 @@ class Sheet:
     rows: list[list]  # rows[i][j] is the cell at Excel row i+1, column j+1
     hidden: bool = False
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
-    _percent_loader: Callable[[], set[tuple[int, int]]] | None = None
-    _percent_cells: set[tuple[int, int]] | None = None
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # (top, left), (bottom, right)
+    styles: Styles = field(default_factory=Styles)
+    _style_loader: Callable[[], dict[tuple[int, int], int]] | None = None
+    _cell_styles: dict[tuple[int, int], int] | None = None
 
     @property
     def has_percent_styles(self) -> bool:
         """False when no cell can carry a percentage format, so no cell needs checking."""
-        return self._percent_loader is not None
+        return self._style_loader is not None and bool(self.styles.percent)
+
+    def _style(self, row: int, col: int) -> int | None:
+        if self._style_loader is None:
+            return None
+        if self._cell_styles is None:
+            self._cell_styles = self._style_loader()
+        return self._cell_styles.get((row, col))
 
     def is_percent_formatted(self, row: int, col: int) -> bool:
         """True when the cell has a percentage number format (so 0.65 shows as 65%)."""
-        if self._percent_loader is None:
-            return False
-        if self._percent_cells is None:
-            self._percent_cells = self._percent_loader()
-        return (row, col) in self._percent_cells
+        return self.has_percent_styles and self._style(row, col) in self.styles.percent
+
+    def percent_rows(self) -> set[int]:
+        """The rows holding at least one percentage-formatted cell."""
+        if not self.has_percent_styles:
+            return set()
+        self._style(0, 0)
+        return {r for (r, _), s in self._cell_styles.items() if s in self.styles.percent}
+
+    def fill(self, row: int, col: int) -> str | None:
+        """The cell's solid fill colour as RRGGBB, or None."""
+        if not self.styles.fills:
+            return None
+        s = self._style(row, col)
+        return self.styles.fills.get(s) if s is not None else None
+
+    def merged_at(self, row: int, col: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        for (r0, c0), (r1, c1) in self.merged:
+            if r0 <= row <= r1 and c0 <= col <= c1:
+                return (r0, c0), (r1, c1)
+        return None
 
 
 def read_file(path: str | os.PathLike, display_name: str | None = None) -> list[Sheet]:
@@ -159,7 +186,7 @@ def _read_xlsx(data: bytes, zf: zipfile.ZipFile, name: str) -> list[Sheet]:
     raw = parse(halves[0], handles[0])
     raw.update(second.result())
 
-    percent_styles = _percent_style_ids(zf)
+    styles = read_styles(zf)
     sheets: list[Sheet] = []
     total_cells = 0
     for k, meta in enumerate(metas):
@@ -170,14 +197,15 @@ def _read_xlsx(data: bytes, zf: zipfile.ZipFile, name: str) -> list[Sheet]:
             raise WorkbookError(name, f"the workbook has more than {MAX_CELLS:,} cells, over the safety "
                                       "limit; remove unused sheets, rows or columns")
         sheet = Sheet(meta.name, raw[k].to_python(skip_empty_area=False),
-                      hidden=meta.visible != SheetVisibleEnum.Visible)
+                      hidden=meta.visible != SheetVisibleEnum.Visible,
+                      merged=list(raw[k].merged_cell_ranges or []), styles=styles)
         xml_path = paths.get(meta.name)
         if xml_path:
             xml = zf.read(xml_path)
             if b't="e"' in xml:
                 sheet.error_cells = _error_cells(xml)
-            if percent_styles:
-                sheet._percent_loader = lambda xml=xml: _styled_cells(xml, percent_styles)
+            if styles.wanted:
+                sheet._style_loader = lambda xml=xml: styled_cells(xml, styles.wanted)
         sheets.append(sheet)
     return sheets
 
@@ -209,49 +237,7 @@ def _xml_unescape(s: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-_RE_NUMFMT = re.compile(rb'<numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
-_RE_CELLXFS = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
-_RE_XF = re.compile(rb"<xf\b([^>]*)")
-_RE_XF_NUMFMT = re.compile(rb'numFmtId="(\d+)"')
-_BUILTIN_PERCENT = {9, 10}
-
-
-def _percent_style_ids(zf: zipfile.ZipFile) -> set[int]:
-    try:
-        styles = zf.read("xl/styles.xml")
-    except KeyError:
-        return set()
-    percent_fmts = set(_BUILTIN_PERCENT)
-    for fid, code in _RE_NUMFMT.findall(styles):
-        if b"%" in code.replace(b'\\%', b""):
-            percent_fmts.add(int(fid))
-    m = _RE_CELLXFS.search(styles)
-    if not m:
-        return set()
-    ids = set()
-    for i, attrs in enumerate(_RE_XF.findall(m.group(1))):
-        f = _RE_XF_NUMFMT.search(attrs)
-        if f and int(f.group(1)) in percent_fmts:
-            ids.add(i)
-    return ids
-
-
-_RE_CELL_ATTRS = re.compile(rb'<c\b([^>]*?)(/?)>')
-_RE_ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_RE_ATTR_S = re.compile(rb'\bs="(\d+)"')
 _RE_ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*?(?:/>|>.*?</f>))?<v>([^<]*)</v>', re.S)
-
-
-def _styled_cells(xml: bytes, style_ids: set[int]) -> set[tuple[int, int]]:
-    wanted = {str(i).encode() for i in style_ids}
-    out = set()
-    for attrs, _ in _RE_CELL_ATTRS.findall(xml):
-        s = _RE_ATTR_S.search(attrs)
-        if s and s.group(1) in wanted:
-            r = _RE_ATTR_R.search(attrs)
-            if r:
-                out.add((int(r.group(2)) - 1, column_index(r.group(1).decode())))
-    return out
 
 
 def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pyarrow as pa
 
-from .importer import VALUE_FIELDS, ParsedWorkbook
-from .periods import period_label
-from .store import Store
+from ..periods import period_label
+from ..store import Store
+from .format import VALUE_FIELDS
+from .parse import ParsedWorkbook
 
 DETAIL_LIMIT = 2000  # changed rows listed per sheet; the counts are always complete
 MEASURE_FIELDS = {"measure": "Measure", "priority": "Priority", "focus_area": "Focus area", "unit": "Unit",

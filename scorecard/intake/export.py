@@ -16,10 +16,11 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from . import queries
-from .exports import FORMULA_STARTS
-from .periods import period_label
-from .store import PlanNotFound, Store
+from .. import queries
+from ..exports import FORMULA_STARTS
+from ..periods import period_label
+from ..store import PlanNotFound, Store
+from .format import SHEETS
 
 EVERYTHING = dt.date(9999, 12, 31)  # the as-at that includes every period
 POLARITY_TEXT = {"higher": "Higher is better", "lower": "Lower is better", "increase": "Increase",
@@ -53,24 +54,24 @@ def plan_sheets(store: Store, plan: str) -> dict[str, list[list]]:
         benchmarks = queries.run(store, "benchmarks", cur, plan=plan, as_at=EVERYTHING)
     row = info.loc[plan]
     sheets = {"Plan": [["Authority", row["authority"]], ["Plan", plan], ["As at", _label(row["as_at"])]]}
-    sheets["Measures"] = [["Code", "Measure", "Priority", "Focus area", "Unit", "Polarity", "Requires Improvement",
-                           "Good", "Outstanding", "Target", "Source"]] + [
-        [m.code, m.measure, m.priority, m.focus_area, m.unit, POLARITY_TEXT.get(m.polarity), m.ri_band,
-         m.good_band, m.outstanding_band, m.target, m.source] for m in measures.itertuples()]
-    sheets["Values"] = [["Code", "Period", "Value", "Numerator", "Denominator", "Illustrative"]] + [
-        [v.code, _label(v.period, v.period_kind), v.value, v.numerator, v.denominator, _illustrative(v.illustrative)]
-        for v in values.itertuples()]
-    sheets["Audits"] = [["Period", "Stream", "Grade", "Count", "Illustrative"]] + [
-        [_label(a.period, a.period_kind), a.stream, a.grade, a.cases, _illustrative(a.illustrative)]
-        for a in audits.itertuples()]
-    sheets["Actions"] = [["As at", "Ref", "Action", "Priority", "Focus area", "Owner", "Start", "Due", "Action RAG",
-                          "Impact RAG", "Commentary", "Source", "Children will say", "Illustrative"]] + [
-        [_label(a.as_at), a.ref, a.action, a.priority, a.focus_area, a.owner, a.start_text, a.due_text,
-         a.action_rag, a.impact_rag, a.commentary, a.source, a.children_will_say, _illustrative(a.illustrative)]
-        for a in actions.itertuples()]
-    sheets["Benchmarks"] = [["Code", "Period", "England", "Region", "Statistical neighbours"]] + [
-        [b.code, _label(b.period, b.period_kind), b.england, b.region, b.neighbours] for b in benchmarks.itertuples()]
+    for name, frame in (("Measures", measures), ("Values", values), ("Audits", audits), ("Actions", actions),
+                        ("Benchmarks", benchmarks)):
+        fields = [c.field for c in SHEETS[name].columns if c.written]
+        sheets[name] = [SHEETS[name].headers] + [[_cell(f, r) for f in fields] for r in frame.to_dict("records")]
     return {name: rows for name, rows in sheets.items() if name == "Plan" or len(rows) > 1}
+
+
+def _cell(field: str, r: dict):
+    """A stored row's value for a workbook column, written as the importer reads it back."""
+    if field == "period":
+        return _label(r["period"], r["period_kind"])
+    if field == "as_at":
+        return _label(r["as_at"])
+    if field == "polarity":
+        return POLARITY_TEXT.get(r["polarity"])
+    if field == "illustrative":
+        return _illustrative(r["illustrative"])
+    return r[{"count": "cases", "start": "start_text", "due": "due_text"}.get(field, field)]
 
 
 def _value(v):

@@ -1,0 +1,175 @@
+"""Parse: the sheets of an uploaded file, mapped, into records ready for the store, with every problem.
+
+Errors block the import; warnings and notes do not. An import without errors has loaded every figure
+the file holds, at the right scale, or has said (per sheet and cell) what it left out and why.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import actions_sheet, audits_sheet, benchmarks_sheet, measures_sheet, plan_sheet, values_sheet
+from .cells import Ctx, blank
+from .checks import check_percent_scale
+from .format import DATA_SHEETS, VALUE_FIELDS
+from .issues import Issue, grouped, hint
+from .read import Sheet
+from .sheetmap import UNUSED, SheetMap, role_by_name
+
+@dataclass
+class ParsedWorkbook:
+    plan: str | None = None
+    authority: str | None = None
+    as_at: dt.date | None = None
+    measures: list[dict] = field(default_factory=list)
+    values: list[tuple] = field(default_factory=list)  # VALUE_FIELDS tuples: the bulk of every upload
+    audits: list[dict] = field(default_factory=list)
+    audit_case_refs: list[dict] = field(default_factory=list)
+    benchmarks: list[dict] = field(default_factory=list)
+    actions: list[dict] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    maps: list[SheetMap] = field(default_factory=list)
+    status_words: dict[str, str] = field(default_factory=dict)  # status word as written -> BRAG rating
+    loaded: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet -> rows read from it, by kind
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "warning"]
+
+    @property
+    def notes(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "note"]
+
+    @property
+    def sheets_found(self) -> dict[str, str]:
+        """role -> sheet name, for the sheets read (the first of each role)."""
+        out: dict[str, str] = {}
+        for m in self.maps:
+            if m.role != UNUSED:
+                out.setdefault(m.role, m.sheet)
+        return out
+
+    def value_rows(self) -> list[dict]:
+        return [dict(zip(VALUE_FIELDS, v)) for v in self.values]
+
+    def sheet_lines(self) -> list[str]:
+        """What was read from each sheet, a line each: `Values: 1,200 values`."""
+        out = []
+        for m in self.maps:
+            if m.role == "Plan":
+                out.append(f"{m.sheet}: plan {self.plan!r}" + (f" ({self.authority})" if self.authority else ""))
+            elif m.role != UNUSED:
+                got = self.loaded.get(m.sheet, {})
+                parts = [f"{n:,} {WORDS[k][n != 1]}" + (
+                    f" ({sum(a['cases'] for a in self.audits):,} cases)" if k == "audits" else "")
+                    for k, n in got.items()]
+                out.append(f"{m.sheet}: {', '.join(parts) or 'nothing to load'}")
+        return out
+
+    def counts(self) -> dict[str, int]:
+        return {"measures": len(self.measures), "values": len(self.values),
+                "audits": len(self.audits), "actions": len(self.actions)}
+
+
+WORDS = {"measures": ("measure", "measures"), "values": ("value", "values"),
+         "audits": ("audit count", "audit counts"), "actions": ("action", "actions"),
+         "benchmarks": ("benchmark row", "benchmark rows")}
+
+
+@dataclass
+class Reading:
+    """What one sheet's parser tells the next: the plan's measures, those refused, values already seen."""
+    parsed: ParsedWorkbook
+    audience: str
+    known: dict[str, dict]                     # code -> measure (the file's, else the store's)
+    stored_codes: set[str]                     # the plan's measures already in the store
+    measures_sheet: str | None = None          # the Measures sheet's name, when the file has one
+    refused: dict[str, str] = field(default_factory=dict)    # code -> the cell that stopped it
+    value_cells: dict[tuple, str] = field(default_factory=dict)  # (code, period start) -> cell, across sheets
+    percent_codes: set[str] = field(default_factory=set)     # measures with a percentage-formatted value
+    codes_with_values: set[str] = field(default_factory=set)
+    whole_rows: dict[str, list] = field(default_factory=dict)  # code -> rows taken whole (cells listed lazily)
+    unknown_codes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # code -> (sheet, cell)
+    benchmark_rows: dict[tuple, tuple] = field(default_factory=dict)  # (code, period start) -> (sheet, row)
+    assumed_benchmark_columns: set[int] = field(default_factory=set)
+
+    def ctx(self, sheet: Sheet) -> Ctx:
+        return Ctx(self.parsed.issues, sheet, self.audience)
+
+
+def _unread_sheets(parsed: ParsedWorkbook, sheets: list[Sheet], maps: list[SheetMap]) -> None:
+    """A sheet with data that is not read is said, never passed over in silence."""
+    has_data = {s.name for s in sheets if any(any(not blank(v) for v in row) for row in s.rows)}
+    for m in maps:
+        if m.role == UNUSED and m.sheet in has_data:
+            why = "it is hidden" if m.how == "hidden" else (
+                "its name is not one of ours (Plan, Measures, Values, Audits, Actions, Benchmarks)"
+                if m.how == "not one of ours" else m.how)
+            parsed.issues.append(Issue("note", m.sheet, "", f"this sheet is not read: {why}"))
+
+
+PARSERS = {"Measures": measures_sheet.parse, "Values": values_sheet.parse, "Audits": audits_sheet.parse,
+           "Actions": actions_sheet.parse, "Benchmarks": benchmarks_sheet.parse}
+ORDER = ("Plan", "Measures", "Values", "Benchmarks", "Audits", "Actions")
+
+
+def map_sheets(sheets: list[Sheet]) -> list[SheetMap]:
+    """Intake by name: each sheet named as one of ours takes that role (the first of each)."""
+    maps, taken = [], set()
+    for s in sheets:
+        role = role_by_name(s)
+        if role and role not in taken:
+            taken.add(role)
+            maps.append(SheetMap(s.name, role))
+        else:
+            maps.append(SheetMap(s.name, UNUSED, how="hidden" if s.hidden else "not one of ours"))
+    return maps
+
+
+def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date | None = None,
+                   known_measures: Callable[[str], dict[str, dict]] | None = None,
+                   audience: str = "cli", maps: list[SheetMap] | None = None) -> ParsedWorkbook:
+    """Parse and validate.
+
+    known_measures(plan) returns the plan's measures already in the store (code -> row), so that a monthly
+    Values-only workbook can refer to them. audience: "cli" or "app", for the words of what to do.
+    """
+    parsed = ParsedWorkbook(plan=plan, as_at=as_at)
+    parsed.maps = maps = maps if maps is not None else map_sheets(sheets)
+    by_name = {s.name: s for s in sheets}
+    roles = {m.role: m for m in reversed(maps) if m.role != UNUSED}
+    if not any(r in roles for r in DATA_SHEETS if r != "Benchmarks"):
+        names = ", ".join(repr(s.name) for s in sheets) or "none"
+        parsed.issues.append(Issue("error", "Workbook", "", (
+            f"no recognised sheet (found {names}); name the sheets Plan, Measures, Values, "
+            "Audits and Actions, or download the template")))
+        return parsed
+    named = "Plan" in roles and plan_sheet.parse(Ctx(parsed.issues, by_name[roles["Plan"].sheet], audience),
+                                                 roles["Plan"], parsed, plan, as_at)
+    if not parsed.plan and not named:
+        parsed.issues.append(Issue("error", "Plan", "", f"no plan name: add a Plan sheet with a 'Plan' row, or "
+                                                         f"{hint('choose plan', audience)}"))
+    stored = dict(known_measures(parsed.plan) if known_measures and parsed.plan else {})
+    reading = Reading(parsed, audience, dict(stored), set(stored))
+    for role in ORDER[1:]:
+        m = roles.get(role)
+        if m is None:
+            continue
+        if role == "Measures":
+            reading.measures_sheet = m.sheet
+        before = parsed.counts() | {"benchmarks": len(parsed.benchmarks)}
+        PARSERS[role](reading.ctx(by_name[m.sheet]), m, reading)
+        after = parsed.counts() | {"benchmarks": len(parsed.benchmarks)}
+        parsed.loaded[m.sheet] = {k: after[k] - before[k] for k in after if after[k] > before[k]}
+    _unread_sheets(parsed, sheets, maps)
+    values_sheet.report_unknown_codes(reading)
+    check_percent_scale(reading)
+    if "Measures" not in roles and stored and reading.parsed.values:
+        parsed.issues.append(Issue("note", "Workbook", "", "no Measures sheet: the plan's stored measures are kept"))
+    parsed.issues = grouped(parsed.issues)
+    return parsed
