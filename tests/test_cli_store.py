@@ -114,7 +114,7 @@ MESSAGES = {
     "unknown-code": "Values!A2: unknown measure code 'NOPE'", "non-numeric": "Values!C2: 'lots' is not a number",
     "percent-range": "Values!C2: CIN8 Apr-24: 101% is outside 0-100", "duplicate": "Values!C3: CIN8 Apr-24 is given twice",
     "grade": "Audits!C2: unknown grade 'Satisfactory'", "rag": "Actions!C2: unknown Action RAG 'Purple'",
-    "negative": "Audits!C2: the count -1 is negative", "no-sheet": "Workbook: no recognised sheet",
+    "negative": "Audits!C2: the count -1 is negative", "no-sheet": "Workbook: no sheet we can read",
     "not-a-workbook": "notes.xlsx: this is not an Excel workbook",
 }
 

@@ -12,7 +12,7 @@ from .format import header_of
 from .issues import hint
 from .read import cell_ref
 from .rows import rows_under
-from .sheetmap import SheetMap, classify, find_header, ignored_note, missing_header_message
+from .sheetmap import SheetMap, ignored_note, ready
 from .styles import UNRATED_FILL, rating_of_fill
 from .words import UNRATED, flag, rag_word
 
@@ -27,13 +27,8 @@ parse_month = lru_cache(maxsize=4096)(_parse_month)
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     sheet = ctx.sheet
     parsed = reading.parsed
-    if m.header_row is None:
-        found = find_header(sheet, "Actions")
-        if found is None:
-            ctx.error(None, None, missing_header_message(sheet, "Actions"))
-            return
-        m.header_row, m.columns, m.column_periods = found
-        classify(sheet, m, m.header_row + 1)
+    if not ready(ctx, m):
+        return
     cols = m.cols
     headed = "priority" if "priority" not in cols else "focus_area" if "focus_area" not in cols else None
     headings: dict[str, int] = {}
