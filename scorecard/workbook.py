@@ -347,7 +347,7 @@ def _inspect_package(zf: zipfile.ZipFile, name: str, parts: dict[str, str]) -> s
                         f"safety limit of {MAX_CELLS:,} cells; open it in Excel and save it again, which "
                         "keeps only the text in use"))
     if sum(s.extent() for s in scans.values()) > MAX_CELLS:
-        reach = ", ".join(f"{parts[m]!r} to cell {s.corner()}" for m, s in scans.items() if s.cells or s.rows)
+        reach = ", ".join(f"{parts[m]!r} to cell {s.corner()}" for m, s in scans.items() if s.extent())
         raise WorkbookError(name, (
             f"the sheets together reach {sum(s.extent() for s in scans.values()):,} cells ({reach}), over the "
             f"safety limit of {MAX_CELLS:,} cells; delete the unused rows and columns beyond your tables "
@@ -367,36 +367,37 @@ _RE_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(sheet|Relationship)\s([^>]*)>")
 _RE_ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
-def _attributes(raw: bytes) -> dict[str, str]:
-    """An element's attributes by local name (r:id is id), unescaped."""
-    return {key.decode().rpartition(":")[2]: _xml_unescape((v1 or v2).decode("utf-8", "replace"))
-            for key, v1, v2 in _RE_ATTRIBUTE.findall(raw)}
+def _attributes(raw: bytes) -> list[tuple[str, str]]:
+    """An element's attributes as (local name, value) pairs (r:id is id), unescaped, repeats kept."""
+    return [(key.decode().rpartition(":")[2], _xml_unescape((v1 or v2).decode("utf-8", "replace")))
+            for key, v1, v2 in _RE_ATTRIBUTE.findall(raw)]
 
 
 def _worksheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Every worksheet part in the zip, as calamine finds them (the target of a relationship of type
-    worksheet, from the folder of the part that holds it; paths compared ignoring case), with the name
-    its workbook gives the sheet, or the part's own path when none does."""
+    """Every worksheet part in the zip, as calamine finds them: the target of a relationship of type
+    worksheet, from the folder of the part that holds the relationships (paths compared ignoring case;
+    a repeated part, relationship or attribute counts each time), with the name its workbook gives the
+    sheet, or the part's own path when none does."""
     infos = {i.filename.replace("\\", "/").lower(): i for i in zf.infolist()}
     found: dict[str, str | None] = {}
-    for key, info in infos.items():
+    for info in zf.infolist():
+        key = info.filename.replace("\\", "/").lower()
         if not key.endswith(".rels"):
             continue
         folder = posixpath.dirname(posixpath.dirname(key))  # xl/_rels/workbook.xml.rels -> xl
-        targets = {}
+        by_id = {}
         for tag, raw in _RE_ELEMENT.findall(zf.read(info)):
             a = _attributes(raw)
-            if tag == b"Relationship" and a.get("Type", "").rsplit("/", 1)[-1] == "worksheet":
-                target = a.get("Target", "").replace("\\", "/")
-                targets[a.get("Id")] = (target[1:] if target.startswith("/")
-                                        else posixpath.join(folder, target)).lower()
+            if tag == b"Relationship" and any(k == "Type" and v.rsplit("/", 1)[-1] == "worksheet" for k, v in a):
+                for target in (v.replace("\\", "/") for k, v in a if k == "Target"):
+                    path = (target[1:] if target.startswith("/") else posixpath.join(folder, target)).lower()
+                    found.setdefault(path, None)
+                    by_id.update((v, path) for k, v in a if k == "Id")
         source = infos.get(posixpath.join(folder, posixpath.basename(key)[:-len(".rels")]))
-        for path in targets.values():
-            found.setdefault(path, None)
-        for tag, raw in _RE_ELEMENT.findall(zf.read(source)) if targets and source else ():
-            a = _attributes(raw)
-            if tag == b"sheet" and a.get("id") in targets:
-                found[targets[a["id"]]] = a.get("name")
+        for tag, raw in _RE_ELEMENT.findall(zf.read(source)) if by_id and source else ():
+            a = dict(_attributes(raw))
+            if tag == b"sheet" and a.get("id") in by_id:
+                found[by_id[a["id"]]] = a.get("name")
     return {info.filename: found[key] or info.filename for info in zf.infolist()
             if (key := info.filename.replace("\\", "/").lower()) in found}
 

@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+import warnings
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +19,7 @@ import pytest
 
 from scorecard.store import Store
 from scorecard.workbook import WorkbookError, read_bytes
-from tests.bad_files import FAR_HINT, far_corner_xlsx, raw_xlsx, sheet_xml, zipped
+from tests.bad_files import FAR_HINT, REL_NS, far_corner_xlsx, raw_xlsx, sheet_xml, zipped
 from tests.conftest import ROOT
 
 FAR = ["XFD1048576", "ALL100000"]
@@ -109,6 +111,20 @@ def test_sheets_that_together_pass_the_limit_are_refused_naming_each():
         "the sheets together reach 2,106,000 cells ('Values' to cell ZZ1000, 'Audits' to cell ZZ1000, 'Actions' to "
         "cell ZZ1000), over the safety limit of 1,000,000 cells; delete the unused rows and columns beyond your "
         "tables in Excel and save again")
+
+
+def test_every_copy_of_a_sheet_part_is_checked_however_the_relationships_name_it():
+    far = sheet_xml('<row r="50000"><c r="Z50000"><v>1</v></c></row>')
+    message = (f"the sheet 'Values' reaches cell Z50000 (26 columns x 50,000 rows), over the safety limit of "
+               f"1,000,000 cells; {FAR_HINT}")
+    rels = ('<?xml version="1.0"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="/XL/Worksheets/Sheet1.xml"/></Relationships>')
+    assert refused(raw_xlsx({"Values": far}, {"xl/_rels/workbook.xml.rels": rels})) == message
+    book = io.BytesIO(raw_xlsx({"Values": sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')}))
+    with warnings.catch_warnings(), zipfile.ZipFile(book, "a") as z:  # the reader takes the last of two
+        warnings.simplefilter("ignore")
+        z.writestr("xl/worksheets/sheet1.xml", far)
+    assert refused(book.getvalue()) == message
 
 
 def test_a_million_cells_at_one_address_are_refused():
