@@ -250,9 +250,9 @@ class _SheetScan:
         self.has_errors = False
         self._row = self._col = 0  # calamine's position for the next cell with no r (0-based)
 
-    def read(self, region: bytes, exact: bool) -> bool:
+    def read(self, region: bytes, exact: bool, first: bool) -> bool:
         """Take in a region; False when the fast path cannot read it (then start again with exact)."""
-        for dim in _RE_DIMENSION.findall(region):
+        for dim in _RE_DIMENSION.findall(region) if first else ():  # the dimension comes before the cells
             for ref in dim.split(b":"):
                 self._reach(*_ref_corner(ref))
         self.has_errors = self.has_errors or b't="e"' in region
@@ -318,9 +318,9 @@ def _inspect_package(zf: zipfile.ZipFile, name: str, parts: dict[str, str]) -> s
             sheet = parts[info.filename]
             for exact in (False, True):
                 scan = _SheetScan()
-                for region in _xml_regions(zf, info):
+                for i, region in enumerate(_xml_regions(zf, info)):
                     _refuse_doctype(region, info.filename, name)
-                    if not scan.read(region, exact):
+                    if not scan.read(region, exact, first=i == 0):
                         break
                     if scan.extent() > MAX_CELLS:
                         raise WorkbookError(name, (
