@@ -237,7 +237,7 @@ CORPUS = [
         "unicode-text-Values.csv: the file is saved as UTF-16 text (Excel's 'Unicode Text'), which is not read; "
         "open it in Excel and use File > Save As > CSV UTF-8 (Comma delimited), then upload that",)),
     BadFile("utf16-csvs.zip", lambda: zipped({"Plan.csv": b"Plan,Tameside 2023-25\n",
-                                              "Values.csv": "Code,Period,Value\nCIN8,Jan-24,50\n".encode("utf-16-le")}), (
+                                              "Values.csv": "Code,Value\nCIN8,50\n".encode("utf-16-le")}), (
         "utf16-csvs.zip: Values.csv is saved as UTF-16 text (Excel's 'Unicode Text'), which is not read; "
         "open it in Excel and use File > Save As > CSV UTF-8 (Comma delimited), then upload that",)),
 ]

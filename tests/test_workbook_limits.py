@@ -6,9 +6,11 @@ ALL100000 was refused only after 3.3 GB. These files are built by hand, part by 
 program would write them."""
 import io
 import os
+import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.request
 import warnings
 import zipfile
@@ -46,16 +48,16 @@ def run_capped(args: list[str], cap_bytes: int = 2048 * MB) -> tuple[int, str, s
     """Run a command with its address space capped (so a reader that tries to allocate gigabytes fails
     at once instead of taking the machine down); returns exit code, stdout, stderr and its peak RSS in
     bytes, measured for that process alone."""
-    import resource
-
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (cap_bytes, cap_bytes))
 
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=cap)
-    out, err = proc.stdout.read(), proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, out.decode(), err.decode(), usage.ru_maxrss * 1024
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, preexec_fn=cap)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak, not the largest child's so far
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
+        out.seek(0)
+        err.seek(0)
+        return proc.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss * 1024
 
 
 @pytest.mark.parametrize("far", FAR)
@@ -117,7 +119,8 @@ def test_every_copy_of_a_sheet_part_is_checked_however_the_relationships_name_it
     far = sheet_xml('<row r="50000"><c r="Z50000"><v>1</v></c></row>')
     message = (f"the sheet 'Values' reaches cell Z50000 (26 columns x 50,000 rows), over the safety limit of "
                f"1,000,000 cells; {FAR_HINT}")
-    rels = ('<?xml version="1.0"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    rels = ('<?xml version="1.0"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="/XL/Worksheets/Sheet1.xml"/></Relationships>')
     assert refused(raw_xlsx({"Values": far}, {"xl/_rels/workbook.xml.rels": rels})) == message
     book = io.BytesIO(raw_xlsx({"Values": sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')}))
@@ -134,7 +137,7 @@ def test_a_million_cells_at_one_address_are_refused():
 
 
 def test_a_table_of_text_with_more_entries_than_the_cell_limit_is_refused():
-    strings = (f'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    strings = ('<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                + "<si/>" * 1_000_001 + "</sst>")
     data = raw_xlsx({"Values": sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')},
                     {"xl/sharedStrings.xml": strings})
@@ -148,7 +151,8 @@ def test_a_table_of_text_with_more_entries_than_the_cell_limit_is_refused():
 def test_a_doctype_in_any_xml_part_is_refused_as_unsafe_without_reading_it(part):
     doctype = '<!doctype x [<!ENTITY e "e">]>'
     sheet = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')
-    xml = sheet.replace("\n", "\n" + doctype) if part.endswith("sheet1.xml") else f'<?xml version="1.0"?>\n{doctype}<x/>'
+    xml = (sheet.replace("\n", "\n" + doctype) if part.endswith("sheet1.xml")
+           else f'<?xml version="1.0"?>\n{doctype}<x/>')
     assert refused(raw_xlsx({"Values": sheet}, {part: xml})) == (
         f"the workbook is refused as unsafe: its part {part} declares XML entities (a DOCTYPE), which Excel never "
         "writes and which can make a few bytes expand into gigabytes; export it again, or save it from Excel as "
