@@ -43,6 +43,68 @@ def zipped(files: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
     return buf.getvalue()
 
 
+CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                 '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                 '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                 '<Default Extension="xml" ContentType="application/xml"/></Types>')
+ROOT_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+             'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def sheet_xml(cells: str, dimension: str | None = None) -> str:
+    """A worksheet part around the given <sheetData> content."""
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}">{dim}'
+            f"<sheetData>{cells}</sheetData></worksheet>")
+
+
+def workbook_xml(names, prolog: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{prolog}<workbook xmlns="{MAIN_NS}" '
+            f'xmlns:r="{REL_NS}"><sheets>' + "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+                                                     for i, name in enumerate(names, 1)) + "</sheets></workbook>")
+
+
+def raw_xlsx(sheets: dict[str, str], parts: dict[str, str] | None = None) -> bytes:
+    """A workbook written part by part, as no spreadsheet program would write it: one worksheet part
+    per sheet (its XML as given), and any part replaced or added."""
+    files = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": ROOT_RELS,
+        "xl/workbook.xml": workbook_xml(sheets),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' + "".join(
+                f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                for i in range(1, len(sheets) + 1)) + "</Relationships>"),
+        **{f"xl/worksheets/sheet{i}.xml": xml for i, xml in enumerate(sheets.values(), 1)},
+        **(parts or {}),
+    }
+    return zipped({name: text.encode() for name, text in files.items()})
+
+
+def far_corner_xlsx(far: str) -> bytes:
+    """About 1 KB: a Values sheet with a cell at A1 and one at the far cell. Read naively, every cell in
+    between is allocated (to XFD1048576: 17 billion cells, 550 GB)."""
+    row = far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return raw_xlsx({"Values": sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c></row>'
+                                         f'<row r="{row}"><c r="{far}"><v>2</v></c></row>')})
+
+
+# The billion laughs: each entity is ten of the one before, so the last is 10^9 times "lol".
+ENTITY_BOMB = ('<!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+               + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>")
+
+
+def entity_bomb_xlsx() -> bytes:
+    """workbook.xml declares the entities and names its sheet with the last one."""
+    return raw_xlsx({"Values": sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')},
+                    {"xl/workbook.xml": workbook_xml(["&lol9;"], ENTITY_BOMB)})
+
+
 @dataclass(frozen=True)
 class BadFile:
     name: str
@@ -57,6 +119,7 @@ AC = ["Ref", "Action", "Action RAG", "Impact RAG", "As at"]
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NUMBER_HINT = "type a number (e.g. 65 or 65%), or leave it blank or '-' if there is no figure"
 UNKNOWN_CODE = "unknown measure code {!r}: add it to the Measures sheet, or correct the code"
+FAR_HINT = "delete the unused rows and columns beyond your table in Excel and save again"
 
 CORPUS = [
     BadFile("empty.xlsx", lambda: b"", ("empty.xlsx: the file is empty",)),
@@ -158,4 +221,26 @@ CORPUS = [
         "Values!C2: the cell holds the Excel error #REF! instead of a number; fix the formula or type the value",)),
     BadFile("macro.xlsm", lambda: plan_xlsx(Values=[V, ["NOPE", "Jan-24", 1]]),
             ("Values!A2: " + UNKNOWN_CODE.format("NOPE"),)),
+    BadFile("far-corner-XFD1048576.xlsx", lambda: far_corner_xlsx("XFD1048576"), (
+        "far-corner-XFD1048576.xlsx: the sheet 'Values' reaches cell XFD1048576 (16,384 columns x 1,048,576 rows), "
+        "over the safety limit of 1,000,000 cells; " + FAR_HINT,)),
+    BadFile("far-corner-ALL100000.xlsx", lambda: far_corner_xlsx("ALL100000"), (
+        "far-corner-ALL100000.xlsx: the sheet 'Values' reaches cell ALL100000 (1,000 columns x 100,000 rows), "
+        "over the safety limit of 1,000,000 cells; " + FAR_HINT,)),
+    BadFile("entity-bomb.xlsx", entity_bomb_xlsx, (
+        "entity-bomb.xlsx: the workbook is refused as unsafe: its part xl/workbook.xml declares XML entities "
+        "(a DOCTYPE), which Excel never writes and which can make a few bytes expand into gigabytes; export it "
+        "again, or save it from Excel as .xlsx, and upload that copy",)),
+    BadFile("cut-short.xlsx", lambda: raw_xlsx({"Values": sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')
+                                                .split("</c>")[0]}), (
+        "cut-short.xlsx: the sheet 'Values' is damaged: its data stops part-way through, so the file was cut "
+        "short when it was written or copied; open the workbook in Excel (let Excel repair it if it offers), "
+        "save it as .xlsx and upload that copy",)),
+    BadFile("unicode-text-Values.csv", lambda: "Code\tPeriod\tValue\r\nCIN8\tJan-24\t50\r\n".encode("utf-16"), (
+        "unicode-text-Values.csv: the file is saved as UTF-16 text (Excel's 'Unicode Text'), which is not read; "
+        "open it in Excel and use File > Save As > CSV UTF-8 (Comma delimited), then upload that",)),
+    BadFile("utf16-csvs.zip", lambda: zipped({"Plan.csv": b"Plan,Tameside 2023-25\n",
+                                              "Values.csv": "Code,Value\nCIN8,50\n".encode("utf-16-le")}), (
+        "utf16-csvs.zip: Values.csv is saved as UTF-16 text (Excel's 'Unicode Text'), which is not read; "
+        "open it in Excel and use File > Save As > CSV UTF-8 (Comma delimited), then upload that",)),
 ]

@@ -6,17 +6,20 @@ workbooks with a message a performance officer can act on.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
+import posixpath
 import re
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum, XmlError
 
 from .styles import Styles, read_styles, styled_cells
 
@@ -158,19 +161,24 @@ _SECOND_READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-rea
 
 def _read_xlsx(data: bytes, zf: zipfile.ZipFile, name: str) -> list[Sheet]:
     try:
+        parts = _worksheet_parts(zf)
+        with_errors = _inspect_package(zf, name, parts)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise WorkbookError(name, f"the file is damaged and cannot be opened ({exc})") from exc
+    try:
         handles = [CalamineWorkbook.from_filelike(io.BytesIO(data)) for _ in range(2)]
     except Exception as exc:  # calamine raises several error types for damaged files
         raise WorkbookError(name, f"the workbook cannot be read ({exc}); open it in Excel and "
                                   "save it again as .xlsx") from exc
-    paths = _sheet_xml_paths(zf)
+    members = {sheet: member for member, sheet in parts.items()}
     metas = [m for m in handles[0].sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     size = {i.filename: i.file_size for i in zf.infolist()}
     halves: tuple[list[int], list[int]] = ([], [])
     load = [0, 0]
-    for k in sorted(range(len(metas)), key=lambda k: -size.get(paths.get(metas[k].name), 0)):
+    for k in sorted(range(len(metas)), key=lambda k: -size.get(members.get(metas[k].name), 0)):
         half = load.index(min(load))
         halves[half].append(k)
-        load[half] += size.get(paths.get(metas[k].name), 0)
+        load[half] += size.get(members.get(metas[k].name), 0)
 
     def parse(ks: list[int], wb: CalamineWorkbook) -> dict:
         raw = {}
@@ -178,8 +186,7 @@ def _read_xlsx(data: bytes, zf: zipfile.ZipFile, name: str) -> list[Sheet]:
             try:
                 raw[k] = wb.get_sheet_by_name(metas[k].name)
             except Exception as exc:
-                raw[k] = WorkbookError(name, f"the sheet {metas[k].name!r} cannot be read ({exc}); open the "
-                                             "workbook in Excel and save it again as .xlsx")
+                raw[k] = WorkbookError(name, _unreadable_sheet(metas[k].name, exc))
         return raw
 
     second = _SECOND_READER.submit(parse, halves[1], handles[1])
@@ -188,48 +195,239 @@ def _read_xlsx(data: bytes, zf: zipfile.ZipFile, name: str) -> list[Sheet]:
 
     styles = read_styles(zf)
     sheets: list[Sheet] = []
-    total_cells = 0
     for k, meta in enumerate(metas):
         if isinstance(raw[k], WorkbookError):
             raise raw[k]
-        total_cells += raw[k].height * raw[k].width
-        if total_cells > MAX_CELLS:
-            raise WorkbookError(name, f"the workbook has more than {MAX_CELLS:,} cells, over the safety "
-                                      "limit; remove unused sheets, rows or columns")
         sheet = Sheet(meta.name, raw[k].to_python(skip_empty_area=False),
                       hidden=meta.visible != SheetVisibleEnum.Visible,
                       merged=list(raw[k].merged_cell_ranges or []), styles=styles)
-        xml_path = paths.get(meta.name)
-        if xml_path:
-            xml = zf.read(xml_path)
-            if b't="e"' in xml:
-                sheet.error_cells = _error_cells(xml)
+        member = members.get(meta.name)
+        if member:  # the sheet's XML is read again only when it is needed
+            if member in with_errors:
+                sheet.error_cells = _error_cells(zf.read(member))
             if styles.wanted:
-                sheet._style_loader = lambda xml=xml: styled_cells(xml, styles.wanted)
+                sheet._style_loader = lambda member=member: styled_cells(zf.read(member), styles.wanted)
         sheets.append(sheet)
     return sheets
 
 
-_RE_SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
-_RE_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
-_RE_REL_ALT = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
+def _unreadable_sheet(sheet: str, exc: Exception) -> str:
+    """calamine's reason for a sheet it cannot read, in words a performance officer can act on. An XML
+    part that stops part-way through comes back as the bare name of the element left open ('c')."""
+    detail = str(exc).strip()
+    if isinstance(exc, XmlError) and re.fullmatch(r"\w*", detail):
+        return (f"the sheet {sheet!r} is damaged: its data stops part-way through, so the file was cut "
+                "short when it was written or copied; open the workbook in Excel (let Excel repair it if "
+                "it offers), save it as .xlsx and upload that copy")
+    what = "is damaged: its XML is malformed" if isinstance(exc, XmlError) else "cannot be read"
+    return f"the sheet {sheet!r} {what} ({detail}); open the workbook in Excel, save it as .xlsx and upload that copy"
 
 
-def _sheet_xml_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    try:
-        wb_xml = zf.read("xl/workbook.xml")
-        rels_xml = zf.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return {}
-    rels = {i.decode(): t.decode() for i, t in _RE_REL.findall(rels_xml)}
-    rels.update({i.decode(): t.decode() for t, i in _RE_REL_ALT.findall(rels_xml)})
-    out = {}
-    for sheet_name, rid in _RE_SHEET.findall(wb_xml):
-        target = rels.get(rid.decode())
-        if target:
-            target = target.lstrip("/")
-            out[_xml_unescape(sheet_name.decode())] = target if target.startswith("xl/") else "xl/" + target
-    return out
+# Checked before calamine opens the workbook. calamine fills every cell from A1 to a sheet's far corner
+# (and so does to_python), so a 1.5 KB file naming cell XFD1048576 asks for 17 billion cells and
+# aborts the process; it keeps every shared string, so 100 MB of empty ones take gigabytes. Nothing
+# that can be expanded (a DOCTYPE with entities) is accepted in any XML part.
+_CHUNK = 1 << 20
+# Each XML whitespace becomes a space and each ' a ": one spelling of every tag for the patterns below.
+_NORMALISE = bytes.maketrans(b"\t\n\r\f\v'", b'     "')
+# Fast path: every <c> opens with its r attribute, the only r attribute it has (Excel, LibreOffice and
+# openpyxl write cells so). _RE_CELL gives b"" for a <c> that does not; _RE_OTHER_R finds an r attribute
+# elsewhere in a tag (a second one, say); _RE_PREFIXED_CELL a <x:c>. Any of these: the exact path.
+_RE_CELL = re.compile(rb'<c(?: r="([A-Za-z]{0,9}[0-9]{0,12})"|(?=[ />]))')
+_RE_OTHER_R = re.compile(rb' r *=(?<!<c r=)(?<!<row r=)')
+_RE_PREFIXED_CELL = re.compile(rb':c[ />]')
+# Exact path: calamine's own walk, where a <c> with no r sits after the previous cell of its row.
+_RE_CELL_OR_ROW = re.compile(rb'<(/?)(?:[\w.-]+:)?(c|row)(?=[ />])([^>]*)>')
+_RE_R_VALUE = re.compile(rb'(?:^| )r *= *"([^"]*)"')
+_RE_DIMENSION = re.compile(rb'dimension\b[^>]*? ref *= *"([^"]*)"')
+_RE_REF_PARTS = re.compile(rb"([A-Za-z]*)([0-9]*)")
+_RE_DOCTYPE = re.compile(rb"<!(?:doctype|entity)", re.IGNORECASE)
+_RE_SHARED_STRING = re.compile(rb"[<:]si[ />]")
+_DIGITS, _LETTERS = b"0123456789", b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _xml_regions(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's XML, normalised, inflated 1 MB at a time and cut after the last complete tag, so that no
+    tag is split between two regions and the part is never in memory whole."""
+    pending = b""
+    with zf.open(info) as f:
+        while chunk := f.read(_CHUNK):
+            data = pending + chunk.translate(_NORMALISE)
+            end = data.rfind(b">") + 1
+            tail = data[end:]
+            pending = tail[tail.find(b"<"):] if b"<" in tail else b""
+            yield data[:end]
+    yield pending
+
+
+def _ref_corner(ref: bytes) -> tuple[int, int]:
+    """1-based (row, column) of a reference such as AK301 as calamine reads it; a missing part is 0."""
+    letters, digits = _RE_REF_PARTS.match(ref).groups()
+    col = 0
+    for ch in letters[:10].upper():  # ten letters are already far past Excel's last column
+        col = col * 26 + ch - 64
+    return int(digits[:13] or 0), col
+
+
+class _SheetScan:
+    """Where a worksheet part's cells reach: its far corner (1-based; its declared dimension counts
+    too), how many <c> elements it holds, and whether any holds an Excel error."""
+
+    def __init__(self):
+        self.rows = self.cols = self.cells = 0
+        self.has_errors = False
+        self._row = self._col = 0  # calamine's position for the next cell with no r (0-based)
+
+    def read(self, region: bytes, exact: bool, first: bool) -> bool:
+        """Take in a region; False when the fast path cannot read it (then start again with exact)."""
+        for dim in _RE_DIMENSION.findall(region) if first else ():  # the dimension comes before the cells
+            for ref in dim.split(b":"):
+                self._reach(*_ref_corner(ref))
+        self.has_errors = self.has_errors or b't="e"' in region
+        if exact:
+            self._walk(region)
+            return True
+        refs = _RE_CELL.findall(region)
+        if b"" in refs or _RE_OTHER_R.search(region) or _RE_PREFIXED_CELL.search(region):
+            return False
+        self.cells += len(refs)
+        joined = b" ".join(refs)  # the rows and columns apart, each once, with no Python loop per cell
+        rows = set(joined.translate(None, _LETTERS).split())
+        cols = set(joined.translate(None, _DIGITS).split())
+        self._reach(max(map(int, rows), default=0), max((_ref_corner(c)[1] for c in cols), default=0))
+        return True
+
+    def _walk(self, region: bytes) -> None:
+        for close, tag, attrs in _RE_CELL_OR_ROW.findall(region):
+            if close:
+                if tag == b"row":
+                    self._row, self._col = self._row + 1, 0
+                continue
+            refs = [_ref_corner(r) for r in _RE_R_VALUE.findall(attrs)]
+            if tag == b"row":
+                if refs and refs[0][0]:
+                    self._row = refs[0][0] - 1
+                if attrs.endswith(b"/"):
+                    self._row, self._col = self._row + 1, 0
+                continue
+            self.cells += 1
+            if refs:  # calamine takes one of them; the far one is the safe guess
+                row, col = max(r for r, _ in refs), max(c for _, c in refs)
+            else:
+                row, col = self._row + 1, self._col + 1
+            self._reach(row, col)
+            self._col = col
+
+    def _reach(self, row: int, col: int) -> None:
+        self.rows, self.cols = max(self.rows, row), max(self.cols, col)
+
+    def corner(self) -> str:
+        return cell_ref(self.rows - 1, self.cols - 1)
+
+    def extent(self) -> int:
+        return self.rows * self.cols
+
+    def size(self) -> str:
+        return f"{_plural(self.cols, 'column')} x {_plural(self.rows, 'row')}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _inspect_package(zf: zipfile.ZipFile, name: str, parts: dict[str, str]) -> set[str]:
+    """Refuse, before calamine allocates anything, a workbook whose sheets reach past the cell limit
+    (alone or together), that holds more cells or shared strings than the limit, or that declares a
+    DOCTYPE in any XML part. Returns the worksheet parts that hold Excel error cells."""
+    scans: dict[str, _SheetScan] = {}
+    cells = 0
+    for info in zf.infolist():
+        if info.filename in parts:
+            sheet = parts[info.filename]
+            for exact in (False, True):
+                scan = _SheetScan()
+                for i, region in enumerate(_xml_regions(zf, info)):
+                    _refuse_doctype(region, info.filename, name)
+                    if not scan.read(region, exact, first=i == 0):
+                        break
+                    if scan.extent() > MAX_CELLS:
+                        raise WorkbookError(name, (
+                            f"the sheet {sheet!r} reaches cell {scan.corner()} ({scan.size()}), over the "
+                            f"safety limit of {MAX_CELLS:,} cells; delete the unused rows and columns "
+                            "beyond your table in Excel and save again"))
+                    if cells + scan.cells > MAX_CELLS:
+                        raise WorkbookError(name, f"the workbook has more than {MAX_CELLS:,} cells, over the "
+                                                  "safety limit; remove unused sheets, rows or columns")
+                else:
+                    break
+            scans[info.filename] = scan
+            cells += scan.cells
+        elif info.filename.lower().endswith((".xml", ".rels")):
+            strings = 0
+            shared = info.filename.replace("\\", "/").lower().endswith("sharedstrings.xml")
+            for region in _xml_regions(zf, info):
+                _refuse_doctype(region, info.filename, name)
+                if shared:
+                    strings += len(_RE_SHARED_STRING.findall(region))
+                if strings > MAX_CELLS:
+                    raise WorkbookError(name, (
+                        f"the workbook's table of text holds more than {MAX_CELLS:,} entries, over the "
+                        f"safety limit of {MAX_CELLS:,} cells; open it in Excel and save it again, which "
+                        "keeps only the text in use"))
+    if sum(s.extent() for s in scans.values()) > MAX_CELLS:
+        reach = ", ".join(f"{parts[m]!r} to cell {s.corner()}" for m, s in scans.items() if s.extent())
+        raise WorkbookError(name, (
+            f"the sheets together reach {sum(s.extent() for s in scans.values()):,} cells ({reach}), over the "
+            f"safety limit of {MAX_CELLS:,} cells; delete the unused rows and columns beyond your tables "
+            "in Excel and save again"))
+    return {m for m, s in scans.items() if s.has_errors}
+
+
+def _refuse_doctype(region: bytes, part: str, name: str) -> None:
+    if b"!" in region and _RE_DOCTYPE.search(region):  # "!" is rare in XML: the quick test first
+        raise WorkbookError(name, (
+            f"the workbook is refused as unsafe: its part {part} declares XML entities (a DOCTYPE), which "
+            "Excel never writes and which can make a few bytes expand into gigabytes; export it again, or "
+            "save it from Excel as .xlsx, and upload that copy"))
+
+
+_RE_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(sheet|Relationship)\s([^>]*)>")
+_RE_ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attributes(raw: bytes) -> list[tuple[str, str]]:
+    """An element's attributes as (local name, value) pairs (r:id is id), unescaped, repeats kept."""
+    return [(key.decode().rpartition(":")[2], _xml_unescape((v1 or v2).decode("utf-8", "replace")))
+            for key, v1, v2 in _RE_ATTRIBUTE.findall(raw)]
+
+
+def _worksheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Every worksheet part in the zip, as calamine finds them: the target of a relationship of type
+    worksheet, from the folder of the part that holds the relationships (paths compared ignoring case;
+    a repeated part, relationship or attribute counts each time), with the name its workbook gives the
+    sheet, or the part's own path when none does."""
+    infos = {i.filename.replace("\\", "/").lower(): i for i in zf.infolist()}
+    found: dict[str, str | None] = {}
+    for info in zf.infolist():
+        key = info.filename.replace("\\", "/").lower()
+        if not key.endswith(".rels"):
+            continue
+        folder = posixpath.dirname(posixpath.dirname(key))  # xl/_rels/workbook.xml.rels -> xl
+        by_id = {}
+        for tag, raw in _RE_ELEMENT.findall(zf.read(info)):
+            a = _attributes(raw)
+            if tag == b"Relationship" and any(k == "Type" and v.rsplit("/", 1)[-1] == "worksheet" for k, v in a):
+                for target in (v.replace("\\", "/") for k, v in a if k == "Target"):
+                    path = (target[1:] if target.startswith("/") else posixpath.join(folder, target)).lower()
+                    found.setdefault(path, None)
+                    by_id.update((v, path) for k, v in a if k == "Id")
+        source = infos.get(posixpath.join(folder, posixpath.basename(key)[:-len(".rels")]))
+        for tag, raw in _RE_ELEMENT.findall(zf.read(source)) if by_id and source else ():
+            a = dict(_attributes(raw))
+            if tag == b"sheet" and a.get("id") in by_id:
+                found[by_id[a["id"]]] = a.get("name")
+    return {info.filename: found[key] or info.filename for info in zf.infolist()
+            if (key := info.filename.replace("\\", "/").lower()) in found}
 
 
 def _xml_unescape(s: str) -> str:
@@ -254,7 +452,19 @@ def _decode_text(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _read_csv(data: bytes, sheet_name: str) -> Sheet:
+def _is_utf16(data: bytes) -> bool:
+    """UTF-16 text (Excel's 'Unicode Text', some exports): a byte-order mark, or without one a NUL byte
+    beside every ASCII character; no UTF-8 or Windows-1252 CSV holds NUL bytes."""
+    sample = data[:4096]
+    return (data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            or max(sample[0::2].count(0), sample[1::2].count(0)) * 4 > len(sample))
+
+
+def _read_csv(data: bytes, sheet_name: str, label: str = "the file") -> Sheet:
+    if _is_utf16(data):
+        raise WorkbookError(sheet_name, (
+            f"{label} is saved as UTF-16 text (Excel's 'Unicode Text'), which is not read; open it in Excel "
+            "and use File > Save As > CSV UTF-8 (Comma delimited), then upload that"))
     text = _decode_text(data)
     sample = text[:20000]
     try:
@@ -274,7 +484,7 @@ def _read_zip_of_csv(zf: zipfile.ZipFile, name: str) -> list[Sheet]:
             continue
         if Path(info.filename).suffix.lower() != ".csv":
             continue
-        sheets.append(_read_csv(zf.read(info), Path(info.filename).stem))
+        sheets.append(_read_csv(zf.read(info), Path(info.filename).stem, Path(info.filename).name))
     if not sheets:
         raise WorkbookError(name, f"the zip file holds no .csv files; put one CSV per sheet "
                             "(Measures.csv, Values.csv, Audits.csv, Actions.csv) in it")
