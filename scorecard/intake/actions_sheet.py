@@ -56,7 +56,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
             ctx.error(i, cols["ref"], "the action has no As at month: add an 'As at' column, an 'As at' row on "
                                       f"the Plan sheet, or {hint('choose month', ctx.audience)}")
         dates = {f: _date_text(ctx, i, cols.get(f), at(row, cols.get(f))) for f in ("start", "due")}
-        ratings = {f: _rating(ctx, i, cols.get(f), at(row, cols.get(f)), WHAT[f], parsed, coloured)
+        ratings = {f: _rating(ctx, i, cols.get(f), at(row, cols.get(f)), WHAT[f], reading, coloured)
                    for f in ("action_rag", "impact_rag")}
         rec = {f: ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower()) or None for f in SHORT}
         rec.update({f: ctx.long_text(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower()) or None for f in LONG})
@@ -106,7 +106,7 @@ def _date_text(ctx: Ctx, i: int, j: int | None, raw):
     return ctx.name(i, j, raw, "date") or None if isinstance(raw, str) else raw
 
 
-def _rating(ctx: Ctx, i: int, j: int | None, raw, what: str, parsed, coloured: dict) -> str | None:
+def _rating(ctx: Ctx, i: int, j: int | None, raw, what: str, reading, coloured: dict) -> str | None:
     """A BRAG rating from the cell's words, or from its fill when it has none. None: unrated."""
     if j is None:
         return None
@@ -123,10 +123,10 @@ def _rating(ctx: Ctx, i: int, j: int | None, raw, what: str, parsed, coloured: d
             return None
         coloured.setdefault(what, []).append(cell_ref(i, j))
         return rating
-    rating = rag_word(raw)
+    rating = reading.status_words.get(text(raw)) or rag_word(raw)
     if rating is None:
         ctx.error(i, j, f"unknown {what} {text(raw)!r}: use Blue, Green, Amber, Red or leave it blank "
                         "(status words such as On track, At risk, Complete or Not started are read too)", raw)
         return None
-    parsed.status_words[text(raw)] = rating
+    reading.parsed.status_words[text(raw)] = rating
     return None if rating == UNRATED else rating

@@ -16,7 +16,7 @@ from .format import VALUE_FIELDS
 from .issues import Issue, grouped, hint
 from .read import Sheet
 from .recognise import recognise
-from .sheetmap import UNUSED, SheetMap
+from .sheetmap import UNUSED, SheetMap, role_by_name
 
 @dataclass
 class ParsedWorkbook:
@@ -33,6 +33,7 @@ class ParsedWorkbook:
     maps: list[SheetMap] = field(default_factory=list)
     status_words: dict[str, str] = field(default_factory=dict)  # status word as written -> BRAG rating
     loaded: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet -> rows read from it, by kind
+    profile: dict | None = None  # the saved import profile the file was read with
 
     @property
     def errors(self) -> list[Issue]:
@@ -99,6 +100,7 @@ class Reading:
     unknown_codes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # code -> (sheet, cell)
     benchmark_rows: dict[tuple, tuple] = field(default_factory=dict)  # (code, period start) -> (sheet, row)
     assumed_benchmark_columns: set[int] = field(default_factory=set)
+    status_words: dict[str, str] = field(default_factory=dict)  # the officer's own words: word -> rating
 
     def ctx(self, sheet: Sheet) -> Ctx:
         return Ctx(self.parsed.issues, sheet, self.audience)
@@ -131,13 +133,25 @@ ROLES: dict[str, Role] = {
 MEASURE_ROLES = {"Measures"}  # roles that define measures (a file with none relies on the store's)
 
 
+def plan_named(sheets: list[Sheet]) -> str | None:
+    """The plan a file's Plan sheet names, if it has one (read quietly: the parse says what is wrong)."""
+    for s in sheets:
+        if role_by_name(s) == "Plan":
+            parsed = ParsedWorkbook()
+            plan_sheet.parse(Ctx([], s), SheetMap(s.name, "Plan"), parsed, None, None)
+            return parsed.plan
+    return None
+
+
 def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date | None = None,
                    known_measures: Callable[[str], dict[str, dict]] | None = None,
-                   audience: str = "cli", maps: list[SheetMap] | None = None) -> ParsedWorkbook:
+                   audience: str = "cli", maps: list[SheetMap] | None = None,
+                   status_words: dict[str, str] | None = None) -> ParsedWorkbook:
     """Parse and validate.
 
     known_measures(plan) returns the plan's measures already in the store (code -> row), so that a monthly
-    Values-only workbook can refer to them. audience: "cli" or "app", for the words of what to do.
+    Values-only workbook can refer to them. audience: "cli" or "app", for the words of what to do. maps:
+    how each sheet is read (recognised when not given); status_words: the officer's own words for ratings.
     """
     parsed = ParsedWorkbook(plan=plan, as_at=as_at)
     parsed.maps = maps = maps if maps is not None else recognise(sheets)
@@ -156,7 +170,7 @@ def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date 
         parsed.issues.append(Issue("error", "Plan", "", f"no plan name: add a Plan sheet with a 'Plan' row, or "
                                                          f"{hint('choose plan', audience)}"))
     stored = dict(known_measures(parsed.plan) if known_measures and parsed.plan else {})
-    reading = Reading(parsed, audience, dict(stored), set(stored))
+    reading = Reading(parsed, audience, dict(stored), set(stored), status_words=dict(status_words or {}))
     measure_maps = [m for m in used if m.role in MEASURE_ROLES]
     reading.measures_sheet = measure_maps[0].sheet if measure_maps else None
     for m in sorted((m for m in used if m.role != "Plan"), key=lambda m: ROLES[m.role].stage):

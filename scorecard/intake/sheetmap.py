@@ -201,7 +201,7 @@ def classify(sheet: Sheet, m: SheetMap, first_data_row: int, long: bool = False)
             if _looks_like_period(label):
                 bad_periods.append((j, label))
                 continue
-        if _has_data(sheet, first_data_row, j):
+        if has_data(sheet, first_data_row, j):
             m.ignored[j] = label or "(no header)"
     return bad_periods
 
@@ -249,7 +249,7 @@ def _looks_like_period(label: str) -> bool:
         w.isdigit() and len(w) == 4 and 1990 <= int(w) <= 2100 for w in words)
 
 
-def _has_data(sheet: Sheet, start: int, j: int) -> bool:
+def has_data(sheet: Sheet, start: int, j: int) -> bool:
     return any(j < len(row) and not blank(row[j]) for row in sheet.rows[start:])
 
 
