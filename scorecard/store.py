@@ -152,6 +152,10 @@ MIGRATIONS = [
     CREATE TABLE import_profiles (plan TEXT NOT NULL, version INTEGER NOT NULL, saved_at TIMESTAMP NOT NULL,
         saved_by TEXT, profile TEXT NOT NULL, PRIMARY KEY (plan, version));
     """,
+    """
+    -- Rating by tolerance: how far short of its target a measure may be and be Amber, as the plan writes it.
+    ALTER TABLE measures ADD COLUMN tolerance TEXT;
+    """,
 ]
 
 

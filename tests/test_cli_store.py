@@ -41,7 +41,7 @@ def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
     assert m["CIN8"] == {"code": "CIN8", "measure": "Assessments within 45 working days",
                          "priority": "1. Quality of Practice", "unit": "%", "polarity": "higher",
                          "latest_period": "2024-03", "value": 81.0, "band": "Outstanding", "target": 90.0,
-                         "target_met": False, "direction": "improving", "illustrative": False, "spc": None}
+                         "target_met": False, "target_rag": None, "direction": "improving", "illustrative": False, "spc": None}
     assert (m["CF4"]["polarity"], m["CF4"]["band"], m["CF4"]["direction"]) == ("lower", "Requires Improvement", "worsening")
     assert (m["WF6"]["polarity"], m["WF6"]["band"], m["WF6"]["target_met"]) == ("lower", None, False)
     total = [a for a in s["audits"] if a["stream"] == "All streams" and a["period"] == "2024-01"][0]

@@ -87,3 +87,22 @@ def test_a_sharepoint_action_tracker(store):
         "1.1", "Embed the practice model", "AD Safeguarding", "Green", "2025-03-31")
     assert "Improvement tracker!1:1: ignored columns, not read: Item Type (F), Path (G), Evidence (H), " \
            "Modified (I)" in texts(p.notes)
+
+
+def test_rating_by_tolerance_from_a_rag_tolerance_column(tmp_path, capsys):
+    import json
+
+    from scorecard.cli import main
+    path = tmp_path / "tolerance.xlsx"
+    path.write_bytes(xlsx({"Plan": PLAN, "Children in Need": [
+        ["KPI ID", "KPI name", "Good is", "Target", "RAG tolerance", "Apr-24", "May-24"],
+        ["CIN1", "Visits in time", "High", 90, "5%", 88, 86], ["CIN2", "Caseload", "Low", 18, "10% of target", 19, 20],
+        ["CIN3", "Plans reviewed", "High", 95, "2 points", 96, 97]]}, percent={}))
+    db = str(tmp_path / "s.duckdb")
+    assert main(["import", str(path), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["summary", "--json", "--db", db]) == 0
+    got = {m["code"]: (m["value"], m["target"], m["target_rag"], m["band"])
+           for m in json.loads(capsys.readouterr().out)["plans"][0]["measures"]}
+    assert got == {"CIN1": (86.0, 90.0, "Amber", None), "CIN2": (20.0, 18.0, "Red", None),
+                   "CIN3": (97.0, 95.0, "Green", None)}

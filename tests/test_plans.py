@@ -182,6 +182,7 @@ def test_a_store_from_before_plan_archiving_is_migrated_at_start_up(demo_copy):
     con = duckdb.connect(str(demo_copy))  # wind the store back to the schema before plan_status (version 3)
     con.execute("DROP TABLE plan_status")
     con.execute("DROP TABLE import_profiles")
+    con.execute("ALTER TABLE measures DROP COLUMN tolerance")
     con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     con.close()
     store = Store(demo_copy)

@@ -46,10 +46,14 @@ def check_files(store: Store, files: list[tuple[str, bytes]], plan: str | None =
 
 
 def read_files(files: list[tuple[str, bytes]]) -> list[Sheet]:
-    """The sheets of one workbook (or of CSV files that together make one); WorkbookError when unreadable."""
+    """The sheets of one workbook (or of CSV files that together make one); WorkbookError when unreadable,
+    naming the file."""
     sheets: list[Sheet] = []
     for name, data in files:
-        sheets += read_bytes(data, name)
+        try:
+            sheets += read_bytes(data, name)
+        except WorkbookError as exc:
+            raise WorkbookError(Path(name).name, exc.message) from exc
     return sheets
 
 
@@ -90,7 +94,7 @@ def _check(store: Store, files: list[tuple[str, bytes]], file_name: str, plan, a
         sheets = read_files(files)
     except WorkbookError as exc:
         parsed = ParsedWorkbook(plan=plan, as_at=as_at)
-        parsed.issues.append(Issue("error", Path(exc.where).name, "", exc.message))
+        parsed.issues.append(Issue("error", exc.where, "", exc.message))
         return Checked(file_name, digest, parsed)
     parsed = check_sheets(store, sheets, plan, as_at, audience, use_profile)
     dup = store.find_upload_by_hash(digest, parsed.plan) if parsed.plan else None

@@ -71,6 +71,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
             except ValueError as exc:
                 ctx.error(i, cols[f], f"measure {code}: {exc}", raw)
         rec["target"] = _target(ctx, i, cols.get("target"), at(row, cols.get("target")), code, rec["unit"])
+        rec["tolerance"] = _tolerance(ctx, i, cols.get("tolerance"), at(row, cols.get("tolerance")), code, rec["unit"])
         first_error = ctx.first_error_since(mark)
         if first_error:
             if code:
@@ -113,6 +114,19 @@ def _target(ctx: Ctx, i: int, j: int | None, raw, code: str, unit: str | None) -
         ctx.error(i, j, f"measure {code}: a % target must be between 0 and 100", raw)
         return None
     return v
+
+
+def _tolerance(ctx: Ctx, i: int, j: int | None, raw, code: str, unit: str | None) -> str | None:
+    """The tolerance as written (a cell formatted as a percentage reads as one: 0.05 is 5%)."""
+    if raw is None:
+        return None
+    written = f"{raw * 100:g}%" if isinstance(raw, float) and ctx.sheet.is_percent_formatted(i, j) else text(raw)
+    try:
+        bands.parse_tolerance(written, unit)
+    except ValueError as exc:
+        ctx.error(i, j, f"measure {code}: {exc}", raw)
+        return None
+    return written
 
 
 def _percent_hint(rec: dict, row: list, cols: dict[str, int]) -> bool:
