@@ -119,3 +119,19 @@ def test_profile_show_and_export(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == PROFILE
     assert main(["profile", "export", PLAN, str(tmp_path / "out.json"), "--db", db]) == 0
     assert json.loads((tmp_path / "out.json").read_text()) == PROFILE
+
+
+def test_the_officers_mapping_reads_an_unknown_layout_and_saves_as_a_profile(store):
+    from scorecard.intake.recognise import recognise, remap
+    sheets = read_bytes(odd(), "odd.xlsx")
+    maps = recognise(sheets)
+    figures = sheets[1]
+    assert maps[1].role == "not used"
+    maps[1] = remap(figures, maps[1], role="Measures")  # no header row with Code and Measure: the officer says
+    maps[1] = remap(figures, maps[1], header_row=1, columns={0: "code", 1: "measure", 2: "polarity", 5: None})
+    parsed = load.check_sheets(store, sheets, maps=maps)
+    assert not parsed.errors, texts(parsed.errors)
+    assert {m["code"]: m["polarity"] for m in parsed.measures} == {"OD1": "higher", "OD2": "lower"}
+    assert len(parsed.values) == 4 and "Figures!2:2: ignored columns, not read: Remarks (F)" in texts(parsed.notes)
+    profile = profiles.make_profile(PLAN, sheets, parsed.maps, parsed.status_words)
+    assert profile["sheets"] == PROFILE["sheets"]

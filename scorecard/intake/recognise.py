@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .read import Sheet
-from .sheetmap import UNUSED, SheetMap, classify, find_header, role_by_name
+from .sheetmap import UNUSED, SheetMap, classify, find_header, has_data, header_labels, match_fields, role_by_name
 
 BY_NAME, BY_CONTENT = "by its name", "by its content"
 
@@ -92,3 +92,40 @@ def recognise(sheets: list[Sheet]) -> list[SheetMap]:
         maps.append(m)
     return maps
 
+
+
+def remap(sheet: Sheet, m: SheetMap, role: str | None = None, header_row: int | None = None,
+          columns: dict[int, str | None] | None = None, options: dict | None = None) -> SheetMap:
+    """The officer's choices in the Upload centre applied to a sheet's map: another role (its header row and
+    columns found afresh), another header row (0-based: its columns found afresh), what single columns feed
+    (a field, `benchmark:england|region|neighbours`, `period` to keep a period-headed column, or None: not
+    read), and the layout's options. Anything not chosen stays as recognised."""
+    how = "your choice"
+    if role is not None and role != m.role:
+        if role == UNUSED or role == "Plan":
+            return SheetMap(sheet.name, role, how=how)
+        m = table_map(sheet, role, how) or SheetMap(sheet.name, role, how=how)
+    if header_row is not None and header_row != m.header_row and m.role not in (UNUSED, "Plan"):
+        fields, named = match_fields(header_labels(sheet, header_row), m.role)
+        m = SheetMap(sheet.name, m.role, header_row, fields, column_periods=named, how=how, options=dict(m.options))
+        m.bad_periods = classify(sheet, m, header_row + 1, long="period" in m.cols)
+    if columns:
+        m.how = how
+        for j, choice in columns.items():
+            period = m.periods.get(j)
+            for d in (m.columns, m.periods, m.benchmarks, m.ignored):
+                d.pop(j, None)
+            if choice == "period" and period is not None:
+                m.periods[j] = period
+            elif choice and choice.startswith("benchmark:"):
+                m.benchmarks[j] = choice[10:]
+            elif choice and choice != "period":
+                for k in [k for k, f in m.columns.items() if f == choice]:
+                    del m.columns[k]  # a field is read from one column
+                m.columns[j] = choice
+            elif has_data(sheet, (m.header_row or 0) + 1, j):
+                m.ignored[j] = header_labels(sheet, m.header_row)[j] or "(no header)"
+        m.bad_periods = [(j, t) for j, t in m.bad_periods if j not in m.columns and j not in m.ignored]
+    if options is not None:
+        m.options = {**m.options, **options}
+    return m
