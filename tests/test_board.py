@@ -56,7 +56,7 @@ def test_publication_shows_small_counts_as_c_and_no_case_reference_ever(demo_cop
         public = boardpack.build_html(row, data, kpi, view, uploads, publication=True)
     finally:
         s.close()
-    aug = "<td>Children&#x27;s social care audit</td><td>Aug-23</td>"
+    aug = "<td>Children&#39;s social care audit</td><td>Aug-23</td>"
     assert aug + "<td class='num'>33</td><td class='num'>0</td><td class='num'>20</td><td class='num'>11</td>" \
         "<td class='num'>2</td>" in plain
     assert aug + "<td class='num'>33</td><td class='num'>0</td><td class='num'>20</td><td class='num'>11</td>" \
