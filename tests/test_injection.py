@@ -86,7 +86,8 @@ class Payloads:
         self.start1, self.due1 = f"Start {self.b}", f"Due {self.a}"
         self.commentary1 = f"> Commentary {self.b} {self.c}"
         self.children1 = f"- Children {self.a} {self.c}"
-        self.tag1 = f"ILAC {self.b}"
+        # source tags are split on ',', ';', '/' and 'and', and shown as inline code
+        self.tags1 = f"ILAC, ``tag`` <img src=x onerror=window.__pwned=1> ![x](http:\\127.0.0.1:{port}\\md.png)"
 
     def workbook(self, path):
         bands = ["60-69%", "70-79%", "80-100%", 90]
@@ -94,7 +95,7 @@ class Payloads:
                     "Commentary", "Source", "Children will say", "As at"]]
         for month, rag in (("Mar-24", "Amber"), ("Apr-24", "Red")):
             actions += [[self.ref1, self.action1, self.priority1, self.focus1, self.owner1, self.start1, self.due1,
-                         rag, "Red", self.commentary1, self.tag1, self.children1, month],
+                         rag, "Red", self.commentary1, self.tags1, self.children1, month],
                         [self.ref2, self.action2, self.priority2, self.focus2, self.owner2, "Jan 2024", "Jan 2024",
                          "Green", "Amber", f"Commentary two {self.a}", f"FV1, {self.a}", f"Children two {self.b}",
                          month]]
@@ -247,7 +248,7 @@ def test_actions_with_an_action_opened(app, browser, beacon):  # noqa: F811
         check(page, beacon, p.plan, p.priority1, p.priority2)  # priorities in the charts and the sentences
         choose(page, "act_ref", p.ref1)
         check(page, beacon, f"{p.ref1} · {p.action1}", p.owner1, p.priority1, p.focus1, p.start1, p.due1,
-              p.tag1.removeprefix("ILAC "), p.children1, p.commentary1)
+              f"Source: {p.tags1}", p.children1, p.commentary1)
 
 
 def test_board_pack_upload_centre_and_admin_pages(app, browser, beacon):  # noqa: F811
