@@ -1,12 +1,11 @@
 """Actions: where the improvement plan is slipping, per priority, month by month."""
-import re
-
 import pandas as pd
 import streamlit as st
 
 from scorecard import actions, charts
 from scorecard.access import gate, logged
 from scorecard.exports import to_csv_bytes, to_xlsx_bytes
+from scorecard.safe_text import md, md_code
 from scorecard.ui import action_view, illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
 
 user = gate("viewer")
@@ -41,7 +40,7 @@ by = st.segmented_control("Group by", list(actions.GROUPS)[:2], format_func=acti
 v = action_view(plan["plan"], as_at, by, **filters)
 now = v["latest"]
 snapshot = pd.Timestamp(now_all["as_at"].iloc[0])
-st.caption(f"{plan['plan']} · snapshot as at {uk_month(snapshot)} · {len(now)} of {len(now_all)} actions · "
+st.caption(f"{md(plan['plan'])} · snapshot as at {uk_month(snapshot)} · {len(now)} of {len(now_all)} actions · "
            f"{len(v['snapshots'])} monthly snapshots up to {uk_month(as_at)}")
 illustrative_note(bool(v["history"]["illustrative"].any()), "Some ratings on this page")
 if now.empty:
@@ -64,7 +63,7 @@ if len(v["snapshots"]) < 2:
     st.write("Only one snapshot so far: the trajectory starts with the next month's upload.")
 else:
     for sentence in v["sentences"]:
-        st.markdown("- " + re.sub(r"^(\d+)\.", r"\1\\.", sentence))  # "1. Quality..." is not a list
+        st.markdown("- " + md(sentence))
     st.plotly_chart(charts.brag_trajectory(v["trajectory"]), width="stretch", key="act_trajectory")
 
 # -- What changed -------------------------------------------------------------------------------
@@ -132,20 +131,20 @@ ref = st.selectbox("Action", list(wording), index=None, key="act_ref", placehold
 if ref is not None:
     rows = v["history"][v["history"]["ref"] == ref]
     a = rows.iloc[-1]
-    st.subheader(f"{ref} · {a['action']}")
+    st.subheader(f"{md(ref)} · {md(a['action'])}")
     d1, d2, d3 = st.columns(3)
-    d1.markdown(f"**Owner:** {a['owner'] or '—'}  \n**Priority:** {a['priority'] or '—'}  \n"
-                f"**Focus area:** {a['focus_area'] or '—'}")
-    d2.markdown(f"**Start:** {a['start_text'] or '—'}"
+    d1.markdown(f"**Owner:** {md(a['owner'] or '—')}  \n**Priority:** {md(a['priority'] or '—')}  \n"
+                f"**Focus area:** {md(a['focus_area'] or '—')}")
+    d2.markdown(f"**Start:** {md(a['start_text'] or '—')}"
                 + (f" (read as {uk_date(a['start_date'])})" if pd.notna(a["start_date"]) else "") +
-                f"  \n**Due:** {a['due_text'] or '—'}"
+                f"  \n**Due:** {md(a['due_text'] or '—')}"
                 + (f" (read as {uk_date(a['due_date'])})" if pd.notna(a["due_date"]) else
                    {"recurring": " (recurring: never overdue)"}.get(a["due_kind"], ""))
                 + (f"  \n**Overdue:** {a['days_overdue']} days" if a["overdue"] else ""))
-    d3.markdown("**Source:** " + (", ".join(f"`{t}`" for t in actions.source_tags(a["source"])) or "—")
+    d3.markdown("**Source:** " + (", ".join(md_code(t) for t in actions.source_tags(a["source"])) or "—")
                 + f"  \n**Re-baselined:** {int(actions.rebaselines(rows).get(ref, 0))} times")
     if a["children_will_say"]:
-        st.info(f"**What our children will say:** {a['children_will_say']}")
+        st.info(f"**What our children will say:** {md(a['children_will_say'])}")
     history = rows.assign(as_at=[uk_month(d) for d in rows["as_at"]])
     st.dataframe(history[["as_at", "action_rag", "impact_rag", "due_text", "commentary"]], hide_index=True,
                  width="stretch", key="act_history", column_config={
@@ -156,5 +155,5 @@ if ref is not None:
     for r in history.to_dict("records"):
         text = r["commentary"] if isinstance(r["commentary"], str) and r["commentary"].strip() else None
         st.markdown(f"- **{r['as_at']}** · {r['action_rag']}: "
-                    + ("*no commentary*" if text is None else "*unchanged*" if text == last else text))
+                    + ("*no commentary*" if text is None else "*unchanged*" if text == last else md(text)))
         last = text

@@ -5,6 +5,7 @@ import streamlit as st
 from scorecard import queries
 from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_csv_bytes
+from scorecard.safe_text import md
 from scorecard.ui import get_store, plan_label, plans, uk_date, uk_month
 
 user = gate("admin")
@@ -58,20 +59,20 @@ if len(table):
         require(user, "admin", f"{'restore' if archived else 'archive'} the plan {target}")
         store.set_archived(target, not archived, who)
         log(user, "settings", plan=target, detail="plan restored" if archived else "plan archived")
-        st.session_state["plan_done"] = f"{target} {'restored to the plan selectors' if archived else 'archived'}."
+        st.session_state["plan_done"] = f"{md(target)} {'restored to the plan selectors' if archived else 'archived'}."
         st.rerun()
     in_force = int(rows[target].get("committed", 0))
-    with st.expander(f"Withdraw {target}"):
-        st.write(f"This reverts the {in_force} upload(s) of **{target}** in force, so its figures leave every "
+    with st.expander(f"Withdraw {md(target)}"):
+        st.write(f"This reverts the {in_force} upload(s) of **{md(target)}** in force, so its figures leave every "
                  "page. Each stays in the upload history as reverted, and loading a file again brings its "
                  "figures back.")
         typed = st.text_input("Type the plan's name to confirm", key="withdraw_confirm")
-        if st.button(f"Withdraw {target}", type="primary", key="plan_withdraw", disabled=typed.strip() != target):
+        if st.button(f"Withdraw {md(target)}", type="primary", key="plan_withdraw", disabled=typed.strip() != target):
             require(user, "admin", f"withdraw the plan {target}")
             ids = store.withdraw_plan(target, who)
             for upload_id in ids:
                 log(user, "revert", plan=target, upload_id=upload_id, detail="the whole plan was withdrawn")
-            st.session_state["plan_done"] = (f"{target} withdrawn: upload(s) {', '.join(map(str, ids))} "
+            st.session_state["plan_done"] = (f"{md(target)} withdrawn: upload(s) {', '.join(map(str, ids))} "
                                              "reverted.")
             st.session_state.pop("withdraw_confirm", None)
             st.rerun()

@@ -5,6 +5,7 @@ from scorecard import charts, kpis
 from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS, MIN_CASES, describe_change, summarise_counts, threshold_lines
 from scorecard.bands import GRADES
+from scorecard.safe_text import md
 from scorecard.summary import audit_measures, banding_for
 from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_month
 
@@ -29,14 +30,14 @@ first, last = (c2.select_slider("Periods", options=periods, value=(periods[0], p
                if len(periods) > 1 else (periods[0], periods[0]))
 window = audits[audits["period_label"].isin(periods[periods.index(first):periods.index(last) + 1])]
 rows = window[window["stream"] == stream]
-st.caption(f"{plan['plan']} · as at {uk_month(as_at)} · good or better = Outstanding + Good · every % shows "
+st.caption(f"{md(plan['plan'])} · as at {uk_month(as_at)} · good or better = Outstanding + Good · every % shows "
            f"its number of cases (n) and a 95% interval; fewer than {MIN_CASES} cases are too few to judge")
 illustrative_note(bool(rows["illustrative"].any()), "Some audit counts on this page")
 
 # -- Trajectory -------------------------------------------------------------------------------
-st.header(f"{stream}: grades over time")
+st.header(f"{md(stream)}: grades over time")
 if rows.empty:
-    st.info(f"No {stream} audits between {first} and {last}.")
+    st.info(f"No {md(stream)} audits between {first} and {last}.")
 else:
     latest = rows.iloc[-1]
     result = summarise_counts({g: int(latest[g]) for g in GRADES})
@@ -87,7 +88,7 @@ else:
     for m in linked[linked["stream"].str.casefold() == stream.casefold()].to_dict("records"):
         series = kpis.measure_series(data, m["code"])
         if len(series):
-            st.subheader(f"{m['code']} · {m['measure']}")
+            st.subheader(f"{md(m['code'])} · {md(m['measure'])}")
             st.plotly_chart(charts.measure_chart(series, banding_for(m), m.get("target"), unit="%"),
                             width="stretch", key=f"audit_measure_{m['code']}")
 

@@ -3,6 +3,7 @@ import streamlit as st
 
 from scorecard import boardpack
 from scorecard.access import gate, logged
+from scorecard.safe_text import md
 from scorecard.ui import action_view, get_store, kpi_rows, plan_data, sidebar_filters, uk_month
 
 user = gate("viewer")
@@ -36,4 +37,4 @@ if boardpack.chromium():
                        f"{stem}.pdf", "application/pdf", key="pack_pdf")
 else:
     c2.info("The PDF needs Chromium on the server (sudo apt-get install chromium).")
-st.caption(f"{plan['plan']} as at {uk_month(as_at)}. No case reference is ever included.")
+st.caption(f"{md(plan['plan'])} as at {uk_month(as_at)}. No case reference is ever included.")

@@ -5,6 +5,7 @@ import streamlit as st
 from scorecard import charts, kpis, spc
 from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_csv_bytes, to_xlsx_bytes
+from scorecard.safe_text import md
 from scorecard.summary import banding_for
 from scorecard.ui import get_store, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
 
@@ -24,7 +25,7 @@ with st.sidebar:
                          help="Leave out moving ranges above 3.267 × their mean when setting the limits")
 
 table = kpi_rows(plan["plan"], as_at, run, screen)
-st.caption(f"{plan['plan']} · as at {uk_month(as_at)} · {len(table)} measures · exceptions first: "
+st.caption(f"{md(plan['plan'])} · as at {uk_month(as_at)} · {len(table)} measures · exceptions first: "
            "Inadequate, Requires improvement, worsening, target not met, special-cause concern")
 if table.empty:
     st.info("This plan has no measures loaded.")
@@ -137,8 +138,8 @@ with st.expander("Mark a process change (rebase the SPC limits)"):
         st.rerun()
     for r in rebases.to_dict("records"):
         a, b = st.columns([4, 1])
-        a.write(f"From **{uk_month(r['period'])}**: {r['reason'] or 'no reason given'} "
-                f"(marked by {r['marked_by']} on {uk_date(r['marked_at'])})")
+        a.write(f"From **{uk_month(r['period'])}**: {md(r['reason'] or 'no reason given')} "
+                f"(marked by {md(r['marked_by'])} on {uk_date(r['marked_at'])})")
         if b.button("Remove", key=f"rebase_clear_{r['period']:%Y%m}"):
             require(user, "uploader", "remove a process change")
             get_store().clear_rebase(plan["plan"], code, r["period"].date())

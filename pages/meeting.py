@@ -12,6 +12,7 @@ import streamlit as st
 from scorecard import actions, board, charts
 from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS
+from scorecard.safe_text import md, md_table, render
 from scorecard.ui import action_view, kpi_rows, plan_choices, plan_data, plans, uk_date, uk_month
 
 BOARD_CSS = """
@@ -81,10 +82,8 @@ def toggle() -> None:
 
 
 # -- the pinned strip and the chair's controls ------------------------------------------------------
-freshness = f"last upload {uk_date(plan['last_upload_at'])}"
-st.markdown(f'<div class="board-strip"><b>{plan_name}</b> · as at {uk_month(as_at) if as_at else "—"} · '
-            f'{freshness} · ' + " · ".join(f"<b>{n}</b> {label.lower()}" for label, n in exc.counts.items())
-            + "</div>", unsafe_allow_html=True)
+st.html(render("meeting_strip.html", plan=plan_name, as_at=uk_month(as_at) if as_at else "—",
+                last_upload=uk_date(plan["last_upload_at"]), counts=exc.counts.items()))
 c1, c2, c3, c4 = st.columns([1, 1, 1, 5])
 c1.button("◀ Previous", on_click=go, args=(-1,), key="board_prev")
 c2.button("▶ Play" if state.board_paused else "⏸ Pause", on_click=toggle, key="board_pause")
@@ -113,19 +112,19 @@ def exceptions_slide() -> None:
     worst = pd.concat([exc.inadequate, exc.worse, exc.concern]).drop_duplicates("code") if len(kpi) else kpi
     if len(worst):
         left.subheader("Measures")
-        left.table(shown(worst.head(6)))
+        left.table(md_table(shown(worst.head(6))))
     acts = pd.concat([exc.red, exc.overdue]).drop_duplicates("ref") if len(now_actions) else now_actions
     if len(acts):
         right.subheader("Actions")
-        right.table(acts[["ref", "action", "owner", "action_rag", "due_text"]].head(6).rename(columns={
+        right.table(md_table(acts[["ref", "action", "owner", "action_rag", "due_text"]].head(6).rename(columns={
             "ref": "Ref", "action": "Action", "owner": "Owner", "action_rag": "Rating", "due_text": "Due"})
-            .set_index("Ref"))
+            .set_index("Ref")))
     for change in exc.streams_fell:
-        st.markdown(f"- **{change['stream']}** audits: {change['words']} ({change['from']} to {change['to']}).")
+        st.markdown(f"- **{md(change['stream'])}** audits: {change['words']} ({change['from']} to {change['to']}).")
 
 
 def priority_slide(priority: str) -> None:
-    st.title(priority)
+    st.title(md(priority))
     mine = kpi[kpi["priority"] == priority] if len(kpi) else kpi
     acts = now_actions[now_actions["priority"] == priority] if len(now_actions) else now_actions
     worse = int((mine["direction"] == "worsening").sum()) if len(mine) else 0
@@ -133,7 +132,7 @@ def priority_slide(priority: str) -> None:
     st.header(f"{board.plural(worse, 'measure')} got worse · {board.plural(red, 'action is', 'actions are')} Red")
     left, right = st.columns(2)
     if len(mine):
-        left.table(shown(mine.head(8)))
+        left.table(md_table(shown(mine.head(8))))
     else:
         left.write("No measures under this priority.")
     if len(acts):

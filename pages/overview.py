@@ -8,6 +8,7 @@ from scorecard import charts
 from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS
 from scorecard.actions import counts as action_counts
+from scorecard.safe_text import md
 from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
 
 user = gate("viewer")
@@ -18,10 +19,10 @@ if plan is None:
     st.stop()
 
 data = plan_data(plan["plan"], as_at)
-st.title(plan["plan"])
+st.title(md(plan["plan"]))
 st.link_button("📺 Meeting mode for the board", f"./?mode=board&plan={quote(plan['plan'])}", type="secondary")
 as_at_text = f"as at {uk_month(as_at)}" if as_at else "no dated figures yet"
-st.caption(f"{plan.get('authority') or ''} · {as_at_text} · last upload {uk_date(plan['last_upload_at'])}")
+st.caption(f"{md(plan.get('authority'))} · {as_at_text} · last upload {uk_date(plan['last_upload_at'])}")
 illustrative_note(bool(data.measures["illustrative"].any() if len(data.measures) else False)
                   or bool(data.audits["illustrative"].any() if len(data.audits) else False)
                   or bool(data.actions["illustrative"].any() if len(data.actions) else False))

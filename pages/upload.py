@@ -11,6 +11,7 @@ from scorecard.exports import to_xlsx_bytes
 from scorecard.periods import parse_month
 from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
 from scorecard.intake.template import write_template
+from scorecard.safe_text import md, md_code
 from scorecard.ui import get_store, plans, uk_date, uk_month
 from scorecard.intake.read import MAX_UPLOAD_MB
 
@@ -30,7 +31,7 @@ tab_upload, tab_history, tab_template = st.tabs(["Upload a workbook", "History a
 with tab_upload:
     done = st.session_state.pop("upload_done", None)
     if done:
-        st.success(f"Loaded **{done['file']}** into {done['plan']} as upload **{done['id']}**.")
+        st.success(f"Loaded **{md(done['file'])}** into {md(done['plan'])} as upload **{done['id']}**.")
         for page, label, icon in dict.fromkeys(PAGES_FOR[k] for k in done["sheets"] if k in PAGES_FOR):
             st.page_link(page, label=f"See it on {label}", icon=icon)
     files = st.file_uploader(
@@ -59,7 +60,7 @@ with tab_upload:
     if as_at_text.strip() and as_at is None:
         c3.error("Write the month like Mar-24 or 2024-03.")
     if choice == NEW_PLAN and plan in existing:
-        c2.warning(f"{plan!r} already exists: the upload will add to it.")
+        c2.warning(f"{md(repr(plan))} already exists: the upload will add to it.")
     override = as_at
     if from_file and from_file[0] == files_id and override == from_file[2]:
         override = None  # the file's own month: no override, no second check
@@ -84,9 +85,9 @@ with tab_upload:
 
         for i, (c, change) in enumerate(zip(checked, changes)):
             p = c.parsed
-            st.subheader(c.file_name)
-            found = ", ".join(f"{k} ({name})" if k != name else k for k, name in p.sheets_found.items()) or "none"
-            st.caption(f"Plan **{p.plan or '?'}** · as at {uk_month(p.as_at) if p.as_at else 'not given'} · "
+            st.subheader(md(c.file_name))
+            found = ", ".join(f"{k} ({md(name)})" if k != name else k for k, name in p.sheets_found.items()) or "none"
+            st.caption(f"Plan **{md(p.plan or '?')}** · as at {uk_month(p.as_at) if p.as_at else 'not given'} · "
                        f"sheets recognised: {found} · sha256 {c.sha256[:12]}")
             report = load.issues_frame(c)
             if p.errors:
@@ -110,7 +111,7 @@ with tab_upload:
                 continue
             dup = c.duplicate_of
             if dup and dup["status"] == "committed":
-                st.info(f"This file is identical (same sha256) to upload **{dup['id']}**, *{dup['file_name']}*, "
+                st.info(f"This file is identical (same sha256) to upload **{dup['id']}**, *{md(dup['file_name'])}*, "
                         f"loaded on {uk_date(dup['uploaded_at'])}. Loading it again would change nothing, so it "
                         "is not offered. To load it again, first revert that upload in History and undo.")
                 continue
@@ -118,7 +119,7 @@ with tab_upload:
                 st.info(f"This file is identical to upload **{dup['id']}**, which was reverted. Loading it again "
                         "brings its figures back.")
             if p.plan in archived:
-                st.info(f"**{p.plan}** is archived: its new figures load, but the plan stays out of the plan "
+                st.info(f"**{md(p.plan)}** is archived: its new figures load, but the plan stays out of the plan "
                         "selectors until an admin restores it on the Admin page.")
             st.markdown("**What loading it would change**")
             st.dataframe(pd.DataFrame([sc.as_row() for sc in change]), hide_index=True, width="stretch",
@@ -127,13 +128,13 @@ with tab_upload:
                                 ignore_index=True) if any(len(sc.details) for sc in change) else None
             lines = preview.change_lines(change)
             if lines:
-                st.markdown("Changed values: " + "; ".join(f"`{line}`" for line in lines[:8])
+                st.markdown("Changed values: " + "; ".join(md_code(line) for line in lines[:8])
                             + (" …" if len(lines) > 8 else ""))
             if details is not None:
                 with st.expander(f"Every new, changed and removed row ({len(details)})"):
                     st.dataframe(details[["sheet", *preview.DETAIL_COLUMNS]], hide_index=True, width="stretch",
                                  key=f"upload_details_{i}")
-            if st.button(f"Load {c.file_name}", type="primary", key=f"upload_commit_{i}"):
+            if st.button(f"Load {md(c.file_name)}", type="primary", key=f"upload_commit_{i}"):
                 require(user, "uploader", "commit an upload")
                 upload_id = load.commit(store, c, who)
                 log(user, "commit", plan=p.plan, upload_id=upload_id, sha256=c.sha256, detail=c.file_name)
@@ -170,8 +171,8 @@ with tab_history:
                 st.session_state["revert_pending"] = target
             pending = st.session_state.get("revert_pending")
             if pending in labels:
-                st.warning(f"Revert upload **{labels[pending]}**? Everything it loaded falls back to what was there "
-                           "before it; the upload stays listed as reverted.")
+                st.warning(f"Revert upload **{md(labels[pending])}**? Everything it loaded falls back to what was "
+                           "there before it; the upload stays listed as reverted.")
                 y, n, _ = st.columns([1, 1, 4])
                 if y.button(f"Yes, revert upload {pending}", type="primary", key="revert_yes"):
                     require(user, "admin", f"revert upload {pending}")

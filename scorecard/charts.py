@@ -10,6 +10,7 @@ from . import bands, spc
 from .audits import MIN_CASES
 from .bands import GRADES
 from .periods import period_label
+from .safe_text import plot
 
 BRAG_COLOURS = {"Blue": "#1f5fbf", "Green": "#2e7d32", "Amber": "#f0a202", "Red": "#c62828", "Unrated": "#9e9e9e"}
 BRAG_PATTERNS = {"Blue": "", "Green": "/", "Amber": ".", "Red": "x", "Unrated": "-"}
@@ -28,7 +29,7 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
 def brag_bars(counts: list[dict], key: str = "action_rag", title: str = "", group: str = "priority") -> go.Figure:
     """Horizontal stacked bars per group (priority, focus area, owner): Blue, Green, Amber, Red, Unrated,
     each labelled with its letter and count and patterned, so it reads in black and white."""
-    priorities = [c[group] for c in counts]
+    priorities = [plot(c[group]) for c in counts]
     fig = go.Figure()
     for rag in BRAG_COLOURS:
         xs = [c[key][rag] for c in counts]
@@ -64,7 +65,7 @@ def brag_trajectory(traj: pd.DataFrame, height_per_group: int = 150) -> go.Figur
                                    showticklabels=k == rows - 1, matches="x" if k else None)
         layout[f"yaxis{n}"] = dict(domain=[max(0.0, y1 - h), y1], anchor=f"x{n}", range=[0, 100], ticksuffix="%",
                                    tickvals=[0, 50, 100])
-        layout["annotations"].append(dict(text=f"<b>{group}</b>", x=0, xanchor="left", y=y1, yanchor="bottom",
+        layout["annotations"].append(dict(text=f"<b>{plot(group)}</b>", x=0, xanchor="left", y=y1, yanchor="bottom",
                                           xref="paper", yref="paper", showarrow=False, font=dict(size=13)))
         for rag in BRAG_COLOURS:
             d = by.get((group, rag))
@@ -78,7 +79,7 @@ def brag_trajectory(traj: pd.DataFrame, height_per_group: int = 150) -> go.Figur
                                                                   fillmode="overlay")),
                 text=[f"{rag[0]} {c}" if c else "" for c in d["count"]], textposition="inside",
                 customdata=list(zip(d["count"], d["total"])), xaxis=f"x{n}", yaxis=f"y{n}",
-                hovertemplate=f"{group}<br>%{{x}}: {rag} %{{customdata[0]}} of %{{customdata[1]}} (%{{y:.0f}}%)"
+                hovertemplate=f"{plot(group)}<br>%{{x}}: {rag} %{{customdata[0]}} of %{{customdata[1]}} (%{{y:.0f}}%)"
                               "<extra></extra>"))
     fig = go.Figure(data=traces, layout=layout)
     fig.update_layout(legend_traceorder="normal")
@@ -165,8 +166,8 @@ def audit_heatmap(audits: pd.DataFrame) -> go.Figure:
         z.append([None if r is None else r["good_or_better_pct"] for r in row])
         text.append(["" if r is None else (f"{r['good_or_better_pct']:.0f}%<br>n={r['cases']}"
                                            + ("<br>too few" if r["cases"] < MIN_CASES else "")) for r in row])
-    fig = go.Figure(go.Heatmap(z=z, x=periods, y=streams, text=text, texttemplate="%{text}", zmin=0, zmax=100,
-                               colorscale="Cividis", xgap=2, ygap=2,
+    fig = go.Figure(go.Heatmap(z=z, x=periods, y=[plot(s) for s in streams], text=text, texttemplate="%{text}",
+                               zmin=0, zmax=100, colorscale="Cividis", xgap=2, ygap=2,
                                colorbar=dict(title="% good<br>or better", ticksuffix="%"),
                                hovertemplate="%{y}, %{x}<br>%{text}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", automargin=True, type="category")
@@ -197,7 +198,7 @@ def audit_small_multiples(audits: pd.DataFrame, columns: int = 3) -> go.Figure:
         layout[f"yaxis{n}"] = dict(domain=[max(0.0, y1 - height), y1], anchor=f"x{n}", range=[0, 100], ticksuffix="%",
                                    dtick=25, showticklabels=c == 0)
         layout.setdefault("annotations", []).append(dict(
-            text=f"<b>{stream}</b>", x=x0 + width / 2, y=y1, xref="paper", yref="paper", xanchor="center",
+            text=f"<b>{plot(stream)}</b>", x=x0 + width / 2, y=y1, xref="paper", yref="paper", xanchor="center",
             yanchor="bottom", showarrow=False, font=dict(size=13)))
         x, cases = g["period_label"].tolist(), g["cases"].tolist()
         traces.append(dict(type="scatter", x=x + x[::-1], y=g["ci_high"].tolist() + g["ci_low"].tolist()[::-1],
@@ -208,7 +209,8 @@ def audit_small_multiples(audits: pd.DataFrame, columns: int = 3) -> go.Figure:
                            line=dict(color=LINE_BLUE, width=2),
                            marker=dict(color=LINE_BLUE, symbol=["circle-open" if v < MIN_CASES else "circle" for v in cases]),
                            text=[_gob_text(v, m) for v, m in zip(g["good_or_better_pct"], cases)],
-                           hovertemplate=f"{stream}<br>%{{x}}: %{{text}}<extra></extra>", xaxis=f"x{n}", yaxis=f"y{n}"))
+                           hovertemplate=f"{plot(stream)}<br>%{{x}}: %{{text}}<extra></extra>",
+                           xaxis=f"x{n}", yaxis=f"y{n}"))
     fig = go.Figure(data=traces, layout=layout)
     return _layout(fig, 60 + 210 * rows)
 
