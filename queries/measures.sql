@@ -1,6 +1,6 @@
 -- The plan's measures with their bands, as currently loaded.
 SELECT code, measure, priority, focus_area, unit, polarity, ri_band, good_band, outstanding_band,
-       target, source, upload_id
+       target, tolerance, source, upload_id
 FROM current_measures
 WHERE plan = $plan
 ORDER BY code;

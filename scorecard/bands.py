@@ -247,6 +247,56 @@ def target_met(value: float | None, target: float | None, polarity: str | None) 
     return value == target or bool(is_better(value, target, polarity))
 
 
+TARGET_RAGS = ("Green", "Amber", "Red")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How far short of its target a measure may be and still be Amber: `amount` in the measure's own units
+    ("points"), or as a fraction of the target ("relative")."""
+    amount: float
+    kind: str  # points | relative
+
+
+_RE_TOLERANCE = re.compile(
+    r"^(?:[+±-]|\+/-)?\s*(\d+(?:\.\d+)?)\s*(%|pp|pts?|points?|percentage points?)?\s*(of (?:the )?target)?$")
+
+
+@lru_cache(maxsize=1024)
+def parse_tolerance(text, unit: str | None = None) -> Tolerance | None:
+    """`2 points`, `2`, `2pp` (in the measure's units), `10% of target` (a fraction of the target), `5%`
+    (points for a % measure, a fraction of the target for any other); blank -> None. ValueError otherwise."""
+    if text is None:
+        return None
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        text = format(text, "g")
+    t = " ".join(str(text).replace("\u00a0", " ").split()).lower()
+    if not t:
+        return None
+    m = _RE_TOLERANCE.match(t)
+    if not m or not math.isfinite(float(m.group(1))):
+        raise ValueError(f"cannot read the tolerance {text!r}: write it like 2 points, 5% or 10% of target")
+    amount, sign, of_target = float(m.group(1)), m.group(2) or "", m.group(3)
+    if of_target or (sign == "%" and unit != "%"):
+        if sign != "%":
+            raise ValueError(f"cannot read the tolerance {text!r}: a share of the target is a percentage, such as "
+                             "10% of target")
+        return Tolerance(amount / 100, "relative")
+    return Tolerance(amount, "points")
+
+
+def target_rag(value: float | None, target: float | None, tolerance: Tolerance | None,
+               polarity: str | None) -> str | None:
+    """Rating by tolerance: Green at or better than the target, Amber short of it by no more than the
+    tolerance, Red beyond; None without a value, target, tolerance or a higher/lower polarity."""
+    if value is None or target is None or tolerance is None or polarity not in ("higher", "lower"):
+        return None
+    if target_met(value, target, polarity):
+        return "Green"
+    allowed = tolerance.amount if tolerance.kind == "points" else tolerance.amount * abs(target)
+    return "Amber" if abs(value - target) <= allowed + 1e-9 else "Red"
+
+
 def parse_number(text) -> float | None:
     """A target or threshold number: `90`, `90%`, blank -> None; ValueError if unreadable or not finite
     (`nan`, `inf`, `1e999`)."""

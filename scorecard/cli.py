@@ -1,4 +1,4 @@
-"""Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|export|template|seed|preflight.
+"""Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|export|profile|template|seed|preflight.
 
 Changes made here (import, revert, archive, withdraw) and exports go into the audit trail like the
 app's, with the role "command line" and the user from SCORECARD_USER or the login name; a change and
@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--plan", help="plan name (else the Plan sheet's)")
     imp.add_argument("--as-at", help="snapshot month YYYY-MM for actions (else the Plan sheet's)")
     imp.add_argument("--db", help="store path (default $SCORECARD_DB or data/scorecard.duckdb)")
+    imp.add_argument("--no-profile", action="store_true",
+                     help="read the file as recognised, not with the plan's saved import profile")
 
     s = sub.add_parser("summary", help="print each plan's ratings")
     s.add_argument("--json", action="store_true", help="machine-readable JSON (the default)")
@@ -73,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("template", help="write a blank workbook with instructions and drop-downs")
     t.add_argument("path")
+
+    pr = sub.add_parser("profile", help="a plan's import profile (how its own sheets are read), as JSON")
+    pr.add_argument("action", choices=("show", "export", "import"))
+    pr.add_argument("plan")
+    pr.add_argument("file", nargs="?", help="the JSON file to write (export) or read (import)")
+    pr.add_argument("--db")
 
     sd = sub.add_parser("seed", help="load the demo plans into an empty store")
     sd.add_argument("--db")
@@ -138,6 +146,8 @@ def _run(args) -> int:
             return _plans(store)
         if args.command == "export":
             return _export(store, args)
+        if args.command == "profile":
+            return _profile(store, args)
         if args.command in ("archive", "withdraw"):
             return _manage_plan(store, args)
         if args.command == "seed":
@@ -148,6 +158,34 @@ def _run(args) -> int:
     finally:
         store.close()
     return 1
+
+
+def _profile(store: Store, args) -> int:
+    """show: print the plan's profile; export: write it to FILE; import: check FILE and save it as the plan's."""
+    from .intake import profiles
+    if args.action in ("export", "import") and not args.file:
+        print(f"error: profile {args.action} needs a FILE", file=sys.stderr)
+        return 1
+    if args.action == "import":
+        try:
+            profile = profiles.loads(Path(args.file).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, profiles.ProfileError) as exc:
+            print(f"error: {args.file}: {exc}", file=sys.stderr)
+            return 1
+        version = store.save_profile(args.plan, profiles.dumps({**profile, "plan": args.plan}), audit_role=ROLE)
+        print(f"saved {args.file} as the import profile of {args.plan} (version {version})")
+        return 0
+    row = store.profile(args.plan)
+    if row is None:
+        print(f"error: the plan {args.plan!r} has no saved import profile (one is saved when a file is loaded "
+              "in the Upload centre, or with 'profile import')", file=sys.stderr)
+        return 1
+    if args.action == "show":
+        print(row[0])
+    else:
+        Path(args.file).write_text(row[0] + "\n", encoding="utf-8")
+        print(f"wrote {args.file} (version {row[2]}, saved {row[1]:%d/%m/%Y})")
+    return 0
 
 
 def _preflight(options: list[str]) -> int:
@@ -191,7 +229,8 @@ def _import(args) -> int:
         return 1
     store = Store(args.db, wait=lock_wait())
     try:
-        checked, upload_id = load.import_path(store, path, args.plan, args.as_at, audit_role=ROLE)
+        checked, upload_id = load.import_path(store, path, args.plan, args.as_at, audit_role=ROLE,
+                                              use_profile=not args.no_profile)
     finally:
         store.close()
     parsed = checked.parsed

@@ -146,6 +146,16 @@ MIGRATIONS = [
     CREATE TABLE plan_status (plan TEXT PRIMARY KEY, archived BOOLEAN NOT NULL, changed_by TEXT,
         changed_at TIMESTAMP NOT NULL);
     """,
+    """
+    -- A plan's import profile: how its councils' own sheets are read (roles, header rows, columns), saved
+    -- when an upload is loaded; every version is kept.
+    CREATE TABLE import_profiles (plan TEXT NOT NULL, version INTEGER NOT NULL, saved_at TIMESTAMP NOT NULL,
+        saved_by TEXT, profile TEXT NOT NULL, PRIMARY KEY (plan, version));
+    """,
+    """
+    -- Rating by tolerance: how far short of its target a measure may be and be Amber, as the plan writes it.
+    ALTER TABLE measures ADD COLUMN tolerance TEXT;
+    """,
 ]
 
 
@@ -331,6 +341,24 @@ class Store:
         """Append one entry to the audit trail (its own transaction; the data version is not touched)."""
         with self._transaction() as cur:
             self._audit(cur, who, role, event, plan, upload_id, sha256, detail)
+
+    def save_profile(self, plan: str, profile: str, user: str | None = None, audit_role: str | None = None) -> int:
+        """Keep a new version of the plan's import profile (JSON text), with its audit entry in the same
+        transaction; returns the version."""
+        user = user or current_user()
+        with self._transaction() as cur:
+            version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM import_profiles WHERE plan = ?",
+                                  [plan]).fetchone()[0]
+            cur.execute("INSERT INTO import_profiles VALUES (?, ?, ?, ?, ?)", [plan, version, now(), user, profile])
+            if audit_role is not None:
+                self._audit(cur, user, audit_role, "profile", plan, detail=f"import profile version {version}")
+        return version
+
+    def profile(self, plan: str) -> tuple[str, dt.datetime, int] | None:
+        """The plan's latest import profile: (JSON text, when it was saved, version), or None."""
+        row = self.cursor().execute("SELECT profile, saved_at, version FROM import_profiles WHERE plan = ? "
+                                    "ORDER BY version DESC LIMIT 1", [plan]).fetchone()
+        return tuple(row) if row else None
 
     def _write(self, sql: str, params: list) -> None:
         """One statement and a data-version bump, in one transaction."""

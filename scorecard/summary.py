@@ -39,6 +39,11 @@ def banding_for(m: dict) -> bands.Banding:
          "Outstanding": _none(m.get("outstanding_band"))})
 
 
+def tolerance_for(m: dict) -> bands.Tolerance | None:
+    """The measure's tolerance (read when it was loaded, so it parses)."""
+    return bands.parse_tolerance(m.get("tolerance"), m.get("unit"))
+
+
 def measure_status(measures: pd.DataFrame, values: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """One row per measure: latest value, band, target met and direction of travel."""
     rows, warnings = [], []
@@ -67,6 +72,7 @@ def measure_status(measures: pd.DataFrame, values: pd.DataFrame) -> tuple[pd.Dat
             "previous_value": prev_value,
             "band": bands.rate(value, banding),
             "target_met": bands.target_met(value, m.get("target"), banding.polarity),
+            "target_rag": bands.target_rag(value, m.get("target"), tolerance_for(m), banding.polarity),
             "direction": bands.direction(value, prev_value, banding.polarity),
             "points": int(series["value"].notna().sum()) if series is not None else 0,
         })
@@ -206,7 +212,7 @@ def plan_summary(store: Store, plan_row: dict, as_at: dt.date | None = None,
     measures = [{
         "code": m["code"], "measure": m["measure"], "priority": m.get("priority"), "unit": m.get("unit"),
         "polarity": m["polarity"], "latest_period": _month(m["latest_period"]), "value": _r1(m["value"]),
-        "band": m["band"], "target": _r1(m.get("target")),
+        "band": m["band"], "target_rag": m["target_rag"], "target": _r1(m.get("target")),
         "target_met": None if m["target_met"] is None else bool(m["target_met"]),
         "direction": m["direction"], "illustrative": bool(m["illustrative"]),
         "spc": charts[m["code"]].as_json() if m["code"] in charts else None,

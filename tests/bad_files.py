@@ -138,12 +138,12 @@ CORPUS = [
     BadFile("too-many-cells.csv", lambda: ("Code," * 1000 + "\n").encode() * 1001, (
         "too-many-cells.csv: more than 1,000,000 cells, over the safety limit",)),
     BadFile("no-sheets-we-know.xlsx", lambda: xlsx({"Sheet1": [["a", "b"]], "Notes": [["x"]]}), (
-        "Workbook: no recognised sheet (found 'Sheet1', 'Notes'); name the sheets Plan, Measures, Values, "
-        "Audits and Actions, or download the template",)),
+        "Workbook: no sheet we can read (found 'Sheet1', 'Notes'): name the sheets Plan, Measures, Values, "
+        "Audits and Actions (download the template), or map them in the Upload centre",)),
     BadFile("only-hidden-sheet.xlsx", lambda: xlsx({"Sheet1": [["a"]], "Old values": [V, ["CIN8", "Jan-24", 5]]},
                                                    hidden=("Old values",)), (
-        "Workbook: no recognised sheet (found 'Sheet1', 'Old values'); name the sheets Plan, Measures, Values, "
-        "Audits and Actions, or download the template",)),
+        "Workbook: no sheet we can read (found 'Sheet1', 'Old values'): name the sheets Plan, Measures, Values, "
+        "Audits and Actions (download the template), or map them in the Upload centre",)),
     BadFile("no-plan.xlsx", lambda: xlsx({"Values": [V, ["CIN8", "Jan-24", 50]]}), (
         "Plan: no plan name: add a Plan sheet with a 'Plan' row, or choose the plan when importing (--plan NAME)",
         "Workbook: no Measures sheet, so the 1 code on Values is unknown (CIN8): add a Measures sheet, or import "

@@ -41,7 +41,7 @@ def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
     assert m["CIN8"] == {"code": "CIN8", "measure": "Assessments within 45 working days",
                          "priority": "1. Quality of Practice", "unit": "%", "polarity": "higher",
                          "latest_period": "2024-03", "value": 81.0, "band": "Outstanding", "target": 90.0,
-                         "target_met": False, "direction": "improving", "illustrative": False, "spc": None}
+                         "target_met": False, "target_rag": None, "direction": "improving", "illustrative": False, "spc": None}
     assert (m["CF4"]["polarity"], m["CF4"]["band"], m["CF4"]["direction"]) == ("lower", "Requires Improvement", "worsening")
     assert (m["WF6"]["polarity"], m["WF6"]["band"], m["WF6"]["target_met"]) == ("lower", None, False)
     total = [a for a in s["audits"] if a["stream"] == "All streams" and a["period"] == "2024-01"][0]
@@ -114,7 +114,7 @@ MESSAGES = {
     "unknown-code": "Values!A2: unknown measure code 'NOPE'", "non-numeric": "Values!C2: 'lots' is not a number",
     "percent-range": "Values!C2: CIN8 Apr-24: 101% is outside 0-100", "duplicate": "Values!C3: CIN8 Apr-24 is given twice",
     "grade": "Audits!C2: unknown grade 'Satisfactory'", "rag": "Actions!C2: unknown Action RAG 'Purple'",
-    "negative": "Audits!C2: the count -1 is negative", "no-sheet": "Workbook: no recognised sheet",
+    "negative": "Audits!C2: the count -1 is negative", "no-sheet": "Workbook: no sheet we can read",
     "not-a-workbook": "notes.xlsx: this is not an Excel workbook",
 }
 

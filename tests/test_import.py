@@ -191,8 +191,8 @@ def test_bad_benchmarks(store, tmp_path):
 
 def test_no_recognised_sheet(store, tmp_path):
     errs = errors_of(store, tmp_path, {"Sheet1": [["a", "b"]], "Notes": [["x"]]})
-    assert errs == ["Workbook: no recognised sheet (found 'Sheet1', 'Notes'); name the sheets Plan, Measures, "
-                    "Values, Audits and Actions, or download the template"]
+    assert errs == ["Workbook: no sheet we can read (found 'Sheet1', 'Notes'): name the sheets Plan, Measures, "
+                    "Values, Audits and Actions (download the template), or map them in the Upload centre"]
 
 
 @pytest.mark.parametrize("data,name,message", [

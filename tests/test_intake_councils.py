@@ -293,7 +293,7 @@ def test_a_sheet_that_is_not_read_is_said(store):
     p = ok(store, xlsx({"Plan": PLAN, "Measures": [["Code", "Measure"], ["A", "a"]],
                         "Children in care": [["Indicator", "Apr-24"], ["CLA rate", 61]]}))
     assert "Children in care: this sheet is not read: its name is not one of ours (Plan, Measures, Values, Audits, " \
-           "Actions, Benchmarks)" in texts(p.notes)
+           "Actions, Benchmarks) and its content is not a layout we know; map it in the Upload centre" in texts(p.notes)
 
 
 def test_import_prints_a_line_for_every_sheet_it_loaded(tmp_path, capsys):

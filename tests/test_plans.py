@@ -179,9 +179,11 @@ def test_meeting_mode_skips_archived_plans_unless_the_link_names_one(local_app):
 def test_a_store_from_before_plan_archiving_is_migrated_at_start_up(demo_copy):
     import duckdb
     from scorecard.store import MIGRATIONS
-    con = duckdb.connect(str(demo_copy))  # wind the store back to the schema before plan_status
+    con = duckdb.connect(str(demo_copy))  # wind the store back to the schema before plan_status (version 3)
     con.execute("DROP TABLE plan_status")
-    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(len(MIGRATIONS) - 1)])
+    con.execute("DROP TABLE import_profiles")
+    con.execute("ALTER TABLE measures DROP COLUMN tolerance")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     con.close()
     store = Store(demo_copy)
     assert store.schema_version() == len(MIGRATIONS)

@@ -4,7 +4,8 @@ import datetime as dt
 import pytest
 
 from scorecard.audits import parse_grade, summarise_counts, wilson
-from scorecard.bands import INF, Interval, direction, parse_band, parse_polarity, rate, resolve_banding, target_met
+from scorecard.bands import (INF, Interval, Tolerance, direction, parse_band, parse_polarity, parse_tolerance, rate,
+                             resolve_banding, target_met, target_rag)
 from scorecard.duedates import is_overdue, parse_due
 from scorecard.periods import Year, month_with_year, parse_as_at, parse_month, parse_period, year_context
 
@@ -371,3 +372,30 @@ def test_grades(text, grade):
 def test_unknown_grade():
     with pytest.raises(ValueError, match="unknown grade 'Satisfactory'"):
         parse_grade("Satisfactory")
+
+
+@pytest.mark.parametrize("text,unit,expected", [
+    ("2 points", "%", Tolerance(2, "points")), ("2", None, Tolerance(2, "points")),
+    ("2pp", "%", Tolerance(2, "points")), (1.5, "number", Tolerance(1.5, "points")),
+    ("5%", "%", Tolerance(5, "points")), ("5%", "number", Tolerance(0.05, "relative")),
+    ("5%", None, Tolerance(0.05, "relative")), ("10% of target", "%", Tolerance(0.1, "relative")),
+    ("+/- 3 pts", "days", Tolerance(3, "points")), (None, "%", None), ("", "%", None),
+])
+def test_tolerances_as_scorecards_write_them(text, unit, expected):
+    assert parse_tolerance(text, unit) == expected
+
+
+@pytest.mark.parametrize("text", ["a bit", "5 of target", "inf", "1e999%", "5% 6%"])
+def test_unreadable_tolerances_are_refused(text):
+    with pytest.raises(ValueError, match="cannot read the tolerance"):
+        parse_tolerance(text, "%")
+
+
+@pytest.mark.parametrize("value,target,tolerance,polarity,expected", [
+    (90, 90, "5%", "higher", "Green"), (91, 90, "5%", "higher", "Green"), (85, 90, "5%", "higher", "Amber"),
+    (84.9, 90, "5%", "higher", "Red"), (18.5, 18, "10% of target", "lower", "Amber"),
+    (19.9, 18, "10% of target", "lower", "Red"), (17, 18, "2", "lower", "Green"),
+    (80, 90, "5%", "increase", None), (80, None, "5%", "higher", None), (None, 90, "5%", "higher", None),
+])
+def test_rating_by_tolerance_at_its_edges(value, target, tolerance, polarity, expected):
+    assert target_rag(value, target, parse_tolerance(tolerance, "%"), polarity) == expected

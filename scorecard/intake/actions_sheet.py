@@ -12,7 +12,7 @@ from .format import header_of
 from .issues import hint
 from .read import cell_ref
 from .rows import rows_under
-from .sheetmap import SheetMap, classify, find_header, ignored_note, missing_header_message
+from .sheetmap import SheetMap, ignored_note, ready
 from .styles import UNRATED_FILL, rating_of_fill
 from .words import UNRATED, flag, rag_word
 
@@ -27,13 +27,8 @@ parse_month = lru_cache(maxsize=4096)(_parse_month)
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     sheet = ctx.sheet
     parsed = reading.parsed
-    if m.header_row is None:
-        found = find_header(sheet, "Actions")
-        if found is None:
-            ctx.error(None, None, missing_header_message(sheet, "Actions"))
-            return
-        m.header_row, m.columns, m.column_periods = found
-        classify(sheet, m, m.header_row + 1)
+    if not ready(ctx, m):
+        return
     cols = m.cols
     headed = "priority" if "priority" not in cols else "focus_area" if "focus_area" not in cols else None
     headings: dict[str, int] = {}
@@ -61,7 +56,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
             ctx.error(i, cols["ref"], "the action has no As at month: add an 'As at' column, an 'As at' row on "
                                       f"the Plan sheet, or {hint('choose month', ctx.audience)}")
         dates = {f: _date_text(ctx, i, cols.get(f), at(row, cols.get(f))) for f in ("start", "due")}
-        ratings = {f: _rating(ctx, i, cols.get(f), at(row, cols.get(f)), WHAT[f], parsed, coloured)
+        ratings = {f: _rating(ctx, i, cols.get(f), at(row, cols.get(f)), WHAT[f], reading, coloured)
                    for f in ("action_rag", "impact_rag")}
         rec = {f: ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower()) or None for f in SHORT}
         rec.update({f: ctx.long_text(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower()) or None for f in LONG})
@@ -111,7 +106,7 @@ def _date_text(ctx: Ctx, i: int, j: int | None, raw):
     return ctx.name(i, j, raw, "date") or None if isinstance(raw, str) else raw
 
 
-def _rating(ctx: Ctx, i: int, j: int | None, raw, what: str, parsed, coloured: dict) -> str | None:
+def _rating(ctx: Ctx, i: int, j: int | None, raw, what: str, reading, coloured: dict) -> str | None:
     """A BRAG rating from the cell's words, or from its fill when it has none. None: unrated."""
     if j is None:
         return None
@@ -128,10 +123,10 @@ def _rating(ctx: Ctx, i: int, j: int | None, raw, what: str, parsed, coloured: d
             return None
         coloured.setdefault(what, []).append(cell_ref(i, j))
         return rating
-    rating = rag_word(raw)
+    rating = reading.status_words.get(text(raw)) or rag_word(raw)
     if rating is None:
         ctx.error(i, j, f"unknown {what} {text(raw)!r}: use Blue, Green, Amber, Red or leave it blank "
                         "(status words such as On track, At risk, Complete or Not started are read too)", raw)
         return None
-    parsed.status_words[text(raw)] = rating
+    reading.parsed.status_words[text(raw)] = rating
     return None if rating == UNRATED else rating

@@ -11,7 +11,7 @@ from .cells import MAX_CASES, Ctx, at, text
 from .format import AUDIT_GRADE_FIELDS
 from .read import column_letter
 from .rows import rows_under
-from .sheetmap import SheetMap, classify, find_header, ignored_note, missing_header_message
+from .sheetmap import SheetMap, ignored_note, ready
 from .words import flag
 
 parse_grade = lru_cache(maxsize=256)(_parse_grade)
@@ -20,13 +20,8 @@ parse_grade = lru_cache(maxsize=256)(_parse_grade)
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     sheet = ctx.sheet
     parsed = reading.parsed
-    if m.header_row is None:
-        found = find_header(sheet, "Audits")
-        if found is None:
-            ctx.error(None, None, missing_header_message(sheet, "Audits"))
-            return
-        m.header_row, m.columns, m.column_periods = found
-        classify(sheet, m, m.header_row + 1)
+    if not ready(ctx, m):
+        return
     cols = m.cols
     wide = [g for g in AUDIT_GRADE_FIELDS if g in cols]
     grade_cols = [cols[f] for f in ("moderated_grade", "grade") if f in cols]

@@ -6,19 +6,14 @@ from .cells import Ctx, at, text
 from .format import BENCHMARK_FIELDS
 from .measures_sheet import benchmark
 from .rows import rows_under
-from .sheetmap import SheetMap, classify, find_header, ignored_note, missing_header_message
+from .sheetmap import SheetMap, ignored_note, ready
 from .values_sheet import known_code
 
 
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     sheet = ctx.sheet
-    if m.header_row is None:
-        found = find_header(sheet, "Benchmarks")
-        if found is None:
-            ctx.error(None, None, missing_header_message(sheet, "Benchmarks"))
-            return
-        m.header_row, m.columns, m.column_periods = found
-        classify(sheet, m, m.header_row + 1)
+    if not ready(ctx, m):
+        return
     cols = m.cols
     if not any(f in cols for f in BENCHMARK_FIELDS):
         ctx.error(m.header_row, None, "the Benchmarks sheet needs at least one of the England, Region or "

@@ -99,11 +99,13 @@ MEASURES = SheetFormat("Measures", (
     Column("outstanding_band", "Outstanding", ("outstanding threshold", "outstanding band")),
     Column("target", "Target", ("targets", "target value", "annual target")),
     Column("source", "Source", ("data source",)),
+    Column("tolerance", "Tolerance", ("rag tolerance", "amber tolerance", "tolerance %", "tolerance band")),
 ), table="measures", help=(
     "One row per measure. Code and Measure are required. Polarity: Higher is better, Lower is better, "
     "Increase or Decrease (blank: worked out from the bands). Bands are written as your plan writes them: "
     "60-69%, 85+, >24, <14, 25-20, 80% and above, Increase. Month columns (Apr-24, ...) and England, "
-    "Region or Statistical neighbours columns beside a measure are read as its values and benchmarks."))
+    "Region or Statistical neighbours columns beside a measure are read as its values and benchmarks. "
+    "Tolerance (2 points, 5%, 10% of target) rates the measure Green / Amber / Red against its target."))
 
 VALUES = SheetFormat("Values", (
     Column("code", "Code", CODE_NAMES, required=True),

@@ -8,9 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..store import Store, sha256_bytes
+from . import profiles
 from .issues import Issue
-from .parse import ParsedWorkbook, parse_workbook
-from .read import WorkbookError, read_bytes
+from .parse import ParsedWorkbook, parse_workbook, plan_named
+from .read import Sheet, WorkbookError, read_bytes
+from .sheetmap import SheetMap
 
 
 @dataclass
@@ -26,9 +28,9 @@ class Checked:
 
 
 def check_bytes(store: Store, data: bytes, file_name: str, plan: str | None = None,
-                as_at: dt.date | None = None, audience: str = "cli") -> Checked:
+                as_at: dt.date | None = None, audience: str = "cli", use_profile: bool = True) -> Checked:
     """Read and validate without writing anything."""
-    return _check(store, [(file_name, data)], file_name, plan, as_at, audience)
+    return _check(store, [(file_name, data)], file_name, plan, as_at, audience, use_profile)
 
 
 def check_files(store: Store, files: list[tuple[str, bytes]], plan: str | None = None,
@@ -43,19 +45,58 @@ def check_files(store: Store, files: list[tuple[str, bytes]], plan: str | None =
     return out
 
 
-def _check(store: Store, files: list[tuple[str, bytes]], file_name: str, plan, as_at, audience) -> Checked:
+def read_files(files: list[tuple[str, bytes]]) -> list[Sheet]:
+    """The sheets of one workbook (or of CSV files that together make one); WorkbookError when unreadable,
+    naming the file."""
+    sheets: list[Sheet] = []
+    for name, data in files:
+        try:
+            sheets += read_bytes(data, name)
+        except WorkbookError as exc:
+            raise WorkbookError(Path(name).name, exc.message) from exc
+    return sheets
+
+
+def saved_profile(store: Store, plan: str | None) -> dict | None:
+    """The plan's latest import profile, with when it was saved, or None."""
+    row = store.profile(plan) if plan else None
+    if row is None:
+        return None
+    text, saved_at, version = row
+    return {**profiles.loads(text), "saved": f"{saved_at:%d/%m/%Y}", "version": version}
+
+
+def check_sheets(store: Store, sheets: list[Sheet], plan: str | None = None, as_at: dt.date | None = None,
+                 audience: str = "cli", use_profile: bool = True, maps: list[SheetMap] | None = None,
+                 status_words: dict[str, str] | None = None) -> ParsedWorkbook:
+    """Parse read sheets: with the maps given (the officer's mapping), else the plan's saved profile, else
+    as recognised."""
+    issues: list[Issue] = []
+    profile = saved_profile(store, plan or plan_named(sheets)) if use_profile and maps is None else None
+    if profile is not None:
+        maps, issues = profiles.apply(profile, sheets, audience)
+        status_words = {**profile.get("status_words", {}), **(status_words or {})}
+    parsed = parse_workbook(sheets, plan=plan, as_at=as_at, known_measures=store.known_measures,
+                            audience=audience, maps=maps, status_words=status_words)
+    parsed.profile = profile
+    if profile is not None:
+        issues.append(Issue("note", "Workbook", "", f"read with the saved import profile from {profile['saved']} "
+                                                    f"(version {profile['version']})"))
+    parsed.issues = issues + parsed.issues
+    return parsed
+
+
+def _check(store: Store, files: list[tuple[str, bytes]], file_name: str, plan, as_at, audience,
+           use_profile: bool = True) -> Checked:
     digest = sha256_bytes(b"".join(d for _, d in files)) if len(files) == 1 else sha256_bytes(
         b"".join(n.encode() + b"\0" + sha256_bytes(d).encode() for n, d in files))
-    sheets = []
     try:
-        for name, data in files:
-            sheets += read_bytes(data, name)
+        sheets = read_files(files)
     except WorkbookError as exc:
         parsed = ParsedWorkbook(plan=plan, as_at=as_at)
-        parsed.issues.append(Issue("error", Path(name).name, "", exc.message))
+        parsed.issues.append(Issue("error", exc.where, "", exc.message))
         return Checked(file_name, digest, parsed)
-    parsed = parse_workbook(sheets, plan=plan, as_at=as_at, known_measures=store.known_measures,
-                            audience=audience)
+    parsed = check_sheets(store, sheets, plan, as_at, audience, use_profile)
     dup = store.find_upload_by_hash(digest, parsed.plan) if parsed.plan else None
     return Checked(file_name, digest, parsed, dup)
 
@@ -88,9 +129,10 @@ def commit(store: Store, checked: Checked, user: str | None = None, audit_role: 
 
 
 def import_path(store: Store, path: str | Path, plan: str | None = None, as_at: dt.date | None = None,
-                user: str | None = None, audit_role: str | None = None) -> tuple[Checked, int | None]:
+                user: str | None = None, audit_role: str | None = None,
+                use_profile: bool = True) -> tuple[Checked, int | None]:
     p = Path(path)
-    checked = check_bytes(store, p.read_bytes(), p.name, plan, as_at)
+    checked = check_bytes(store, p.read_bytes(), p.name, plan, as_at, use_profile=use_profile)
     if not checked.ok:
         return checked, None
     return checked, commit(store, checked, user, audit_role)

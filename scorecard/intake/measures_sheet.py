@@ -9,8 +9,8 @@ from .cells import Ctx, at, text
 from .format import BENCHMARK_FIELDS, header_of
 from .read import cell_ref, column_letter
 from .rows import rows_under
-from .sheetmap import SheetMap, classify, find_header, ignored_note, missing_header_message
-from .values_sheet import WideRows, report_bad_period_headers
+from .sheetmap import SheetMap, ignored_note, ready
+from .values_sheet import WideRows
 from .words import UNITS, UNITS_HELP
 
 BAND_FIELDS = ("ri_band", "good_band", "outstanding_band")
@@ -19,18 +19,14 @@ WHAT = {f: header_of("Measures", f).lower() for f in ("priority", "focus_area", 
 
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     sheet = ctx.sheet
-    if m.header_row is None:
-        found = find_header(sheet, "Measures")
-        if found is None:
-            ctx.error(None, None, missing_header_message(sheet, "Measures"))
-            return
-        m.header_row, m.columns, m.column_periods = found
-        if report_bad_period_headers(ctx, m, classify(sheet, m, m.header_row + 1)):
-            return
+    if not ready(ctx, m):
+        return
     cols = m.cols
     parsed = reading.parsed
-    seen: dict[str, str] = {}
-    headed = "priority" if "priority" not in cols else "focus_area" if "focus_area" not in cols else None
+    # Section rows (a name alone on a row) are the focus area of the measures under them (or their priority,
+    # when the sheet has a Focus area column); a council's sheet per service area names their priority.
+    headed = "focus_area" if "focus_area" not in cols else "priority" if "priority" not in cols else None
+    sheet_priority = sheet.name if m.options.get("sheet_as_priority") and "priority" not in cols else None
     headings: dict[str, int] = {}
     wide = WideRows(ctx, reading, m)
     for i, row, heading in rows_under(sheet, m.header_row):
@@ -45,18 +41,21 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
             ctx.error(i, cols["code"], "the measure has no Code; give every measure a short code such as CIN8")
         if name == "":
             ctx.error(i, cols["measure"], f"measure {code} has no name in the Measure column")
-        if code and code in seen:
-            ctx.error(i, cols["code"], f"measure code {code} appears twice (also at {seen[code]}); "
-                                       "each code must be unique")
+        if code and code in reading.measure_cells:
+            sheet_name, cell = reading.measure_cells[code]
+            also = cell if sheet_name == sheet.name else f"{sheet_name}!{cell}"
+            ctx.error(i, cols["code"], f"measure code {code} appears twice (also at {also}); each code must be unique")
             continue
         if code:
-            seen[code] = cell_ref(i, cols["code"])
+            reading.measure_cells[code] = (sheet.name, cell_ref(i, cols["code"]))
         rec = {"code": code, "measure": name}
         for f in ("priority", "focus_area", "source"):
             rec[f] = ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f]) or None
         if headed and heading:
             rec[headed] = heading[1]
             headings.setdefault(heading[1], heading[0])
+        if sheet_priority:
+            rec["priority"] = sheet_priority
         rec["unit"] = _unit(ctx, i, cols.get("unit"), at(row, cols.get("unit")))
         try:
             rec["polarity"] = bands.parse_polarity(at(row, cols.get("polarity")))
@@ -72,6 +71,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
             except ValueError as exc:
                 ctx.error(i, cols[f], f"measure {code}: {exc}", raw)
         rec["target"] = _target(ctx, i, cols.get("target"), at(row, cols.get("target")), code, rec["unit"])
+        rec["tolerance"] = _tolerance(ctx, i, cols.get("tolerance"), at(row, cols.get("tolerance")), code, rec["unit"])
         first_error = ctx.first_error_since(mark)
         if first_error:
             if code:
@@ -87,6 +87,8 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         shown = "; ".join(f"'{h}' (row {r + 1})" for h, r in list(headings.items())[:6])
         ctx.note(None, None, f"section rows set the {header_of('Measures', headed)} of the measures under them: "
                              f"{shown}{' ...' if len(headings) > 6 else ''}")
+    if sheet_priority:
+        ctx.note(None, None, f"the sheet's name is the Priority of its measures ('{sheet_priority}')")
     report_assumed_periods(ctx, m, reading)
     note = ignored_note(m)
     if note:
@@ -112,6 +114,19 @@ def _target(ctx: Ctx, i: int, j: int | None, raw, code: str, unit: str | None) -
         ctx.error(i, j, f"measure {code}: a % target must be between 0 and 100", raw)
         return None
     return v
+
+
+def _tolerance(ctx: Ctx, i: int, j: int | None, raw, code: str, unit: str | None) -> str | None:
+    """The tolerance as written (a cell formatted as a percentage reads as one: 0.05 is 5%)."""
+    if raw is None:
+        return None
+    written = f"{raw * 100:g}%" if isinstance(raw, float) and ctx.sheet.is_percent_formatted(i, j) else text(raw)
+    try:
+        bands.parse_tolerance(written, unit)
+    except ValueError as exc:
+        ctx.error(i, j, f"measure {code}: {exc}", raw)
+        return None
+    return written
 
 
 def _percent_hint(rec: dict, row: list, cols: dict[str, int]) -> bool:

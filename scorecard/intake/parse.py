@@ -12,9 +12,10 @@ from typing import Callable
 from . import actions_sheet, audits_sheet, benchmarks_sheet, measures_sheet, plan_sheet, values_sheet
 from .cells import Ctx, blank
 from .checks import check_percent_scale
-from .format import DATA_SHEETS, VALUE_FIELDS
+from .format import VALUE_FIELDS
 from .issues import Issue, grouped, hint
 from .read import Sheet
+from .recognise import recognise
 from .sheetmap import UNUSED, SheetMap, role_by_name
 
 @dataclass
@@ -32,6 +33,7 @@ class ParsedWorkbook:
     maps: list[SheetMap] = field(default_factory=list)
     status_words: dict[str, str] = field(default_factory=dict)  # status word as written -> BRAG rating
     loaded: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet -> rows read from it, by kind
+    profile: dict | None = None  # the saved import profile the file was read with
 
     @property
     def errors(self) -> list[Issue]:
@@ -90,6 +92,7 @@ class Reading:
     stored_codes: set[str]                     # the plan's measures already in the store
     measures_sheet: str | None = None          # the Measures sheet's name, when the file has one
     refused: dict[str, str] = field(default_factory=dict)    # code -> the cell that stopped it
+    measure_cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (sheet, cell), all sheets
     value_cells: dict[tuple, str] = field(default_factory=dict)  # (code, period start) -> cell, across sheets
     percent_codes: set[str] = field(default_factory=set)     # measures with a percentage-formatted value
     codes_with_values: set[str] = field(default_factory=set)
@@ -97,6 +100,7 @@ class Reading:
     unknown_codes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # code -> (sheet, cell)
     benchmark_rows: dict[tuple, tuple] = field(default_factory=dict)  # (code, period start) -> (sheet, row)
     assumed_benchmark_columns: set[int] = field(default_factory=set)
+    status_words: dict[str, str] = field(default_factory=dict)  # the officer's own words: word -> rating
 
     def ctx(self, sheet: Sheet) -> Ctx:
         return Ctx(self.parsed.issues, sheet, self.audience)
@@ -107,69 +111,77 @@ def _unread_sheets(parsed: ParsedWorkbook, sheets: list[Sheet], maps: list[Sheet
     has_data = {s.name for s in sheets if any(any(not blank(v) for v in row) for row in s.rows)}
     for m in maps:
         if m.role == UNUSED and m.sheet in has_data:
-            why = "it is hidden" if m.how == "hidden" else (
-                "its name is not one of ours (Plan, Measures, Values, Audits, Actions, Benchmarks)"
-                if m.how == "not one of ours" else m.how)
+            why = {"hidden": "it is hidden",
+                   "not recognised": "its name is not one of ours (Plan, Measures, Values, Audits, Actions, "
+                                     "Benchmarks) and its content is not a layout we know; map it in the Upload "
+                                     "centre"}.get(m.how, m.how)
             parsed.issues.append(Issue("note", m.sheet, "", f"this sheet is not read: {why}"))
 
 
-PARSERS = {"Measures": measures_sheet.parse, "Values": values_sheet.parse, "Audits": audits_sheet.parse,
-           "Actions": actions_sheet.parse, "Benchmarks": benchmarks_sheet.parse}
-ORDER = ("Plan", "Measures", "Values", "Benchmarks", "Audits", "Actions")
+@dataclass(frozen=True)
+class Role:
+    parse: Callable   # (ctx, map, reading) -> None
+    stage: int        # the order roles are read in: measures before the values that refer to them
 
 
-def map_sheets(sheets: list[Sheet]) -> list[SheetMap]:
-    """Intake by name: each sheet named as one of ours takes that role (the first of each)."""
-    maps, taken = [], set()
+# Every role a sheet can take, and its parser. Layouts of councils' own exports add theirs.
+ROLES: dict[str, Role] = {
+    "Measures": Role(measures_sheet.parse, 1), "Values": Role(values_sheet.parse, 2),
+    "Benchmarks": Role(benchmarks_sheet.parse, 3), "Audits": Role(audits_sheet.parse, 4),
+    "Actions": Role(actions_sheet.parse, 5),
+}
+MEASURE_ROLES = {"Measures"}  # roles that define measures (a file with none relies on the store's)
+
+
+def plan_named(sheets: list[Sheet]) -> str | None:
+    """The plan a file's Plan sheet names, if it has one (read quietly: the parse says what is wrong)."""
     for s in sheets:
-        role = role_by_name(s)
-        if role and role not in taken:
-            taken.add(role)
-            maps.append(SheetMap(s.name, role))
-        else:
-            maps.append(SheetMap(s.name, UNUSED, how="hidden" if s.hidden else "not one of ours"))
-    return maps
+        if role_by_name(s) == "Plan":
+            parsed = ParsedWorkbook()
+            plan_sheet.parse(Ctx([], s), SheetMap(s.name, "Plan"), parsed, None, None)
+            return parsed.plan
+    return None
 
 
 def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date | None = None,
                    known_measures: Callable[[str], dict[str, dict]] | None = None,
-                   audience: str = "cli", maps: list[SheetMap] | None = None) -> ParsedWorkbook:
+                   audience: str = "cli", maps: list[SheetMap] | None = None,
+                   status_words: dict[str, str] | None = None) -> ParsedWorkbook:
     """Parse and validate.
 
     known_measures(plan) returns the plan's measures already in the store (code -> row), so that a monthly
-    Values-only workbook can refer to them. audience: "cli" or "app", for the words of what to do.
+    Values-only workbook can refer to them. audience: "cli" or "app", for the words of what to do. maps:
+    how each sheet is read (recognised when not given); status_words: the officer's own words for ratings.
     """
     parsed = ParsedWorkbook(plan=plan, as_at=as_at)
-    parsed.maps = maps = maps if maps is not None else map_sheets(sheets)
+    parsed.maps = maps = maps if maps is not None else recognise(sheets)
     by_name = {s.name: s for s in sheets}
-    roles = {m.role: m for m in reversed(maps) if m.role != UNUSED}
-    if not any(r in roles for r in DATA_SHEETS if r != "Benchmarks"):
+    used = [m for m in maps if m.role != UNUSED]
+    if not any(m.role != "Plan" for m in used):
         names = ", ".join(repr(s.name) for s in sheets) or "none"
         parsed.issues.append(Issue("error", "Workbook", "", (
-            f"no recognised sheet (found {names}); name the sheets Plan, Measures, Values, "
-            "Audits and Actions, or download the template")))
+            f"no sheet we can read (found {names}): name the sheets Plan, Measures, Values, Audits and Actions "
+            "(download the template), or map them in the Upload centre")))
         return parsed
-    named = "Plan" in roles and plan_sheet.parse(Ctx(parsed.issues, by_name[roles["Plan"].sheet], audience),
-                                                 roles["Plan"], parsed, plan, as_at)
+    plan_map = next((m for m in used if m.role == "Plan"), None)
+    named = plan_map is not None and plan_sheet.parse(Ctx(parsed.issues, by_name[plan_map.sheet], audience),
+                                                      plan_map, parsed, plan, as_at)
     if not parsed.plan and not named:
         parsed.issues.append(Issue("error", "Plan", "", f"no plan name: add a Plan sheet with a 'Plan' row, or "
                                                          f"{hint('choose plan', audience)}"))
     stored = dict(known_measures(parsed.plan) if known_measures and parsed.plan else {})
-    reading = Reading(parsed, audience, dict(stored), set(stored))
-    for role in ORDER[1:]:
-        m = roles.get(role)
-        if m is None:
-            continue
-        if role == "Measures":
-            reading.measures_sheet = m.sheet
+    reading = Reading(parsed, audience, dict(stored), set(stored), status_words=dict(status_words or {}))
+    measure_maps = [m for m in used if m.role in MEASURE_ROLES]
+    reading.measures_sheet = measure_maps[0].sheet if measure_maps else None
+    for m in sorted((m for m in used if m.role != "Plan"), key=lambda m: ROLES[m.role].stage):
         before = parsed.counts() | {"benchmarks": len(parsed.benchmarks)}
-        PARSERS[role](reading.ctx(by_name[m.sheet]), m, reading)
+        ROLES[m.role].parse(reading.ctx(by_name[m.sheet]), m, reading)
         after = parsed.counts() | {"benchmarks": len(parsed.benchmarks)}
         parsed.loaded[m.sheet] = {k: after[k] - before[k] for k in after if after[k] > before[k]}
     _unread_sheets(parsed, sheets, maps)
     values_sheet.report_unknown_codes(reading)
     check_percent_scale(reading)
-    if "Measures" not in roles and stored and reading.parsed.values:
+    if not measure_maps and stored and reading.parsed.values:
         parsed.issues.append(Issue("note", "Workbook", "", "no Measures sheet: the plan's stored measures are kept"))
     parsed.issues = grouped(parsed.issues)
     return parsed

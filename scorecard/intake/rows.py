@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .cells import text
+from .words import looks_like_ref
 from .read import Sheet
 
 NOTE_STARTS = ("note", "notes", "nb", "n.b", "source", "sources", "*", "please", "key", "data as at",
@@ -34,7 +35,7 @@ def rows_under(sheet: Sheet, header_row: int) -> Iterator[tuple[int, list, tuple
         filled, first = _filled(row)
         if filled == 0:
             continue
-        if filled == 1 and isinstance(first, str) and " " in first.strip():
+        if filled == 1 and isinstance(first, str) and (" " in first.strip() or not looks_like_ref(first)):
             pending.append((i, text(first)))  # one line of text on its own: a heading or a note
             continue
         # a data row: the last heading-like single line above it (since the previous data row) heads it

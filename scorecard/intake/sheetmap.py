@@ -32,7 +32,8 @@ class SheetMap:
     column_periods: dict[int, Period] = field(default_factory=dict)  # a period named in a field's header
     ignored: dict[int, str] = field(default_factory=dict)       # columns with data we do not read -> header
     how: str = "by its name"
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (cells, message) said once for the sheet
+    options: dict = field(default_factory=dict)                 # what a layout needs besides columns
+    bad_periods: list[tuple[int, str]] = field(default_factory=list)  # period headers that cannot be read
 
     def col(self, name: str) -> int | None:
         for j, f in self.columns.items():
@@ -200,7 +201,7 @@ def classify(sheet: Sheet, m: SheetMap, first_data_row: int, long: bool = False)
             if _looks_like_period(label):
                 bad_periods.append((j, label))
                 continue
-        if _has_data(sheet, first_data_row, j):
+        if has_data(sheet, first_data_row, j):
             m.ignored[j] = label or "(no header)"
     return bad_periods
 
@@ -248,8 +249,33 @@ def _looks_like_period(label: str) -> bool:
         w.isdigit() and len(w) == 4 and 1990 <= int(w) <= 2100 for w in words)
 
 
-def _has_data(sheet: Sheet, start: int, j: int) -> bool:
+def has_data(sheet: Sheet, start: int, j: int) -> bool:
     return any(j < len(row) and not blank(row[j]) for row in sheet.rows[start:])
+
+
+def ready(ctx, m: SheetMap) -> bool:
+    """Make sure the map has its header row and columns (finding them if it has none yet), and report what
+    stops the sheet being read: no header row, or period headers that cannot be read. False: not read."""
+    if m.header_row is None:
+        found = find_header(ctx.sheet, m.role)
+        if found is None:
+            ctx.error(None, None, missing_header_message(ctx.sheet, m.role))
+            return False
+        m.header_row, m.columns, m.column_periods = found
+        m.bad_periods = classify(ctx.sheet, m, m.header_row + 1, long="period" in m.cols)
+    for j, label in m.bad_periods:
+        ctx.error(m.header_row, j, f"cannot read the period header {label!r}; write the periods like Apr-24, "
+                                   "Q1 2024/25 or 2024/25 (or month names under a heading such as 2024/25)", label)
+    seen: dict = {}
+    twice = False
+    for j, p in sorted(m.periods.items()):
+        if p.start in seen:
+            ctx.error(m.header_row, j, f"the period {p.label} has two columns (also "
+                                       f"{cell_ref(m.header_row, seen[p.start])}); keep one column per period")
+            twice = True
+        else:
+            seen[p.start] = j
+    return not (m.bad_periods or twice)
 
 
 def ignored_note(m: SheetMap) -> str | None:

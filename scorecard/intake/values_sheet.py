@@ -11,7 +11,7 @@ from .cells import MAX_NUMBER, Ctx, at, blank, text
 from .issues import Issue, hint
 from .read import cell_ref
 from .rows import rows_under
-from .sheetmap import SheetMap, classify, find_header, ignored_note, missing_header_message
+from .sheetmap import SheetMap, ignored_note, ready
 from .words import flag
 
 _FLOAT_ONLY = {float}
@@ -19,14 +19,8 @@ _FLOAT_ONLY = {float}
 
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     sheet = ctx.sheet
-    if m.header_row is None:
-        found = find_header(sheet, "Values")
-        if found is None:
-            ctx.error(None, None, missing_header_message(sheet, "Values"))
-            return
-        m.header_row, m.columns, m.column_periods = found
-        if report_bad_period_headers(ctx, m, classify(sheet, m, m.header_row + 1, long="period" in m.cols)):
-            return
+    if not ready(ctx, m):
+        return
     cols = m.cols
     if "period" in cols and "value" in cols:
         _long(ctx, m, reading)
@@ -39,24 +33,6 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     note = ignored_note(m)
     if note:
         ctx.note(m.header_row, None, note)
-
-
-def report_bad_period_headers(ctx: Ctx, m: SheetMap, bad: list[tuple[int, str]]) -> bool:
-    """Headers that try to be periods but cannot be read, and periods with two columns: an error each (the
-    sheet is not read)."""
-    for j, label in bad:
-        ctx.error(m.header_row, j, f"cannot read the period header {label!r}; write the periods like Apr-24, "
-                                   "Q1 2024/25 or 2024/25 (or month names under a heading such as 2024/25)", label)
-    seen: dict = {}
-    twice = False
-    for j, p in sorted(m.periods.items()):
-        if p.start in seen:
-            ctx.error(m.header_row, j, f"the period {p.label} has two columns (also "
-                                       f"{cell_ref(m.header_row, seen[p.start])}); keep one column per period")
-            twice = True
-        else:
-            seen[p.start] = j
-    return bool(bad) or twice
 
 
 def known_code(ctx: Ctx, reading, i: int, j: int, code: str) -> bool:

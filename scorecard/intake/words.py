@@ -54,6 +54,7 @@ _RE_REF = re.compile(r"^[A-Za-z]{0,6}[\s\-]?\d+(?:[.\-/]\d+)*[A-Za-z]?\.?$")
 
 
 def looks_like_ref(text: str) -> bool:
-    """`1.1`, `2.13`, `FA3`, `A12`, `R3a`: an action or measure reference, not a heading."""
+    """`1.1`, `2.13`, `FA3`, `A12`, `R3a`, `CIN`: an action or measure reference, not a heading such as
+    `Assessments`."""
     t = text.strip()
-    return bool(_RE_REF.match(t)) or (len(t) <= 8 and " " not in t)
+    return bool(_RE_REF.match(t)) or (len(t) <= 5 and " " not in t)
