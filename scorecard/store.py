@@ -292,7 +292,7 @@ class Store:
         if parsed.errors:
             raise ValueError("a workbook with errors cannot be committed")
         user = user or current_user()
-        counts = parsed.counts()
+        counts = parsed.upload_counts()
         with self._transaction() as cur:
             upload_id = cur.execute(
                 'INSERT INTO uploads (id, plan, file_name, sha256, uploaded_by, uploaded_at, as_at, '

@@ -77,6 +77,11 @@ class ParsedWorkbook:
         return {"measures": len(self.measures), "values": len(self.values),
                 "audits": len(self.audits), "actions": len(self.actions)}
 
+    def upload_counts(self) -> dict[str, int]:
+        """What the upload history records, in the units its preview counts: measures, values, audits as
+        periods of a stream (each is replaced whole), action rows."""
+        return {**self.counts(), "audits": len({(a["period"], a["stream"]) for a in self.audits})}
+
 
 WORDS = {"measures": ("measure", "measures"), "values": ("value", "values"),
          "audits": ("audit count", "audit counts"), "actions": ("action", "actions"),

@@ -263,6 +263,12 @@ def ready(ctx, m: SheetMap) -> bool:
             return False
         m.header_row, m.columns, m.column_periods = found
         m.bad_periods = classify(ctx.sheet, m, m.header_row + 1, long="period" in m.cols)
+    missing = [SHEETS[m.role].column(f).header for f in SHEETS[m.role].required if f not in m.cols] \
+        if m.role in SHEETS else []
+    if missing:
+        ctx.error(m.header_row, None, f"no column is read as {' or '.join(missing)}: say which column holds "
+                                      f"{'them' if len(missing) > 1 else 'it'} in the Upload centre's mapping")
+        return False
     for j, label in m.bad_periods:
         ctx.error(m.header_row, j, f"cannot read the period header {label!r}; write the periods like Apr-24, "
                                    "Q1 2024/25 or 2024/25 (or month names under a heading such as 2024/25)", label)
