@@ -153,6 +153,16 @@ def test_a_quarter_named_without_its_year_takes_the_year_of_the_heading_above(st
         "Audit!A7: the title 'Quarter 4' names no year: read as Q4 2024/25, from the heading at A1"]
 
 
+def test_a_bare_percent_beside_each_count_and_a_column_numbering_the_rows(store):
+    rows = [["Sep-24"], ["No.", "Theme", "Outstanding", "%", "Good", "%", "RI", "%", "Inadequate", "%"],
+            [1, "Referrals", 1, "10%", 4, "40%", 4, "40%", 1, "15%"], [2, "CP plans", 0, "0%", 3, "60%", 2, "40%", 0, "0%"]]
+    p = ok(store, xlsx({"Plan": PLAN, "Audit": rows}))
+    assert audits(p) == expected("Sep-24", {"Referrals": (1, 4, 4, 1), "CP plans": (0, 3, 2, 0)})
+    assert texts(p.warnings) == ["Audit!J3: 15% inadequate is given but the counts give 10.0% (1 of 10 cases); the "
+                                 "dashboard uses the counts, so check which is right"]
+    assert texts(p.notes) == ["Audit: figures outside the audit blocks are not read: A3:A4"]
+
+
 # -- Checked, never loaded ------------------------------------------------------------------------------------
 def test_a_total_that_does_not_add_up_is_a_warning_and_the_counts_are_used(store):
     rows = [["Q2 2024/25"], ["Theme", "Outstanding", "Good", "RI", "Inadequate", "Total"],
@@ -259,6 +269,15 @@ def test_theme_rows_without_whole_number_counts_are_errors_with_their_cells():
     assert {(a["stream"], a["grade"]): a["cases"] for a in p.audits} == {
         ("Pathway plans", "Outstanding"): 0, ("Pathway plans", "Good"): 3,
         ("Pathway plans", "Requires Improvement"): 2, ("Pathway plans", "Inadequate"): 0}
+
+
+def test_periods_down_the_side_are_not_themes():
+    p = check_sheet([["Audit judgements 2017/18"], [None, "Outstanding", "Good", "RI", "Inadequate"],
+                     ["Q4 2016/17", 2, 30, 50, 20]])
+    assert texts(p.errors) == ["Audit!A3: the row is headed by a period (Q4 2016/17), not a theme: a block gives one "
+                               "period, in its title, and a row per theme; for periods down the side use an Audits "
+                               "sheet (Period, Stream, then a count column per grade)"]
+    assert p.audits == []
 
 
 @pytest.mark.parametrize("rows,percent", [

@@ -117,7 +117,12 @@ def _header_groups(sheet: Sheet, h: int) -> tuple[list[dict[int, tuple[str, str]
     subs = {j: _SUBHEADINGS[n] for j, v in enumerate(below) if (n := normalise(_str(v))) in _SUBHEADINGS}
     two_rows = len(subs) >= 2
     if not two_rows:
-        cols = {j: k for j, v in enumerate(row) if v.__class__ is str and (k := column_kind(v))}
+        cols = {}
+        for j, v in enumerate(row):
+            if v.__class__ is str and (k := column_kind(v)):
+                cols[j] = k
+            elif _SUBHEADINGS.get(normalise(_str(v))) == PCT and cols.get(j - 1, (PCT,))[0] == COUNT:
+                cols[j] = (PCT, cols[j - 1][1])  # `Good | %`: the share of the count on its left
     else:
         cols = {}
         heading = None  # the heading over sub-headings: merged over them, or written over the first of them
@@ -177,11 +182,11 @@ def _figure(sheet: Sheet, i: int, j: int) -> bool:
     return i < len(sheet.rows) and _is_figure(at(sheet.rows[i], j))
 
 
-def _title(sheet: Sheet, b: Block, headers: set[int]) -> tuple[int, int] | None:
+def _title(sheet: Sheet, b: Block, headers: set[int], lo: int) -> tuple[int, int] | None:
     """The cell naming the block's period: its theme column's heading when that reads as a period, else the
-    nearest text above the block (within three rows, not past figures or another block's header); of that
-    row's texts the first that reads as a period, else the first (reported as unreadable)."""
-    lo, hi = b.span
+    nearest text above the block, from column lo (within three rows, not past figures or another block's
+    header); of that row's texts the first that reads as a period, else the first (reported as unreadable)."""
+    hi = b.span[1]
     if b.own == b.label and _period_in(text(at(sheet.rows[b.header], b.label))):
         return b.header, b.label
     for r in range(b.header - 1, max(-1, b.header - 4), -1):
@@ -200,8 +205,9 @@ def find_blocks(sheet: Sheet, last: int | None = None) -> list[Block]:
     n = len(sheet.rows) if last is None else min(last, len(sheet.rows))
     blocks = [b for h in range(n) for b in _blocks_at(sheet, h)]
     headers = {r for b in blocks for r in range(b.header, b.first)}
-    for b in blocks:
-        b.title = _title(sheet, b, headers)
+    for b in blocks:  # the leftmost block on its row takes a title from column A (over a `No.` column, say)
+        left = [o.span[1] for o in blocks if o.header == b.header and o.span[1] < b.own]
+        b.title = _title(sheet, b, headers, max(left) + 1 if left else 0)
     for b in blocks:
         lo, hi = b.span
         b.end = min((min(o.header, o.title[0] if o.title else o.header) for o in blocks
@@ -331,9 +337,9 @@ def audit_blocks(sheet: Sheet) -> Fit | None:
     if not any(_counted(sheet, i, b) for i in rows):
         return None
     ours = {j for o in blocks if o.header == h for j in (o.label, *o.cols)}
-    if any(j not in ours and parse_period(_cell(sheet, r, j)[0]) is not None and any(_figure(sheet, i, j) for i in rows)
-           for r in (h - 1, h) if r >= 0 for j in range(len(sheet.rows[r]))):
-        return None  # month columns beside grade thresholds: a scorecard
+    if any(j not in ours and parse_period(_cell(sheet, h, j)[0]) is not None and any(_figure(sheet, i, j) for i in rows)
+           for j in range(len(sheet.rows[h]))):
+        return None  # month columns beside grade thresholds (headed on this row, or merged down to it): a scorecard
     # the fields as the Audits sheet names them: a grade's count, `pct:Good`, `pct:good or better`; and `total`
     columns = {j: (grade if kind == COUNT else f"pct:{grade}") for j, (kind, grade) in b.cols.items()}
     if b.label is not None:
@@ -471,6 +477,11 @@ def _theme(ctx: Ctx, b: Block, i: int, label: str, grades: dict[str, int]) -> di
     if not label:
         ctx.error(i, b.label, "a row of counts with no theme: write its theme (e.g. Referrals), or Total for a "
                               "total row")
+        return None
+    if parse_period(label) is not None:
+        ctx.error(i, b.label, f"the row is headed by a period ({label}), not a theme: a block gives one period, in "
+                              "its title, and a row per theme; for periods down the side use an Audits sheet "
+                              "(Period, Stream, then a count column per grade)", label)
         return None
     mark = len(ctx.issues)
     counts: dict[str, int] = {}
