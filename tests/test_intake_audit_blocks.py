@@ -155,7 +155,8 @@ def test_a_quarter_named_without_its_year_takes_the_year_of_the_heading_above(st
 
 def test_a_bare_percent_beside_each_count_and_a_column_numbering_the_rows(store):
     rows = [["Sep-24"], ["No.", "Theme", "Outstanding", "%", "Good", "%", "RI", "%", "Inadequate", "%"],
-            [1, "Referrals", 1, "10%", 4, "40%", 4, "40%", 1, "15%"], [2, "CP plans", 0, "0%", 3, "60%", 2, "40%", 0, "0%"]]
+            [1, "Referrals", 1, "10%", 4, "40%", 4, "40%", 1, "15%"],
+            [2, "CP plans", 0, "0%", 3, "60%", 2, "40%", 0, "0%"]]
     p = ok(store, xlsx({"Plan": PLAN, "Audit": rows}))
     assert audits(p) == expected("Sep-24", {"Referrals": (1, 4, 4, 1), "CP plans": (0, 3, 2, 0)})
     assert texts(p.warnings) == ["Audit!J3: 15% inadequate is given but the counts give 10.0% (1 of 10 cases); the "
@@ -202,7 +203,8 @@ def test_inconsistent_percentages_as_seed_001_prints_them_warn_and_the_counts_ar
 
 def test_a_row_of_percentages_under_the_total_row_is_checked_against_the_block(store):
     rows = [["July 2024"], ["Theme", "Outstanding", "Good", "RI", "Inadequate"],
-            ["Referrals", 1, 3, 1, 0], ["CIN plans", 1, 1, 2, 1], ["Total", 2, 4, 3, 1], ["%", "20%", "40%", "20%", "10%"]]
+            ["Referrals", 1, 3, 1, 0], ["CIN plans", 1, 1, 2, 1], ["Total", 2, 4, 3, 1],
+            ["%", "20%", "40%", "20%", "10%"]]
     p = ok(store, xlsx({"Plan": PLAN, "July": rows}))
     assert len(p.audits) == 8
     assert texts(p.warnings) == ["July!D6: 20% requires improvement is given but the counts give 30.0% (3 of 10 "
@@ -303,8 +305,21 @@ def test_a_total_row_is_not_a_theme_and_a_theme_twice_is_refused():
                      ["Theme", "Outstanding", "Good", "RI", "Inadequate", None, "Theme", "Outstanding",
                                       "Good", "RI", "Inadequate"],
                      ["Referrals", 1, 4, 2, 1, None, "referrals", 0, 1, 1, 1]])
-    assert texts(p.errors) == ["Audit!G3: referrals Q1 2024/25 is given twice (also at A3); give each theme one row "
+    assert texts(p.errors) == ["Audit!G3: Referrals Q1 2024/25 is given twice (also at A3); give each theme one row "
                                "per period"]
+
+
+def test_a_theme_given_on_the_audits_sheet_too_is_refused_and_one_spelling_is_kept(store):
+    blocks = [["Q1 2024/25"], ["Theme", "Outstanding", "Good", "RI", "Inadequate"], ["Referrals", 1, 4, 2, 1],
+              ["CIN plans", 0, 2, 2, 1], [], ["Q2 2024/25"], ["Theme", "Outstanding", "Good", "RI", "Inadequate"],
+              ["CIN Plans", 1, 2, 2, 0]]
+    p = ok(store, xlsx({"Plan": PLAN, "QA": blocks}))
+    assert {(a["period"].isoformat(), a["stream"]) for a in p.audits} == {
+        ("2024-04-01", "Referrals"), ("2024-04-01", "CIN plans"), ("2024-07-01", "CIN plans")}
+    long = [["Period", "Stream", "Grade", "Count"], ["Q1 2024/25", "Referrals", "Good", 4]]
+    c = check(store, xlsx({"Plan": PLAN, "Audits": long, "QA": blocks}))
+    assert texts(c.parsed.errors) == ["QA!A3: Referrals Q1 2024/25 is given twice (also on another sheet); give "
+                                      "each theme one row per period"]
 
 
 # -- Not stealing other layouts -------------------------------------------------------------------------------
@@ -327,8 +342,9 @@ def test_other_layouts_with_grade_headings_are_not_taken(rows, role):
 
 # -- The whole way: import, then the Case-file audits page ----------------------------------------------------
 def test_a_mixed_workbook_imports_through_the_command_line_and_the_page_shows_its_streams(tmp_path, monkeypatch):
-    rows, pct, merged = stacked([("Quarter 4 2023/24 (Jan - Mar)", {"Referrals": (1, 5, 3, 1), "CP plans": (0, 4, 4, 2)}),
-                                 ("Quarter 1 2024/25 (Apr - Jun)", {"Referrals": (2, 6, 2, 0), "CP plans": (1, 5, 3, 1)})])
+    rows, pct, merged = stacked([
+        ("Quarter 4 2023/24 (Jan - Mar)", {"Referrals": (1, 5, 3, 1), "CP plans": (0, 4, 4, 2)}),
+        ("Quarter 1 2024/25 (Apr - Jun)", {"Referrals": (2, 6, 2, 0), "CP plans": (1, 5, 3, 1)})])
     rows[4][9] = 13  # Referrals' Total in Q4: the counts make 10
     path = tmp_path / "board pack.xlsx"
     path.write_bytes(xlsx({"Plan": PLAN, "Children in Care": scorecard_sheet([("CLA1", "Visits in time")]),

@@ -381,16 +381,22 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
                               "Requires Improvement, Inadequate) and a row of counts per theme")
         return
     heading = _year_heading(sheet, blocks)
-    seen: dict[tuple, str] = {}   # (period, kind, stream) -> the cell that gave it
+    audits = reading.parsed.audits
+    # (period, kind, stream) -> where it was given: audit counts of the file's sheets read before this one too
+    seen = {(a["period"], a["period_kind"], a["stream"].casefold()): "on another sheet" for a in audits}
+    names: dict[str, str] = {}  # a stream as first written: `CIN Plans` in one block is `CIN plans` of another
+    for a in audits:
+        names.setdefault(a["stream"].casefold(), a["stream"])
     covered: set[tuple[int, int]] = set()
     for b in blocks:
         lo, hi = b.span
-        covered |= {(r, j) for r in range(b.header, b.first) for j in range(lo, hi + 1)} | ({b.title} if b.title else set())
-        _read_block(ctx, b, heading, seen, covered, reading.parsed.audits)
+        covered |= {(r, j) for r in range(b.header, b.first) for j in range(lo, hi + 1)}
+        covered |= {b.title} if b.title else set()
+        _read_block(ctx, b, heading, seen, names, covered, audits)
     _left_out(ctx, covered)
 
 
-def _read_block(ctx: Ctx, b: Block, heading, seen: dict, covered: set, audits: list[dict]) -> None:
+def _read_block(ctx: Ctx, b: Block, heading, seen: dict, names: dict, covered: set, audits: list[dict]) -> None:
     sheet = ctx.sheet
     where = b.title or (b.header, b.span[0])
     period = _block_period(ctx, b, heading)
@@ -431,12 +437,13 @@ def _read_block(ctx: Ctx, b: Block, heading, seen: dict, covered: set, audits: l
             theme_counts.append(counts)
             if not stream or period is None:
                 continue
+            stream = names.setdefault(stream.casefold(), stream)
             key = (period.start, period.kind, stream.casefold())
             if key in seen:
-                ctx.error(i, b.label, f"{stream} {period.label} is given twice (also at {seen[key]}); give each "
+                ctx.error(i, b.label, f"{stream} {period.label} is given twice (also {seen[key]}); give each "
                                       "theme one row per period")
                 continue
-            seen[key] = cell_ref(i, b.label)
+            seen[key] = f"at {cell_ref(i, b.label)}"
             audits.extend({"period": period.start, "period_kind": period.kind, "stream": stream, "grade": g,
                            "cases": n, "illustrative": False} for g, n in counts.items())
         elif complete:
