@@ -334,6 +334,8 @@ def test_a_theme_given_on_the_audits_sheet_too_is_refused_and_one_spelling_is_ke
       ["CIN8", "Visits in time", 50, 60, 70, 80, 71, 74]], "Measures"),
     ([["Indicator", "Inadequate", "Requires improvement", "Good", "Outstanding", "Apr-24", "May-24"],
       ["Visits in time", 50, 60, 70, 80, 71, 74]], "not used"),
+    ([["Overall effectiveness, 31 March 2024"], ["Area", "Outstanding", "Good", "Requires improvement", "Inadequate"],
+      ["North West", 4, 12, 6, 1], ["England", 25, 80, 33, 15]], "not used"),
 ])
 def test_other_layouts_with_grade_headings_are_not_taken(rows, role):
     sheet = read_bytes(xlsx({"Data": rows}), "d.xlsx")[0]

@@ -21,7 +21,7 @@ from ..audits import GRADE_WORDS
 from ..periods import MONTHS, Period, fy_quarter, parse_period, year_context
 from .audits_sheet import check_pct, read_count
 from .cells import Ctx, at, text
-from .format import GRADES, normalise
+from .format import GRADES, REGIONS, normalise
 from .read import Sheet, cell_ref
 from .recognise import BY_CONTENT, Fit, layout
 from .rows import is_heading
@@ -52,6 +52,7 @@ _NOT_BEFORE = {"to", "until", "till", "since", "from", "before", "after", "endin
 _CUMULATIVE = re.compile(r"\b(?:ytd|cumulative|rolling)\b|year to date")
 _QUARTER = re.compile(r"\b(?:q|quarter)\s*([1-4])\b")
 _YEARISH = re.compile(r"(?<!\d)(?:(?:19|20)\d\d|\d\d\s*[/\-–]\s*\d\d)(?!\d)")
+_COMPARATORS = {"england", "statistical neighbours", "stat neighbours", "sn", *REGIONS}
 HOW_TO_TITLE = "write it like Quarter 1 2024/25, Q1 2024/25, July 2024 or Jul-24"
 
 
@@ -320,9 +321,10 @@ def title_period(title: str, heading: tuple[str, object] | None) -> tuple[Period
 # -- Recognition ----------------------------------------------------------------------------------------
 @layout
 def audit_blocks(sheet: Sheet) -> Fit | None:
-    """Blocks of grade counts by theme under period titles, in the first rows. Not a table of ours: a header
-    naming a Period column (an Audits table) or a Code and a Measure (a scorecard with grade thresholds) is
-    left to those, as are grade columns holding no figures (thresholds written as text)."""
+    """Blocks of grade counts by theme under period titles, in the first rows. Left to others: a header naming
+    a Period column (an Audits table), a Code and a Measure or month columns (a scorecard with grade
+    thresholds), grade columns holding no whole numbers (thresholds written as text), England or region rows
+    (authorities counted by their inspection grade)."""
     blocks = find_blocks(sheet, HEADER_SCAN)
     if not blocks:
         return None
@@ -336,6 +338,8 @@ def audit_blocks(sheet: Sheet) -> Fit | None:
     rows = range(b.first, min(b.first + 10, len(sheet.rows)))
     if not any(_counted(sheet, i, b) for i in rows):
         return None
+    if any(normalise(at(sheet.rows[i], b.label)) in _COMPARATORS for i in range(b.first, min(b.end, b.first + 30))):
+        return None  # authorities counted by their inspection grade (England, a region): a DfE download
     ours = {j for o in blocks if o.header == h for j in (o.label, *o.cols)}
     if any(j not in ours and parse_period(_cell(sheet, h, j)[0]) is not None and any(_figure(sheet, i, j) for i in rows)
            for j in range(len(sheet.rows[h]))):
