@@ -59,7 +59,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
                 grade = parse_grade(raw_grade)
             except ValueError as exc:
                 ctx.error(i, j, str(exc), raw_grade)
-            n = _count(ctx, i, cols["count"], at(row, cols["count"])) if "count" in cols else 1
+            n = read_count(ctx, i, cols["count"], at(row, cols["count"])) if "count" in cols else 1
             ref = ctx.name(i, cols.get("case_ref"), at(row, cols.get("case_ref")), "case reference")
             if ctx.first_error_since(mark):
                 continue
@@ -73,14 +73,14 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
                 parsed.audit_case_refs.append({"period": period.start, "stream": stream, "grade": grade,
                                                "case_ref": ref})
         else:
-            grades = [(g, _count(ctx, i, cols[g], at(row, cols[g]))) for g in wide]
+            grades = [(g, read_count(ctx, i, cols[g], at(row, cols[g]))) for g in wide]
             if ctx.first_error_since(mark):
                 continue
             for g, j in pct_cols.items():
                 raw = at(row, j)
                 ok, given = ctx.number(i, j, raw, "percentage")
                 if ok and given is not None:
-                    _check_pct(ctx, i, j, raw, given, g, dict(grades))
+                    check_pct(ctx, i, j, raw, given, g, dict(grades))
         for g, n in grades:
             key = (period.start, period.kind, stream, g)
             totals[key] = totals.get(key, 0) + n
@@ -91,7 +91,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         for (start, kind, stream, g), n in totals.items():
             by_key.setdefault((start, kind, stream), {})[g] = n
         for i, j, raw, given, grade, key in long_pcts:
-            _check_pct(ctx, i, j, raw, given, grade, by_key.get(key, {}))
+            check_pct(ctx, i, j, raw, given, grade, by_key.get(key, {}))
     for (start, kind, stream, g), n in totals.items():
         if n > MAX_CASES:
             ctx.error(None, None, f"{stream} {period_label(start, kind)}: the {g} counts add up to {n:,} cases, "
@@ -104,7 +104,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         ctx.note(m.header_row, None, note)
 
 
-def _check_pct(ctx: Ctx, i: int, j: int, raw, given: float, grade: str, counts: dict[str, int]) -> None:
+def check_pct(ctx: Ctx, i: int, j: int, raw, given: float, grade: str, counts: dict[str, int]) -> None:
     """Warn when a percentage the file gives is more than one point from what its counts give."""
     total = sum(counts.values())
     k = counts.get("Outstanding", 0) + counts.get("Good", 0) if grade == "good or better" else counts.get(grade, 0)
@@ -118,7 +118,7 @@ def _check_pct(ctx: Ctx, i: int, j: int, raw, given: float, grade: str, counts: 
                        "the dashboard uses the counts, so check which is right", raw)
 
 
-def _count(ctx: Ctx, i: int, j: int, raw) -> int:
+def read_count(ctx: Ctx, i: int, j: int, raw) -> int:
     ok, v = ctx.number(i, j, raw, "count of cases")
     if not ok:
         return 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import actions_sheet, audits_sheet, benchmarks_sheet, measures_sheet, plan_sheet, values_sheet
+from . import audit_blocks  # councils' audit summaries in blocks
 from .cells import Ctx, blank
 from .checks import check_percent_scale
 from .format import VALUE_FIELDS
@@ -135,6 +136,7 @@ ROLES: dict[str, Role] = {
     "Benchmarks": Role(benchmarks_sheet.parse, 3), "Audits": Role(audits_sheet.parse, 4),
     "Actions": Role(actions_sheet.parse, 5),
 }
+ROLES[audit_blocks.ROLE] = Role(audit_blocks.parse, 4)
 MEASURE_ROLES = {"Measures"}  # roles that define measures (a file with none relies on the store's)
 
 

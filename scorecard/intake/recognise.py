@@ -71,7 +71,12 @@ def recognise_sheet(sheet: Sheet) -> SheetMap:
     if role == "Plan":
         return SheetMap(sheet.name, role, how=BY_NAME)
     if role is not None:
-        return table_map(sheet, role, BY_NAME) or SheetMap(sheet.name, role, how=BY_NAME)  # the parser says why
+        named = table_map(sheet, role, BY_NAME)
+        if named is None:  # "Case file audits" written as a council's layout (audits in blocks) reads as that
+            fit = max((f for f in (fn(sheet) for fn in LAYOUTS) if f is not None and f.map.role not in SHEETS),
+                      key=lambda f: f.score, default=None)
+            named = fit.map if fit else SheetMap(sheet.name, role, how=BY_NAME)  # the parser says why
+        return named
     if sheet.hidden:
         return SheetMap(sheet.name, UNUSED, how="hidden")
     fits = [f for f in (fn(sheet) for fn in LAYOUTS) if f is not None]
