@@ -134,7 +134,7 @@ def mapping_step(i: int, first, c) -> None:
     unusual = any(m.how != "by its name" for m in p.maps) or bool(p.status_words)
     with st.expander("How the file was read" + (": check this" if unusual else ""), expanded=unusual):
         rows = [{"Sheet": m.sheet, "Read as": m.role, "How": m.how,
-                 "What was read": describe(m, p.loaded.get(m.sheet))} for m in p.maps]
+                 "What was read": describe(m, p.loaded.get(m.sheet), by_name.get(m.sheet))} for m in p.maps]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"map_sheets_{i}")
         notes = [n for n in p.notes]
         if notes:

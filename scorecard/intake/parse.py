@@ -16,7 +16,7 @@ from .checks import check_percent_scale
 from .format import VALUE_FIELDS
 from .issues import Issue, grouped, hint
 from .read import Sheet
-from .recognise import recognise
+from .recognise import DESCRIBE, recognise
 from .sheetmap import UNUSED, SheetMap, role_by_name
 
 @dataclass
@@ -137,6 +137,7 @@ ROLES: dict[str, Role] = {
     "Actions": Role(actions_sheet.parse, 5),
 }
 ROLES[audit_blocks.ROLE] = Role(audit_blocks.parse, 4)
+DESCRIBE[audit_blocks.ROLE] = audit_blocks.describe
 MEASURE_ROLES = {"Measures"}  # roles that define measures (a file with none relies on the store's)
 
 

@@ -150,9 +150,15 @@ def likely_header(sheet: Sheet) -> int:
     return max(range(len(scores)), key=lambda r: (scores[r], -r)) if scores else 0
 
 
-def describe(m: SheetMap, loaded: dict[str, int] | None = None) -> str:
-    """What a sheet is and what was read from it, in a line: `one-sheet scorecard: 9 measures x 11 months +
-    England, SN`."""
+# Layouts whose sheets are best described from the sheet itself register a describer: role -> fn(sheet).
+DESCRIBE: dict[str, Callable[[Sheet], str]] = {}
+
+
+def describe(m: SheetMap, loaded: dict[str, int] | None = None, sheet: Sheet | None = None) -> str:
+    """What a sheet is and what was read from it, in a line: `measures with their months: 9 measures x 11
+    periods + England, SN`."""
+    if m.role in DESCRIBE and sheet is not None:
+        return DESCRIBE[m.role](sheet)
     if m.role == UNUSED:
         return f"not used ({m.how})"
     if m.role == "Plan":
