@@ -55,7 +55,7 @@ def _check(store: Store, files: list[tuple[str, bytes]], file_name: str, plan, a
         parsed.issues.append(Issue("error", Path(name).name, "", exc.message))
         return Checked(file_name, digest, parsed)
     parsed = parse_workbook(sheets, plan=plan, as_at=as_at, known_measures=store.known_measures,
-                            audience=audience)
+                            audience=audience, known_authority=store.known_authority)
     dup = store.find_upload_by_hash(digest, parsed.plan) if parsed.plan else None
     return Checked(file_name, digest, parsed, dup)
 

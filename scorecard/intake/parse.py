@@ -99,6 +99,7 @@ class Reading:
     unknown_codes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # code -> (sheet, cell)
     benchmark_rows: dict[tuple, tuple] = field(default_factory=dict)  # (code, period start) -> (sheet, row)
     assumed_benchmark_columns: set[int] = field(default_factory=set)
+    stored_authority: str | None = None        # the plan's authority in the store
 
     def ctx(self, sheet: Sheet) -> Ctx:
         return Ctx(self.parsed.issues, sheet, self.audience)
@@ -133,11 +134,14 @@ MEASURE_ROLES = {"Measures"}  # roles that define measures (a file with none rel
 
 def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date | None = None,
                    known_measures: Callable[[str], dict[str, dict]] | None = None,
-                   audience: str = "cli", maps: list[SheetMap] | None = None) -> ParsedWorkbook:
+                   audience: str = "cli", maps: list[SheetMap] | None = None,
+                   known_authority: Callable[[str], str | None] | None = None) -> ParsedWorkbook:
     """Parse and validate.
 
     known_measures(plan) returns the plan's measures already in the store (code -> row), so that a monthly
-    Values-only workbook can refer to them. audience: "cli" or "app", for the words of what to do.
+    Values-only workbook can refer to them; known_authority(plan) the plan's authority in the store, whose row
+    a DfE download's figures are read from when the file has no Plan sheet naming it. audience: "cli" or "app",
+    for the words of what to do.
     """
     parsed = ParsedWorkbook(plan=plan, as_at=as_at)
     parsed.maps = maps = maps if maps is not None else recognise(sheets)
@@ -156,7 +160,8 @@ def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date 
         parsed.issues.append(Issue("error", "Plan", "", f"no plan name: add a Plan sheet with a 'Plan' row, or "
                                                          f"{hint('choose plan', audience)}"))
     stored = dict(known_measures(parsed.plan) if known_measures and parsed.plan else {})
-    reading = Reading(parsed, audience, dict(stored), set(stored))
+    reading = Reading(parsed, audience, dict(stored), set(stored), stored_authority=(
+        known_authority(parsed.plan) if known_authority and parsed.plan else None))
     measure_maps = [m for m in used if m.role in MEASURE_ROLES]
     reading.measures_sheet = measure_maps[0].sheet if measure_maps else None
     for m in sorted((m for m in used if m.role != "Plan"), key=lambda m: ROLES[m.role].stage):
