@@ -81,15 +81,17 @@ def preview(store: Store, parsed: ParsedWorkbook) -> list[SheetChange]:
     """Compare a parsed (error-free) workbook with what the store holds for its plan now."""
     plan = parsed.plan
     out = [_plan(store, parsed)]
-    if "Measures" in parsed.sheets_found:
+    # a sheet of ours, or any sheet that gave such rows (a BI export's measures and values, say)
+    found = set(parsed.sheets_found) | {k.capitalize() for got in parsed.loaded.values() for k in got}
+    if "Measures" in found:
         out.append(_measures(store, plan, parsed.measures))
-    if "Values" in parsed.sheets_found:
+    if "Values" in found:
         out.append(_values(store, plan, parsed.values))
-    if "Audits" in parsed.sheets_found:
+    if "Audits" in found:
         out.append(_audits(store, plan, parsed.audits))
-    if "Actions" in parsed.sheets_found:
+    if "Actions" in found:
         out.append(_actions(store, plan, parsed.actions))
-    if "Benchmarks" in parsed.sheets_found:
+    if "Benchmarks" in found:
         out.append(_benchmarks(store, plan, parsed.benchmarks))
     return out
 
