@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import actions_sheet, audits_sheet, benchmarks_sheet, bi_export, measures_sheet, plan_sheet, values_sheet
+from . import actions_sheet, audits_sheet, benchmarks_sheet, bi_export, dfe, measures_sheet, plan_sheet, values_sheet
 from .cells import Ctx, blank
 from .checks import check_percent_scale
 from .format import VALUE_FIELDS
@@ -129,9 +129,10 @@ ROLES: dict[str, Role] = {
     "Benchmarks": Role(benchmarks_sheet.parse, 3), "Audits": Role(audits_sheet.parse, 4),
     "Actions": Role(actions_sheet.parse, 5),
     bi_export.ROLE: Role(bi_export.parse, 1),
+    dfe.LAIT: Role(dfe.parse_indicator, 1), dfe.CHAT: Role(dfe.parse_chart_blocks, 1),
 }
 # roles that define measures (a file with none relies on the store's)
-MEASURE_ROLES = {"Measures", bi_export.ROLE}
+MEASURE_ROLES = {"Measures", bi_export.ROLE, dfe.LAIT, dfe.CHAT}
 
 
 def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date | None = None,
