@@ -184,6 +184,26 @@ def test_a_bi_export_with_year_and_month_columns(store):
     assert {m["code"]: m["target"] for m in p.measures} == {"ASSESSMENTS-45-DAYS": 90, "VISITS-TIME": 92}
 
 
+def test_a_bi_export_with_names_and_no_target_or_polarity_defines_its_measures(store):
+    p = ok(store, xlsx({"Plan": PLAN, "Export": [
+        ["KPI_ID", "KPI_Name", "Period_End_Date", "Numerator", "Denominator", "Result"],
+        ["CIN8", "Assessments in 45 days", dt.datetime(2024, 3, 31), 81, 100, 81]]}))
+    assert [(m["code"], m["measure"], m["polarity"]) for m in p.measures] == [("CIN8", "Assessments in 45 days", None)]
+    assert texts(p.warnings) == ["Export!A2: CIN8: fewer than two bands and no Polarity, so it cannot be rated; add "
+                                 "the bands or a Polarity"]
+
+
+def test_power_bis_summarised_column_names(store):
+    p = ok(store, xlsx({"Plan": PLAN, "Export": [
+        ["KPI_ID", "KPI_Name", "Period_End_Date", "Sum of Numerator", "Sum of Denominator", "Average of Result",
+         "First Target", "Count of KPI_ID"],
+        ["CIN8", "Assessments in 45 days", dt.datetime(2024, 3, 31), 81, 100, 81, 90, 1]]}))
+    assert [(v["code"], v["period"].isoformat(), v["value"], v["numerator"], v["denominator"])
+            for v in p.value_rows()] == [("CIN8", "2024-03-01", 81, 81, 100)]
+    assert p.measures[0]["target"] == 90
+    assert "Export!1:1: ignored columns, not read: Count of KPI_ID (H)" in texts(p.notes)
+
+
 def test_bi_exports_leave_long_values_sheets_alone_and_refuse_rows_they_cannot_read(store):
     assert roles(xlsx({"Monthly figures": [["Code", "Period", "Value"], ["CIN8", "Apr-24", 80]]})) == {
         "Monthly figures": "Values"}

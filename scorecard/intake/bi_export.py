@@ -2,10 +2,10 @@
 
 `KPI_ID | KPI_Name | Period_End_Date | Numerator | Denominator | Result | Target | Polarity`, or the same with
 other words (`Indicator`, `Month`, `Value`, `Direction`...): the rows define the measures (code, name, target,
-polarity, unit) and give their values. A long table with a Target, Polarity or Unit column, or with measure
-names and no codes, is such an export; one with codes and none of these is a Values sheet (values of measures
-defined elsewhere). Power BI writes an `Applied filters:` footer under the table (`Year is 2024`...): it is
-said in a note, never read as data.
+polarity, unit) and give their values. A long table (a period and a value per row) that names its measures or
+gives their target, polarity or unit is such an export; one with codes and none of these is a Values sheet
+(values of measures defined elsewhere). Power BI writes an `Applied filters:` footer under the table (`Year is
+2024`...): it is said in a note, never read as data.
 
 Also here, for every layout that defines measures from a council's or the DfE's export: define_measure (a
 measure already in the plan keeps what the export does not give) and code_from_title (a code made from a
@@ -29,7 +29,7 @@ from .values_sheet import add_value
 from .words import flag
 
 ROLE = "Measure values"
-DEFINING = frozenset(("target", "polarity", "unit"))  # a long table with one of these defines its measures
+DEFINING = frozenset(("measure", "target", "polarity", "unit"))  # a long table with one of these defines measures
 _FIELDS = (("Values", ("code", "measure", "period", "value", "numerator", "denominator", "illustrative")),
            ("Measures", ("unit", "polarity", "target", "priority", "focus_area")))
 NAMES: dict[str, str] = {}  # normalised header -> field, from the format's own synonyms
@@ -44,17 +44,20 @@ POLARITY_SHOWN = {"higher": "Higher is better", "lower": "Lower is better", "inc
 
 
 YEAR_NAMES = frozenset(("year", "financial year", "fy"))  # beside a Month column: the year of its month names
+# Power BI names a summarised column by its aggregation: `Sum of Numerator`, `Average of Result`, `First Target`.
+_AGGREGATION = re.compile(r"^(?:sum|average|avg|min|max|first|last|median) (?:of )?")
 
 
 def find_header(sheet: Sheet) -> tuple[int, dict[int, str]] | None:
-    """The first row (within HEADER_SCAN) naming a period, a value, and a measure code or name. A Year column
-    beside a Month column gives the year of its month names (`Year | Month`: 2024 | April)."""
+    """The first row (within HEADER_SCAN) naming a period, a value, and a measure code or name (Power BI's
+    `Sum of Numerator` is the numerator). A Year column beside a Month column gives the year of its month names
+    (`Year | Month`: 2024 | April)."""
     for h, row in enumerate(sheet.rows[:HEADER_SCAN]):
         cols: dict[int, str] = {}
         for j, v in enumerate(row):
             if v.__class__ is str:
                 n = normalise(v)
-                f = "year" if n in YEAR_NAMES else NAMES.get(n)
+                f = "year" if n in YEAR_NAMES else NAMES.get(n) or NAMES.get(_AGGREGATION.sub("", n))
                 if f is not None and f not in cols.values():
                     cols[j] = f
         got = set(cols.values())
