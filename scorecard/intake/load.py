@@ -78,7 +78,8 @@ def check_sheets(store: Store, sheets: list[Sheet], plan: str | None = None, as_
         maps, issues = profiles.apply(profile, sheets, audience)
         status_words = {**profile.get("status_words", {}), **(status_words or {})}
     parsed = parse_workbook(sheets, plan=plan, as_at=as_at, known_measures=store.known_measures,
-                            audience=audience, maps=maps, status_words=status_words)
+                            audience=audience, maps=maps, status_words=status_words,
+                            known_authority=store.known_authority)
     parsed.profile = profile
     if profile is not None:
         issues.append(Issue("note", "Workbook", "", f"read with the saved import profile from {profile['saved']} "

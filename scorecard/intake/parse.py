@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import actions_sheet, audits_sheet, benchmarks_sheet, measures_sheet, plan_sheet, values_sheet
-from . import audit_blocks  # councils' audit summaries in blocks
+from . import audit_blocks, bi_export, dfe  # councils' own layouts
 from .cells import Ctx, blank
 from .checks import check_percent_scale
 from .format import VALUE_FIELDS
@@ -107,6 +107,7 @@ class Reading:
     benchmark_rows: dict[tuple, tuple] = field(default_factory=dict)  # (code, period start) -> (sheet, row)
     assumed_benchmark_columns: set[int] = field(default_factory=set)
     status_words: dict[str, str] = field(default_factory=dict)  # the officer's own words: word -> rating
+    stored_authority: str | None = None        # the plan's authority in the store
 
     def ctx(self, sheet: Sheet) -> Ctx:
         return Ctx(self.parsed.issues, sheet, self.audience)
@@ -135,10 +136,13 @@ ROLES: dict[str, Role] = {
     "Measures": Role(measures_sheet.parse, 1), "Values": Role(values_sheet.parse, 2),
     "Benchmarks": Role(benchmarks_sheet.parse, 3), "Audits": Role(audits_sheet.parse, 4),
     "Actions": Role(actions_sheet.parse, 5),
+    bi_export.ROLE: Role(bi_export.parse, 1),
+    dfe.LAIT: Role(dfe.parse_indicator, 1), dfe.CHAT: Role(dfe.parse_chart_blocks, 1),
 }
 ROLES[audit_blocks.ROLE] = Role(audit_blocks.parse, 4)
 DESCRIBE[audit_blocks.ROLE] = audit_blocks.describe
-MEASURE_ROLES = {"Measures"}  # roles that define measures (a file with none relies on the store's)
+# roles that define measures (a file with none relies on the store's)
+MEASURE_ROLES = {"Measures", bi_export.ROLE, dfe.LAIT, dfe.CHAT}
 
 
 def plan_named(sheets: list[Sheet]) -> str | None:
@@ -154,12 +158,15 @@ def plan_named(sheets: list[Sheet]) -> str | None:
 def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date | None = None,
                    known_measures: Callable[[str], dict[str, dict]] | None = None,
                    audience: str = "cli", maps: list[SheetMap] | None = None,
-                   status_words: dict[str, str] | None = None) -> ParsedWorkbook:
+                   status_words: dict[str, str] | None = None,
+                   known_authority: Callable[[str], str | None] | None = None) -> ParsedWorkbook:
     """Parse and validate.
 
     known_measures(plan) returns the plan's measures already in the store (code -> row), so that a monthly
-    Values-only workbook can refer to them. audience: "cli" or "app", for the words of what to do. maps:
-    how each sheet is read (recognised when not given); status_words: the officer's own words for ratings.
+    Values-only workbook can refer to them; known_authority(plan) the plan's authority in the store, whose row
+    a DfE download's figures are read from when the file has no Plan sheet naming it. audience: "cli" or "app",
+    for the words of what to do. maps: how each sheet is read (recognised when not given); status_words: the
+    officer's own words for ratings.
     """
     parsed = ParsedWorkbook(plan=plan, as_at=as_at)
     parsed.maps = maps = maps if maps is not None else recognise(sheets)
@@ -178,7 +185,8 @@ def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date 
         parsed.issues.append(Issue("error", "Plan", "", f"no plan name: add a Plan sheet with a 'Plan' row, or "
                                                          f"{hint('choose plan', audience)}"))
     stored = dict(known_measures(parsed.plan) if known_measures and parsed.plan else {})
-    reading = Reading(parsed, audience, dict(stored), set(stored), status_words=dict(status_words or {}))
+    reading = Reading(parsed, audience, dict(stored), set(stored), status_words=dict(status_words or {}),
+                      stored_authority=known_authority(parsed.plan) if known_authority and parsed.plan else None)
     measure_maps = [m for m in used if m.role in MEASURE_ROLES]
     reading.measures_sheet = measure_maps[0].sheet if measure_maps else None
     for m in sorted((m for m in used if m.role != "Plan"), key=lambda m: ROLES[m.role].stage):
