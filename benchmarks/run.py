@@ -66,11 +66,13 @@ def bench_import(tmp: Path, repeat: int = 7) -> dict:
 def bench_import_vs_baseline(tmp: Path) -> list[dict]:
     """The same import, this tree against the commits before the intake work: Intake I (issue 18) within 1.2x
     of the import before it, recognition and profiles (issue 19) adding under 20% to the import before them."""
-    from .baseline import INTAKE_I, INTAKE_II, against_baseline
+    from .baseline import BEFORE, INTAKE_I, INTAKE_II, against_baseline
     wb = council_workbook(tmp / "council-baseline.xlsx")
     return [against_baseline(tmp, wb, "Import 300 x 36 (as above) against the import before Intake I", 1.2, INTAKE_I),
             against_baseline(tmp, wb, "Import 300 x 36 (as above) against the import before Intake II", 1.2,
-                             INTAKE_II)]
+                             INTAKE_II),
+            against_baseline(tmp, wb, "Import 300 x 36 (as above) against the import before issues 16-19", None,
+                             BEFORE)]
 
 
 def bench_service_scorecard(tmp: Path, repeat: int = 5) -> dict:

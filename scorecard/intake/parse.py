@@ -102,6 +102,7 @@ class Reading:
     value_cells: dict[tuple, str] = field(default_factory=dict)  # (code, period start) -> cell, across sheets
     percent_codes: set[str] = field(default_factory=set)     # measures with a percentage-formatted value
     codes_with_values: set[str] = field(default_factory=set)
+    above_one: set[str] = field(default_factory=set)  # measures with a value above 1 (so not fractions of 1)
     whole_rows: dict[str, list] = field(default_factory=dict)  # code -> rows taken whole (cells listed lazily)
     unknown_codes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # code -> (sheet, cell)
     benchmark_rows: dict[tuple, tuple] = field(default_factory=dict)  # (code, period start) -> (sheet, row)
