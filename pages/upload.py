@@ -14,6 +14,7 @@ from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_n
 from scorecard.intake.template import write_template
 from scorecard.safe_text import md, md_code
 from scorecard.ui import get_store, plans, uk_date, uk_month
+from scorecard.intake import dfe
 from scorecard.intake.cells import text
 from scorecard.intake.format import BENCHMARK_FIELDS, SHEETS
 from scorecard.intake.parse import ROLES
@@ -74,9 +75,12 @@ def sheet_choice(i: int, sheet, m) -> tuple:
     key = f"map_priority_{i}_{sheet.name}"
     if key in ss and base.role == "Measures":
         options["sheet_as_priority"] = bool(ss[key])
+    key = f"map_authority_{i}_{sheet.name}"
+    if ss.get(key) is not None and base.role in (dfe.LAIT, dfe.CHAT):
+        options["authority_row"] = int(ss[key])
     chosen = remap(sheet, base, columns=columns, options=options) if columns or options else base
-    return chosen, role != m.role or bool(header and header - 1 != m.header_row) or bool(columns) or (
-        options.get("sheet_as_priority", m.options.get("sheet_as_priority")) != m.options.get("sheet_as_priority"))
+    return chosen, role != m.role or bool(header and header - 1 != m.header_row) or bool(columns) or any(
+        options[k] != m.options.get(k) for k in options)
 
 
 def editor_key(i: int, sheet: str, m) -> str:
@@ -168,6 +172,15 @@ def mapping_step(i: int, first, c) -> None:
         if shown.role == "Measures":
             cc.checkbox("The sheet's name is its measures' Priority", value=bool(shown.options.get("sheet_as_priority")),
                         key=f"map_priority_{i}_{name}")
+        if shown.role in (dfe.LAIT, dfe.CHAT):
+            rows = dict(dfe.authority_choices(sheet, shown.role))
+            if rows:
+                chosen = shown.options.get("authority_row")
+                cc.selectbox("Your authority's row", list(rows), format_func=lambda r: f"{rows[r]} (row {r + 1})",
+                             index=list(rows).index(chosen) if chosen in rows else None,
+                             placeholder="as the plan names it", key=f"map_authority_{i}_{name}",
+                             help="The row whose figures are the plan's own; England, the region and the "
+                                  "statistical neighbours give the benchmarks")
         if shown.role == UNUSED:
             st.caption("Its first rows, as they are in the file: choose what the sheet is in Read as")
             st.dataframe(pd.DataFrame([[text(v) for v in row] for row in sheet.rows[:8]]), hide_index=True,

@@ -167,3 +167,19 @@ def test_an_unknown_layout_is_mapped_in_the_upload_centre_and_next_month_loads_w
     assert "read with the saved import profile from" in " ".join(m.value for m in again.markdown)
     change = frame(again, "New").set_index("Sheet")
     assert (change.loc["Values", "New"], change.loc["Values", "Unchanged"]) == (2, 4)
+
+
+def test_a_dfe_download_for_a_new_plan_is_read_for_the_authority_row_picked_in_the_mapping(app):
+    from tests.test_intake_dfe_bi import THIS_YEAR, lait_download
+    at = upload(app, ("lait.xlsx", lait_download(THIS_YEAR, plan=[["Plan", "Boltonshire 2024-25"]]), XLSX))
+    problems = frame(at, "Problem and what to do")["Problem and what to do"].tolist()
+    assert any("pick your authority's row in the Upload centre" in p for p in problems)
+    sheet = at.selectbox(key="map_sheet_0").value
+    names = at.selectbox(key=f"map_authority_0_{sheet}").options
+    assert any(n.startswith("Bolton (row ") for n in names) and not any(n.startswith("England") for n in names)
+    row = next(r for r, n in zip(at.selectbox(key=f"map_authority_0_{sheet}").options, names) if n.startswith("Bolton"))
+    at.selectbox(key=f"map_authority_0_{sheet}").set_value(
+        int(row.split("(row ")[1].rstrip(")")) - 1).run()
+    assert not at.exception
+    change = frame(at, "New").set_index("Sheet")
+    assert change.loc["Values", "New"] > 0 and change.loc["Benchmarks", "New"] > 0

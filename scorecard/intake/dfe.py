@@ -536,3 +536,18 @@ def _read_note(ctx: Ctx, read: list[Read]) -> None:
     bench = f"; the {kinds} rows the benchmarks" if kinds else "; no England, region or neighbours row"
     rest = f"; the other {first.others} authorities' rows are not read" if first.others > 0 else ""
     ctx.note(None, None, f"read as measures: {what}. {where} the values{bench}{rest}")
+
+
+def authority_choices(sheet: Sheet, role: str) -> list[tuple[int, str]]:
+    """The rows the officer can pick as "our authority" in the Upload centre: (row, name), every row naming
+    an authority (not England, a region or statistical neighbours)."""
+    blocks = [lait_block(sheet)] if role == LAIT else chart_blocks(sheet)[:1]
+    out = []
+    for b in blocks:
+        if b is None:
+            continue
+        for i in b.rows:
+            name = at(sheet.rows[i], b.name_col)
+            if name is not None and area_kind(name) is None:
+                out.append((i, text(name)))
+    return out
