@@ -85,6 +85,36 @@ def big_workbook(path: Path, measures: int = 800, months: int = 120, actions: in
     return path
 
 
+def service_scorecard(path: Path, services: int = 8, measures: int = 250, months: int = 96, seed: int = 1) -> Path:
+    """A ~5 MB one-sheet-per-service scorecard as councils keep it (Intake II, layout 1): each service's sheet
+    has a title, indicators with code, name, polarity, target and tolerance, section rows, a column per month,
+    then YTD, England, SN, RAG and comments."""
+    rng = random.Random(seed)
+    start = dt.date(2014, 4, 1)
+    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(months)]
+    wb = Workbook()
+    wb.active.title = "Plan"
+    for row in (["Authority", "Servshire Council"], ["Plan", "Servshire scorecard"], ["As at", periods[-1].strftime("%b-%y")]):
+        wb.active.append(row)
+    words = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 10))) for _ in range(2000)]
+    for s_ in range(services):
+        ws = wb.create_sheet(["Early Help", "Children in Need", "Child Protection", "Children in Care", "Care Leavers",
+                              "Workforce", "Front Door", "Fostering"][s_ % 8])
+        ws.append([f"Monthly performance scorecard: service {s_ + 1}"])
+        ws.append([])
+        ws.append(["KPI ID", "KPI name", "What does it show?", "Good is", "Target", "RAG tolerance",
+                   *[p.strftime("%b-%y") for p in periods], "YTD", "England", "SN", "RAG", "Comments"])
+        for i in range(measures):
+            if i % 20 == 0:
+                ws.append([f"Section {i // 20 + 1}: " + " ".join(rng.choices(words, k=3))])
+            ws.append([f"S{s_}K{i:03d}", f"Indicator {i}: " + " ".join(rng.choices(words, k=8)),
+                       " ".join(rng.choices(words, k=100)), rng.choice(["High", "Low"]), 80, "5%",
+                       *[round(rng.uniform(5, 95), 1) for _ in periods], 50.5, 60.1, 58.2, rng.choice(["R", "A", "G"]),
+                       " ".join(rng.choices(words, k=450))])
+    wb.save(path)
+    return path
+
+
 def synthetic_store(path: Path, councils: int, measures: int = 300, months: int = 120, actions: int = 150,
                     snapshots: int = 36, streams: int = 10, quarters: int = 40, cases: int = 50) -> Path:
     """A store as a regional alliance would have it: per council, measures x months of values, actions x

@@ -1,4 +1,5 @@
 """Upload centre: check a monthly workbook, see every problem and what would change, load it, undo it."""
+import copy
 import io
 from pathlib import Path
 
@@ -13,13 +14,196 @@ from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_n
 from scorecard.intake.template import write_template
 from scorecard.safe_text import md, md_code
 from scorecard.ui import get_store, plans, uk_date, uk_month
-from scorecard.intake.read import MAX_UPLOAD_MB
+from scorecard.intake import dfe
+from scorecard.intake.cells import text
+from scorecard.intake.format import BENCHMARK_FIELDS, SHEETS
+from scorecard.intake.parse import ROLES
+from scorecard.intake.read import MAX_UPLOAD_MB, column_letter
+from scorecard.intake.recognise import describe, preview_rows, remap
+from scorecard.intake.rows import rows_under
+from scorecard.intake.sheetmap import UNUSED, has_data, header_labels
+from scorecard.intake.words import RAG_ORDER, UNRATED
 
 NEW_PLAN = "➕ New plan…"
 FROM_FILE = "As named in the file"
 PAGES_FOR = {"measures": ("pages/kpis.py", "Compliance KPIs", "📈"), "values": ("pages/kpis.py", "Compliance KPIs", "📈"),
+             "benchmarks": ("pages/kpis.py", "Compliance KPIs", "📈"),
              "audits": ("pages/audits.py", "Case-file audits", "🔍"), "actions": ("pages/actions.py", "Actions", "✅")}
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo" / "tameside-2023-25.xlsx"
+
+ROLE_CHOICES = [*ROLES, "Plan", UNUSED]
+NOT_READ = "— not read —"
+KEEP_PERIOD = "values for its period"
+BENCHMARK_LABELS = {f"benchmark:{k}": f"benchmark: {v}" for k, v in BENCHMARK_FIELDS.items()}
+
+
+def field_choices(role: str) -> dict[str, str | None]:
+    """What a column of a sheet with this role can feed: label -> choice for remap()."""
+    out: dict[str, str | None] = {NOT_READ: None}
+    if role in SHEETS:
+        out.update({c.header: c.field for c in SHEETS[role].columns})
+    if role in ("Measures", "Values"):
+        out[KEEP_PERIOD] = "period"
+    if role == "Measures":
+        out.update({label: choice for choice, label in BENCHMARK_LABELS.items()})
+    return out
+
+
+def reads_as(m, j: int) -> str:
+    if j in m.periods:
+        return KEEP_PERIOD
+    if j in m.benchmarks:
+        return BENCHMARK_LABELS[f"benchmark:{m.benchmarks[j]}"]
+    if j in m.columns:
+        f = m.columns[j]
+        return SHEETS[m.role].column(f).header if m.role in SHEETS and f in SHEETS[m.role].fields else f
+    return NOT_READ
+
+
+def sheet_choice(i: int, sheet, m) -> tuple:
+    """The officer's choices for one sheet, from this session's widgets: (map as chosen, changed?)."""
+    ss = st.session_state
+    role = ss.get(f"map_role_{i}_{sheet.name}", m.role)
+    header = ss.get(f"map_header_{i}_{sheet.name}")
+    base = remap(sheet, copy.deepcopy(m), role=role,
+                 header_row=header - 1 if header and m.role not in (UNUSED, "Plan") else None)
+    edits = ss.get(editor_key(i, sheet.name, base), {}).get("edited_rows", {})
+    rows = editor_columns(sheet, base)
+    choices = field_choices(base.role)
+    columns = {rows[r]: choices.get(e.get("Reads as"), None) for r, e in edits.items() if "Reads as" in e}
+    options = {}
+    key = f"map_priority_{i}_{sheet.name}"
+    if key in ss and base.role == "Measures":
+        options["sheet_as_priority"] = bool(ss[key])
+    key = f"map_authority_{i}_{sheet.name}"
+    if ss.get(key) is not None and base.role in (dfe.LAIT, dfe.CHAT):
+        options["authority_row"] = int(ss[key])
+    chosen = remap(sheet, base, columns=columns, options=options) if columns or options else base
+    return chosen, role != m.role or bool(header and header - 1 != m.header_row) or bool(columns) or any(
+        options[k] != m.options.get(k) for k in options)
+
+
+def editor_key(i: int, sheet: str, m) -> str:
+    return f"map_cols_{i}_{sheet}_{m.role}_{m.header_row}"
+
+
+def editor_columns(sheet, m) -> list[int]:
+    """The columns the mapping table lists: every column with a header or data."""
+    if m.header_row is None:
+        return []
+    labels = header_labels(sheet, m.header_row)
+    return [j for j, t in enumerate(labels) if t or has_data(sheet, m.header_row + 1, j)]
+
+
+def mapped_check(i: int, first, plan, as_at):
+    """The file as the officer has mapped it (re-checked when a choice changed), else as first checked."""
+    if first.sheets is None:
+        return first
+    by_name = {s.name: s for s in first.sheets}
+    maps, changed = [], False
+    for m in first.parsed.maps:
+        chosen, moved = sheet_choice(i, by_name[m.sheet], m)
+        maps.append(chosen)
+        changed |= moved
+    words = dict(st.session_state.get(f"map_words_{i}", {}))
+    if not changed and not words:
+        return first
+    fingerprint = repr([(m.sheet, m.role, m.header_row, sorted(m.columns.items()), sorted(m.periods),
+                         sorted(m.benchmarks.items()), sorted(m.options.items())) for m in maps]) + repr(sorted(words.items()))
+    cache = st.session_state.setdefault("upload_mapped", {})
+    if cache.get(i, (None,))[0] != fingerprint:
+        cache[i] = (fingerprint, load.recheck(store, first, maps, words, plan, as_at))
+    return cache[i][1]
+
+
+def preview_of(i: int, c) -> list:
+    cache = st.session_state.setdefault("upload_previews", {})
+    key = (i, c.sha256, id(c.parsed))
+    if cache.get(i, (None,))[0] != key:
+        cache[i] = (key, preview.preview(store, c.parsed))
+    return cache[i][1]
+
+
+def changed_pages(change: list) -> list[tuple[str, str, str]]:
+    """The pages showing what a Load changed (new, changed or removed rows), each once."""
+    kinds = {sc.sheet.lower() for sc in change if sc.new or sc.changed or sc.removed}
+    return list(dict.fromkeys(PAGES_FOR[k] for k in kinds if k in PAGES_FOR))
+
+
+def mapping_step(i: int, first, c) -> None:
+    """How each sheet was read, and the officer's way to change it: a sheet's role, its header row, what each
+    column feeds, the status words. Every change re-runs the checks and the preview."""
+    p = c.parsed
+    by_name = {s.name: s for s in first.sheets or []}
+    unusual = any(m.how != "by its name" for m in p.maps) or bool(p.status_words)
+    with st.expander("How the file was read" + (": check this" if unusual else ""), expanded=unusual):
+        rows = [{"Sheet": m.sheet, "Read as": m.role, "How": m.how,
+                 "What was read": describe(m, p.loaded.get(m.sheet), by_name.get(m.sheet))} for m in p.maps]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"map_sheets_{i}")
+        notes = [n for n in p.notes]
+        if notes:
+            st.markdown("\n".join(f"- {md(str(n))}" for n in notes))
+        if p.status_words:
+            st.markdown("**Ratings read from words** (change any that is wrong)")
+            words = pd.DataFrame([{"Word in the file": w, "Rating": r} for w, r in sorted(p.status_words.items())])
+            edited = st.data_editor(words, hide_index=True, disabled=["Word in the file"], key=f"map_words_editor_{i}",
+                                    column_config={"Rating": st.column_config.SelectboxColumn(
+                                        options=[*RAG_ORDER, UNRATED], required=True)})
+            st.session_state[f"map_words_{i}"] = {
+                r["Word in the file"]: r["Rating"] for r in edited.to_dict("records")
+                if p.status_words.get(r["Word in the file"]) != r["Rating"]}
+        if not by_name:
+            return
+        attention = [m.sheet for m in p.maps if m.how not in ("by its name", "hidden") and m.role != "Plan"]
+        names = list(by_name)
+        first_pick = names.index(attention[0]) if attention else next(
+            (k for k, m in enumerate(first.parsed.maps) if m.role != "Plan"), 0)
+        name = st.selectbox("Map a sheet", names, index=first_pick, key=f"map_sheet_{i}",
+                            help="Choose what the sheet is, where its header row is and what each column feeds")
+        sheet = by_name[name]
+        m = next(m for m in first.parsed.maps if m.sheet == name)
+        shown = next(m for m in p.maps if m.sheet == name)
+        a, b, cc = st.columns([2, 1, 2])
+        a.selectbox("Read as", ROLE_CHOICES, index=ROLE_CHOICES.index(m.role) if m.role in ROLE_CHOICES else 0,
+                    key=f"map_role_{i}_{name}")
+        if shown.header_row is not None:
+            b.number_input("Header row", min_value=1, max_value=max(1, len(sheet.rows)),
+                           value=shown.header_row + 1, key=f"map_header_{i}_{name}")
+        if shown.role == "Measures":
+            cc.checkbox("The sheet's name is its measures' Priority", value=bool(shown.options.get("sheet_as_priority")),
+                        key=f"map_priority_{i}_{name}")
+        if shown.role in (dfe.LAIT, dfe.CHAT):
+            rows = dict(dfe.authority_choices(sheet, shown.role))
+            if rows:
+                chosen = shown.options.get("authority_row")
+                cc.selectbox("Your authority's row", list(rows), format_func=lambda r: f"{rows[r]} (row {r + 1})",
+                             index=list(rows).index(chosen) if chosen in rows else None,
+                             placeholder="as the plan names it", key=f"map_authority_{i}_{name}",
+                             help="The row whose figures are the plan's own; England, the region and the "
+                                  "statistical neighbours give the benchmarks")
+        if shown.role == UNUSED:
+            st.caption("Its first rows, as they are in the file: choose what the sheet is in Read as")
+            st.dataframe(pd.DataFrame([[text(v) for v in row] for row in sheet.rows[:8]]), hide_index=True,
+                         width="stretch", key=f"map_raw_{i}_{name}")
+            return
+        base = remap(sheet, copy.deepcopy(m), role=shown.role,
+                     header_row=shown.header_row if shown.header_row != m.header_row else None)
+        cols = editor_columns(sheet, base)
+        if cols:
+            labels = header_labels(sheet, base.header_row)
+            first_row = next((r for _, r, _ in rows_under(sheet, base.header_row)), [])
+            table = pd.DataFrame([{"Column": column_letter(j), "Header": labels[j] if j < len(labels) else "",
+                                   "First value": text(first_row[j]) if j < len(first_row) else "",
+                                   "Reads as": reads_as(base, j)} for j in cols])
+            st.data_editor(table, hide_index=True, disabled=["Column", "Header", "First value"],
+                           key=editor_key(i, name, base), width="stretch",
+                           column_config={"Reads as": st.column_config.SelectboxColumn(
+                               options=list(field_choices(base.role)), required=True)})
+            sample = preview_rows(sheet, shown)
+            if sample:
+                st.caption("The first rows as they will load")
+                st.dataframe(pd.DataFrame(sample), hide_index=True, width="stretch", key=f"map_sample_{i}_{name}")
+
 
 user = gate("uploader")
 who = user.email or user.name
@@ -32,8 +216,8 @@ with tab_upload:
     done = st.session_state.pop("upload_done", None)
     if done:
         st.success(f"Loaded **{md(done['file'])}** into {md(done['plan'])} as upload **{done['id']}**.")
-        for page, label, icon in dict.fromkeys(PAGES_FOR[k] for k in done["sheets"] if k in PAGES_FOR):
-            st.page_link(page, label=f"See it on {label}", icon=icon)
+        for page, label, icon in done["pages"]:
+            st.page_link(page, label=f"See what changed on {label}", icon=icon)
     files = st.file_uploader(
         "Drop the month's workbook here (.xlsx, or CSV files named after the sheets, or a .zip of them)",
         type=["xlsx", "xlsm", "csv", "zip"], accept_multiple_files=True, key="upload_files",
@@ -69,26 +253,29 @@ with tab_upload:
         key = (files_id, plan, override, store.data_version())
         if st.session_state.get("upload_checked_key") != key:
             with st.status("Reading and checking…", expanded=False) as status:
-                checked = load.check_files(store, payload, plan, override)
-                changes = [preview.preview(store, c.parsed) if c.ok else None for c in checked]
+                checked = load.check_files(store, payload, plan, override, audience="app")
                 status.update(label="Checked", state="complete")
             for c in checked:
                 log(user, "upload", plan=c.parsed.plan, sha256=c.sha256,
                     detail=f"{c.file_name}: {len(c.parsed.errors)} errors, {len(c.parsed.warnings)} warnings")
             st.session_state["upload_checked_key"] = key
-            st.session_state["upload_checked"] = (checked, changes)
+            st.session_state["upload_checked"] = checked
+            if st.session_state.get("upload_mapped_files") != files_id:  # another file: its own mapping
+                for k in [k for k in st.session_state if str(k).startswith("map_")]:
+                    del st.session_state[k]
+                st.session_state["upload_mapped_files"] = files_id
+            st.session_state["upload_mapped"] = {}
             months = [c.parsed.as_at for c in checked if c.parsed.as_at]
             if override is None and months and not as_at_text.strip():
                 st.session_state["upload_as_at_from_file"] = (files_id, uk_month(max(months)), max(months))
                 st.rerun()  # show the file's month in the box
-        checked, changes = st.session_state["upload_checked"]
 
-        for i, (c, change) in enumerate(zip(checked, changes)):
+        for i, first in enumerate(st.session_state["upload_checked"]):
+            c = mapped_check(i, first, plan, override)
             p = c.parsed
             st.subheader(md(c.file_name))
-            found = ", ".join(f"{k} ({md(name)})" if k != name else k for k, name in p.sheets_found.items()) or "none"
             st.caption(f"Plan **{md(p.plan or '?')}** · as at {uk_month(p.as_at) if p.as_at else 'not given'} · "
-                       f"sheets recognised: {found} · sha256 {c.sha256[:12]}")
+                       f"sha256 {c.sha256[:12]}")
             report = load.issues_frame(c)
             if p.errors:
                 st.error(f"**{len(p.errors)} problem(s) must be fixed** before this file can be loaded. Nothing "
@@ -99,6 +286,7 @@ with tab_upload:
                 st.warning(f"{len(p.warnings)} warning(s): the file can be loaded, but check these.")
                 st.dataframe(report[report["Level"] == "warning"].drop(columns="Level"), hide_index=True,
                              width="stretch", key=f"upload_warnings_{i}")
+            mapping_step(i, first, c)
             if len(report):
                 st.download_button("Download this report (Excel)",
                                    logged(user, "export", lambda r=report, n=c.file_name: to_xlsx_bytes(
@@ -121,6 +309,7 @@ with tab_upload:
             if p.plan in archived:
                 st.info(f"**{md(p.plan)}** is archived: its new figures load, but the plan stays out of the plan "
                         "selectors until an admin restores it on the Admin page.")
+            change = preview_of(i, c)
             st.markdown("**What loading it would change**")
             st.dataframe(pd.DataFrame([sc.as_row() for sc in change]), hide_index=True, width="stretch",
                          key=f"upload_preview_{i}")
@@ -134,12 +323,17 @@ with tab_upload:
                 with st.expander(f"Every new, changed and removed row ({len(details)})"):
                     st.dataframe(details[["sheet", *preview.DETAIL_COLUMNS]], hide_index=True, width="stretch",
                                  key=f"upload_details_{i}")
+            profile = load.profile_to_save(store, c)
+            if profile:
+                st.caption("Loading also saves how this file was read as the plan's import profile, so next "
+                           "month's file with the same headers loads with no questions.")
             if st.button(f"Load {md(c.file_name)}", type="primary", key=f"upload_commit_{i}"):
                 require(user, "uploader", "commit an upload")
-                upload_id = load.commit(store, c, who)
-                log(user, "commit", plan=p.plan, upload_id=upload_id, sha256=c.sha256, detail=c.file_name)
+                upload_id = load.commit(store, c, who, audit_role=user.role)
+                if profile:
+                    store.save_profile(p.plan, profile, who, audit_role=user.role)
                 st.session_state["upload_done"] = {"id": upload_id, "file": c.file_name, "plan": p.plan,
-                                                   "sheets": [k for k, n in p.counts().items() if n]}
+                                                   "pages": changed_pages(change)}
                 st.session_state.pop("upload_checked_key", None)
                 st.rerun()
 
@@ -158,7 +352,10 @@ with tab_history:
                             "values", "audits", "actions", "warnings", "sha256", "reverted_by", "reverted_at"]],
                      hide_index=True, width="stretch", key="upload_history", column_config={
                          "id": "Upload", "status": "Status", "plan": "Plan", "file_name": "File",
-                         "uploaded_by": "By", "uploaded_at": "When", "as_at": "As at", "sha256": "sha256",
+                         "uploaded_by": "By", "uploaded_at": "When", "as_at": "As at", "measures": "Measures",
+                         "values": "Values", "audits": st.column_config.NumberColumn(
+                             "Audits", help="Audit periods of a stream, as the upload preview counts them"),
+                         "actions": "Action rows", "warnings": "Warnings", "sha256": "sha256",
                          "reverted_by": "Reverted by", "reverted_at": "Reverted on"})
         live = history[history["status"] == "committed"]
         if not user.can("admin"):
@@ -166,8 +363,9 @@ with tab_history:
         elif len(live):
             labels = {int(r["id"]): f"{r['id']} · {r['plan']} · {r['file_name']}" for r in live.to_dict("records")}
             r1, r2 = st.columns([3, 1])
-            target = r1.selectbox("Upload to revert", list(labels), format_func=labels.get, key="revert_id")
-            if r2.button("Revert…", key="revert_ask"):
+            target = r1.selectbox("Upload to revert", list(labels), format_func=labels.get, key="revert_id",
+                                  index=None, placeholder="Choose an upload")
+            if r2.button("Revert…", key="revert_ask", disabled=target is None):
                 st.session_state["revert_pending"] = target
             pending = st.session_state.get("revert_pending")
             if pending in labels:
@@ -176,9 +374,9 @@ with tab_history:
                 y, n, _ = st.columns([1, 1, 4])
                 if y.button(f"Yes, revert upload {pending}", type="primary", key="revert_yes"):
                     require(user, "admin", f"revert upload {pending}")
-                    res = store.revert(pending, who)
-                    log(user, "revert", plan=res["plan"], upload_id=pending)
+                    store.revert(pending, who, audit_role=user.role)
                     st.session_state.pop("revert_pending", None)
+                    st.session_state.pop("revert_id", None)  # nothing preselected afterwards
                     st.session_state["revert_done"] = pending
                     st.rerun()
                 if n.button("Cancel", key="revert_no"):

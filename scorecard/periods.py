@@ -177,7 +177,7 @@ def _quarter(text: str) -> Period | None:
     """`Q4 2023/24`, `Quarter 1 2024/25`, `Q1 FY24/25`, `2024/25 Q1`, `Quarter 4 (Jan - Mar) 2023/24`."""
     named = _RE_QUARTER_MONTHS.search(text)
     if named:
-        text = f"{text[:named.start()]} {text[named.end():]}"
+        text = f"{text[:named.start()]} {text[named.end():]}".strip()
     if m := _RE_QUARTER.match(text):
         quarter, a, b = int(m.group(1)), m.group(2), m.group(3)
     elif m := _RE_QUARTER_AFTER.match(text):

@@ -264,12 +264,19 @@ class Store:
         return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] > 0
 
     def known_measures(self, plan: str) -> dict[str, dict]:
-        """The plan's measures in force: code -> the fields an upload of values is checked against."""
+        """The plan's measures in force: code -> the fields an upload of values is checked against (and those a
+        measure redefined from an export keeps: its priority, focus area, bands, source)."""
         cur = self.cursor().execute(
-            "SELECT code, measure, unit, polarity, ri_band, good_band, outstanding_band, target "
-            "FROM current_measures WHERE plan = $plan", {"plan": plan})
+            "SELECT code, measure, priority, focus_area, unit, polarity, ri_band, good_band, outstanding_band, "
+            "target, source FROM current_measures WHERE plan = $plan", {"plan": plan})
         names = [d[0] for d in cur.description]
         return {row[0]: dict(zip(names, row)) for row in cur.fetchall()}
+
+    def known_authority(self, plan: str) -> str | None:
+        """The plan's authority in force (the latest upload that named one), or None."""
+        row = self.cursor().execute("SELECT authority FROM current_plans WHERE plan = $plan",
+                                    {"plan": plan}).fetchone()
+        return row[0] if row else None
 
     def find_upload_by_hash(self, sha256: str, plan: str) -> dict | None:
         cur = self.cursor().execute("SELECT id, file_name, uploaded_at, status FROM uploads "
@@ -292,7 +299,7 @@ class Store:
         if parsed.errors:
             raise ValueError("a workbook with errors cannot be committed")
         user = user or current_user()
-        counts = parsed.counts()
+        counts = parsed.upload_counts()
         with self._transaction() as cur:
             upload_id = cur.execute(
                 'INSERT INTO uploads (id, plan, file_name, sha256, uploaded_by, uploaded_at, as_at, '

@@ -1,4 +1,5 @@
 """The Upload centre, driven through AppTest's file_uploader: check, errors, preview, commit, revert."""
+import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -8,6 +9,11 @@ from tests.conftest import ROOT, make_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN = "Tameside 2023-25"
+
+
+def frame(at, column: str):
+    """The first table on the page with that column (the upload preview, the problems...)."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
 
 
 @pytest.fixture
@@ -47,7 +53,7 @@ def test_bad_file_lists_every_problem_and_changes_nothing(app, demo_copy, tmp_pa
         ["Code", "Period", "Value"], ["CIN8", "Jan-24", "about half"], ["NOPE", "Feb-24", 80], ["CIN8", "Feb-24", 140]]})
     at = upload(app, ("bad.xlsx", bad.read_bytes(), XLSX))
     assert at.error[0].value.startswith("**3 problem(s) must be fixed**")
-    errors = at.dataframe[0].value
+    errors = frame(at, "Problem and what to do")
     assert errors[["Sheet", "Cell", "Value found"]].values.tolist() == [
         ["Values", "C2", "about half"], ["Values", "A3", "NOPE"], ["Values", "C4", "140"]]
     assert "unknown measure code 'NOPE'" in errors["Problem and what to do"].iloc[1]
@@ -64,7 +70,7 @@ def test_preview_then_commit_then_identical_reupload_then_revert(app, demo_copy,
     assert not at.error
     assert at.text_input(key="upload_as_at").value == "Feb-24"  # filled in from the file's Plan sheet
     assert "as at Feb-24" in at.caption[0].value
-    change = at.dataframe[0].value.set_index("Sheet")
+    change = frame(at, "New").set_index("Sheet")
     assert (change.loc["Values", "New"], change.loc["Values", "Changed"]) == (1, 1)
     assert f"`CIN8 2024-01: {before:.1f} -> 84.5`" in " ".join(m.value for m in at.markdown)
     assert cin8(demo_copy) == before  # nothing written by the check
@@ -72,7 +78,7 @@ def test_preview_then_commit_then_identical_reupload_then_revert(app, demo_copy,
     at.button(key="upload_commit_0").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Loaded **march.xlsx** into Tameside 2023-25 as upload **6**")
-    assert [p.proto.label for p in at.get("page_link")] == ["See it on Compliance KPIs"]
+    assert [p.proto.label for p in at.get("page_link")] == ["See what changed on Compliance KPIs"]
     assert cin8(demo_copy) == 84.5
     history = next(df.value for df in at.dataframe if "uploaded_by" in df.value.columns)
     assert history.iloc[0][["id", "status", "file_name", "uploaded_by", "values"]].tolist() == [
@@ -101,7 +107,7 @@ def test_csv_files_dropped_together_make_one_workbook_for_a_new_plan(app, demo_c
     at.text_input(key="upload_new_plan").set_value("Newtown 2024").run()
     at = upload(at, ("Measures.csv", measures, "text/csv"), ("Values.csv", values, "text/csv"))
     assert at.subheader[0].value == "Measures.csv + Values.csv"
-    change = at.dataframe[0].value.set_index("Sheet")
+    change = frame(at, "New").set_index("Sheet")
     assert change.loc["Plan", "Note"] == "a new plan, 'Newtown 2024'"
     assert (change.loc["Measures", "New"], change.loc["Values", "New"]) == (1, 2)
     at.button(key="upload_commit_0").click().run()
@@ -116,7 +122,7 @@ def test_the_as_at_month_can_be_changed_and_follows_a_new_file(app, tmp_path):
     assert at.text_input(key="upload_as_at").value == "Feb-24"
     at.text_input(key="upload_as_at").set_value("Mar-24").run()
     assert "as at Mar-24" in at.caption[0].value
-    change = at.dataframe[0].value.set_index("Sheet")
+    change = frame(at, "New").set_index("Sheet")
     assert change.loc["Actions", "Note"] == "a new Mar-24 snapshot, compared with Jan-24"
     two = make_workbook(tmp_path / "two.xlsx", {"Plan": [["Plan", PLAN], ["As at", "Apr-24"]], "Values": [
         ["Code", "Period", "Value"], ["CIN8", "Apr-24", 70]]})
@@ -130,3 +136,50 @@ def test_template_and_example_downloads(app):
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels == ["Blank template", "Filled example", "Download the plan's workbook"]
     assert app.selectbox(key="export_plan").options[0] == "Cheshire East 2017-18"
+
+
+def test_an_unknown_layout_is_mapped_in_the_upload_centre_and_next_month_loads_with_no_questions(app, demo_copy):
+    from tests.test_intake_profiles import odd
+    at = upload(app, ("odd.xlsx", odd(), XLSX))
+    assert "no sheet we can read" in frame(at, "Problem and what to do").iloc[0]["Problem and what to do"]
+    at.selectbox(key="map_sheet_0").set_value("Figures").run()
+    at.selectbox(key="map_role_0_Figures").set_value("Measures").run()
+    at.number_input(key="map_header_0_Figures").set_value(2).run()
+    key = "map_cols_0_Figures_Measures_1"
+    at.session_state[key] = {"edited_rows": {0: {"Reads as": "Code"}, 1: {"Reads as": "Measure"},
+                                             2: {"Reads as": "Polarity"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and not [e for e in at.error]
+    change = frame(at, "New").set_index("Sheet")
+    assert (change.loc["Measures", "New"], change.loc["Values", "New"]) == (2, 4)
+    assert any("saves how this file was read as the plan's import profile" in c.value for c in at.caption)
+    at.button(key="upload_commit_0").click().run()
+    assert not at.exception and at.success[0].value.startswith("Loaded **odd.xlsx** into Oddshire 2024-25")
+    store = app_store()
+    assert json.loads(store.profile("Oddshire 2024-25")[0])["sheets"][0]["columns"] == {
+        "Ref no": "code", "Title": "measure", "Better when": "polarity", "Remarks": None}
+    events = [r[0] for r in store.cursor().execute(
+        "SELECT event FROM audit_log WHERE event IN ('commit', 'profile') ORDER BY id DESC LIMIT 2").fetchall()]
+    assert events == ["profile", "commit"]
+    # next month: the same headers and one more month load with no questions
+    again = upload(app, ("odd-june.xlsx", odd(("Apr-24", "May-24", "Jun-24")), XLSX))
+    assert not [e for e in again.error]
+    assert "read with the saved import profile from" in " ".join(m.value for m in again.markdown)
+    change = frame(again, "New").set_index("Sheet")
+    assert (change.loc["Values", "New"], change.loc["Values", "Unchanged"]) == (2, 4)
+
+
+def test_a_dfe_download_for_a_new_plan_is_read_for_the_authority_row_picked_in_the_mapping(app):
+    from tests.test_intake_dfe_bi import THIS_YEAR, lait_download
+    at = upload(app, ("lait.xlsx", lait_download(THIS_YEAR, plan=[["Plan", "Boltonshire 2024-25"]]), XLSX))
+    problems = frame(at, "Problem and what to do")["Problem and what to do"].tolist()
+    assert any("pick your authority's row in the Upload centre" in p for p in problems)
+    sheet = at.selectbox(key="map_sheet_0").value
+    names = at.selectbox(key=f"map_authority_0_{sheet}").options
+    assert any(n.startswith("Bolton (row ") for n in names) and not any(n.startswith("England") for n in names)
+    row = next(r for r, n in zip(at.selectbox(key=f"map_authority_0_{sheet}").options, names) if n.startswith("Bolton"))
+    at.selectbox(key=f"map_authority_0_{sheet}").set_value(
+        int(row.split("(row ")[1].rstrip(")")) - 1).run()
+    assert not at.exception
+    change = frame(at, "New").set_index("Sheet")
+    assert change.loc["Values", "New"] > 0 and change.loc["Benchmarks", "New"] > 0

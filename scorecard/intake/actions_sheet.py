@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ..duedates import parse_due as _parse_due
 from ..periods import fy_start_year, parse_month as _parse_month
-from .cells import Ctx, at, text
+from .cells import LONG_TEXT, SHORT_TEXT, Ctx, at, text
 from .format import header_of
 from .issues import hint
 from .read import cell_ref
@@ -35,6 +35,8 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     ignored_headings: dict[str, int] = {}
     coloured: dict[str, list[str]] = {}
     seen: dict[tuple, str] = {}
+    texts = [(f, cols[f], WHAT[f].lower(), LONG_TEXT if f in LONG else SHORT_TEXT) for f in (*SHORT, *LONG) if f in cols]
+    absent = {f: None for f in (*SHORT, *LONG) if f not in cols}
     for i, row, heading in rows_under(sheet, m.header_row):
         mark = len(ctx.issues)
         ref = ctx.name(i, cols["ref"], at(row, cols["ref"]), "action ref")  # None: too long (said)
@@ -58,8 +60,9 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         dates = {f: _date_text(ctx, i, cols.get(f), at(row, cols.get(f))) for f in ("start", "due")}
         ratings = {f: _rating(ctx, i, cols.get(f), at(row, cols.get(f)), WHAT[f], reading, coloured)
                    for f in ("action_rag", "impact_rag")}
-        rec = {f: ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower()) or None for f in SHORT}
-        rec.update({f: ctx.long_text(i, cols.get(f), at(row, cols.get(f)), WHAT[f].lower()) or None for f in LONG})
+        rec = dict(absent)
+        for f, j, what, limit in texts:
+            rec[f] = ctx.name(i, j, at(row, j), what, limit) or None
         if ctx.first_error_since(mark):
             continue
         if heading:

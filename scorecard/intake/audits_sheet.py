@@ -38,51 +38,55 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     illustrative_keys: set[tuple] = set()
     long_pcts: list[tuple] = []  # (row, col, raw, given %, grade, (period, kind, stream)) checked at the end
     pct_cols = {f[4:]: j for f, j in cols.items() if f.startswith("pct:")}
+    pcol, scol, ccol, icol = cols["period"], cols["stream"], cols.get("count"), cols.get("illustrative")
+    rcol, pctcol = cols.get("case_ref"), cols.get("pct")
+    issues = ctx.issues
     for i, row, _ in rows_under(sheet, m.header_row):
-        mark = len(ctx.issues)
-        raw_period = at(row, cols["period"])
-        stream = ctx.name(i, cols["stream"], at(row, cols["stream"]), "audit stream")  # None: too long (said)
+        mark = len(issues)
+        raw_period = at(row, pcol)
+        stream = ctx.name(i, scol, at(row, scol), "audit stream")  # None: too long (said)
         if raw_period is None and stream == "":
             continue
         period = parse_period(raw_period)
         if period is None:
-            ctx.error(i, cols["period"], f"cannot read the period {text(raw_period)!r}; write it like "
-                                         "Apr-24, Q1 2024/25 or 2024/25", raw_period)
+            ctx.error(i, pcol, f"cannot read the period {text(raw_period)!r}; write it like "
+                               "Apr-24, Q1 2024/25 or 2024/25", raw_period)
         if stream == "":
-            ctx.error(i, cols["stream"], "the audit row has no Stream (e.g. Referrals, CP plans)")
-        illustrative = flag(at(row, cols.get("illustrative")))
+            ctx.error(i, scol, "the audit row has no Stream (e.g. Referrals, CP plans)")
+        illustrative = icol is not None and flag(at(row, icol))
         if grade_cols:
-            j = next((c for c in grade_cols if at(row, c) is not None), grade_cols[-1])
+            j = grade_cols[0] if len(grade_cols) == 1 or at(row, grade_cols[0]) is not None else grade_cols[1]
             raw_grade = at(row, j)
             grade = None
             try:
                 grade = parse_grade(raw_grade)
             except ValueError as exc:
                 ctx.error(i, j, str(exc), raw_grade)
-            n = _count(ctx, i, cols["count"], at(row, cols["count"])) if "count" in cols else 1
-            ref = ctx.name(i, cols.get("case_ref"), at(row, cols.get("case_ref")), "case reference")
-            if ctx.first_error_since(mark):
+            n = read_count(ctx, i, ccol, at(row, ccol)) if ccol is not None else 1
+            ref = ctx.name(i, rcol, at(row, rcol), "case reference") if rcol is not None else ""
+            if len(issues) > mark and ctx.first_error_since(mark):
                 continue
-            grades = [(grade, n)]
-            if "pct" in cols and at(row, cols["pct"]) is not None:
-                ok, given = ctx.number(i, cols["pct"], at(row, cols["pct"]), "percentage")
+            grades = ((grade, n),)
+            if pctcol is not None and at(row, pctcol) is not None:
+                ok, given = ctx.number(i, pctcol, at(row, pctcol), "percentage")
                 if ok and given is not None:
-                    long_pcts.append((i, cols["pct"], at(row, cols["pct"]), given, grade,
+                    long_pcts.append((i, pctcol, at(row, pctcol), given, grade,
                                       (period.start, period.kind, stream)))
             if ref:
                 parsed.audit_case_refs.append({"period": period.start, "stream": stream, "grade": grade,
                                                "case_ref": ref})
         else:
-            grades = [(g, _count(ctx, i, cols[g], at(row, cols[g]))) for g in wide]
+            grades = [(g, read_count(ctx, i, cols[g], at(row, cols[g]))) for g in wide]
             if ctx.first_error_since(mark):
                 continue
             for g, j in pct_cols.items():
                 raw = at(row, j)
                 ok, given = ctx.number(i, j, raw, "percentage")
                 if ok and given is not None:
-                    _check_pct(ctx, i, j, raw, given, g, dict(grades))
+                    check_pct(ctx, i, j, raw, given, g, dict(grades))
+        start, kind = period.start, period.kind
         for g, n in grades:
-            key = (period.start, period.kind, stream, g)
+            key = (start, kind, stream, g)
             totals[key] = totals.get(key, 0) + n
             if illustrative:
                 illustrative_keys.add(key)
@@ -91,7 +95,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         for (start, kind, stream, g), n in totals.items():
             by_key.setdefault((start, kind, stream), {})[g] = n
         for i, j, raw, given, grade, key in long_pcts:
-            _check_pct(ctx, i, j, raw, given, grade, by_key.get(key, {}))
+            check_pct(ctx, i, j, raw, given, grade, by_key.get(key, {}))
     for (start, kind, stream, g), n in totals.items():
         if n > MAX_CASES:
             ctx.error(None, None, f"{stream} {period_label(start, kind)}: the {g} counts add up to {n:,} cases, "
@@ -104,7 +108,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
         ctx.note(m.header_row, None, note)
 
 
-def _check_pct(ctx: Ctx, i: int, j: int, raw, given: float, grade: str, counts: dict[str, int]) -> None:
+def check_pct(ctx: Ctx, i: int, j: int, raw, given: float, grade: str, counts: dict[str, int]) -> None:
     """Warn when a percentage the file gives is more than one point from what its counts give."""
     total = sum(counts.values())
     k = counts.get("Outstanding", 0) + counts.get("Good", 0) if grade == "good or better" else counts.get(grade, 0)
@@ -118,7 +122,10 @@ def _check_pct(ctx: Ctx, i: int, j: int, raw, given: float, grade: str, counts: 
                        "the dashboard uses the counts, so check which is right", raw)
 
 
-def _count(ctx: Ctx, i: int, j: int, raw) -> int:
+def read_count(ctx: Ctx, i: int, j: int, raw) -> int:
+    if raw.__class__ is float and 0 <= raw <= MAX_CASES and raw.is_integer() and (i, j) not in ctx.sheet.error_cells \
+            and not ctx.sheet.has_percent_styles:
+        return int(raw)  # the usual count: a whole number, nothing to say
     ok, v = ctx.number(i, j, raw, "count of cases")
     if not ok:
         return 0

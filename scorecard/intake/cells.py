@@ -40,9 +40,10 @@ def blank(v) -> bool:
 
 def at(row: list, col: int | None):
     """The cell at a column of a row, None when blank or beyond the row."""
-    if col is None or col >= len(row):
+    try:
+        v = row[col]
+    except (IndexError, TypeError):  # beyond the row, or no such column (None)
         return None
-    v = row[col]
     return None if v.__class__ is str and not v.strip() else v
 
 
@@ -85,6 +86,8 @@ class Ctx:
     def name(self, i: int, j: int | None, raw, what: str, limit: int = SHORT_TEXT) -> str | None:
         """A short text field (code, ref, name, owner...): invisible characters removed, capped. None when
         too long (reported)."""
+        if raw is None:
+            return ""
         t = text(raw)
         if not t.isascii() and _INVISIBLE.search(t):
             t = " ".join(_INVISIBLE.sub("", t).split())

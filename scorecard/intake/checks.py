@@ -15,7 +15,8 @@ def check_percent_scale(reading) -> None:
     values are scaled x100 and a warning says so; with none either way, a warning asks the officer to check.
     Values read from percentage-formatted cells are already at the right scale."""
     parsed = reading.parsed
-    candidates = {code for code, m in reading.known.items() if code not in reading.percent_codes and _is_percent(m)}
+    candidates = {code for code, m in reading.known.items()
+                  if code not in reading.percent_codes and code not in reading.above_one and _is_percent(m)}
     if not candidates:
         return
     by_code: dict[str, list[int]] = {}

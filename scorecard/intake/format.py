@@ -14,11 +14,16 @@ from functools import lru_cache
 VERSION = 1
 
 
+@lru_cache(maxsize=65536)
+def _normalise(t: str) -> str:
+    t = t.replace("\u00a0", " ").replace("_", " ").lower()
+    return " ".join(re.sub(r"[^a-z0-9%↑↓]+", " ", t).split())
+
+
 def normalise(text) -> str:
     """A header or word as compared: lower case, punctuation and spacing ignored (`Action No.` ->
     `action no`, `KPI_ID` -> `kpi id`); % and arrows kept, since they carry meaning."""
-    t = str(text or "").replace("\u00a0", " ").replace("_", " ").lower()
-    return " ".join(re.sub(r"[^a-z0-9%↑↓]+", " ", t).split())
+    return _normalise(text) if text.__class__ is str else _normalise(str(text or ""))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ class Checked:
     sha256: str
     parsed: ParsedWorkbook
     duplicate_of: dict | None = None  # an earlier upload of the identical file for this plan
+    sheets: list[Sheet] | None = None  # as read, for the officer's mapping to re-check without reading again
 
     @property
     def ok(self) -> bool:
@@ -77,7 +78,8 @@ def check_sheets(store: Store, sheets: list[Sheet], plan: str | None = None, as_
         maps, issues = profiles.apply(profile, sheets, audience)
         status_words = {**profile.get("status_words", {}), **(status_words or {})}
     parsed = parse_workbook(sheets, plan=plan, as_at=as_at, known_measures=store.known_measures,
-                            audience=audience, maps=maps, status_words=status_words)
+                            audience=audience, maps=maps, status_words=status_words,
+                            known_authority=store.known_authority)
     parsed.profile = profile
     if profile is not None:
         issues.append(Issue("note", "Workbook", "", f"read with the saved import profile from {profile['saved']} "
@@ -98,7 +100,30 @@ def _check(store: Store, files: list[tuple[str, bytes]], file_name: str, plan, a
         return Checked(file_name, digest, parsed)
     parsed = check_sheets(store, sheets, plan, as_at, audience, use_profile)
     dup = store.find_upload_by_hash(digest, parsed.plan) if parsed.plan else None
-    return Checked(file_name, digest, parsed, dup)
+    return Checked(file_name, digest, parsed, dup, sheets)
+
+
+def recheck(store: Store, checked: Checked, maps: list[SheetMap], status_words: dict[str, str],
+            plan: str | None = None, as_at: dt.date | None = None) -> Checked:
+    """The same file checked again with the officer's mapping (the Upload centre's mapping step)."""
+    parsed = check_sheets(store, checked.sheets, plan, as_at, "app", maps=maps, status_words=status_words)
+    dup = store.find_upload_by_hash(checked.sha256, parsed.plan) if parsed.plan else None
+    return Checked(checked.file_name, checked.sha256, parsed, dup, checked.sheets)
+
+
+def profile_to_save(store: Store, checked: Checked) -> str | None:
+    """The import profile a Load saves for the plan: how the file was read, when that is more than our own
+    sheet names (a layout recognised by content, the officer's mapping, their status words) and differs
+    from the profile saved already; None otherwise."""
+    p = checked.parsed
+    if not p.plan or checked.sheets is None:
+        return None
+    made = profiles.make_profile(p.plan, checked.sheets, p.maps, p.status_words)
+    ours = all(m.how == "by its name" for m in p.maps if m.role != "not used") and not made["status_words"]
+    saved = store.profile(p.plan)
+    if (ours and saved is None) or (saved is not None and profiles.loads(saved[0]) == made):
+        return None
+    return profiles.dumps(made)
 
 
 def _shown(value) -> str:

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import actions_sheet, audits_sheet, benchmarks_sheet, measures_sheet, plan_sheet, values_sheet
+from . import audit_blocks, bi_export, dfe  # councils' own layouts
 from .cells import Ctx, blank
 from .checks import check_percent_scale
 from .format import VALUE_FIELDS
 from .issues import Issue, grouped, hint
 from .read import Sheet
-from .recognise import recognise
+from .recognise import DESCRIBE, recognise
 from .sheetmap import UNUSED, SheetMap, role_by_name
 
 @dataclass
@@ -77,6 +78,11 @@ class ParsedWorkbook:
         return {"measures": len(self.measures), "values": len(self.values),
                 "audits": len(self.audits), "actions": len(self.actions)}
 
+    def upload_counts(self) -> dict[str, int]:
+        """What the upload history records, in the units its preview counts: measures, values, audits as
+        periods of a stream (each is replaced whole), action rows."""
+        return {**self.counts(), "audits": len({(a["period"], a["stream"]) for a in self.audits})}
+
 
 WORDS = {"measures": ("measure", "measures"), "values": ("value", "values"),
          "audits": ("audit count", "audit counts"), "actions": ("action", "actions"),
@@ -96,11 +102,13 @@ class Reading:
     value_cells: dict[tuple, str] = field(default_factory=dict)  # (code, period start) -> cell, across sheets
     percent_codes: set[str] = field(default_factory=set)     # measures with a percentage-formatted value
     codes_with_values: set[str] = field(default_factory=set)
+    above_one: set[str] = field(default_factory=set)  # measures with a value above 1 (so not fractions of 1)
     whole_rows: dict[str, list] = field(default_factory=dict)  # code -> rows taken whole (cells listed lazily)
     unknown_codes: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # code -> (sheet, cell)
     benchmark_rows: dict[tuple, tuple] = field(default_factory=dict)  # (code, period start) -> (sheet, row)
     assumed_benchmark_columns: set[int] = field(default_factory=set)
     status_words: dict[str, str] = field(default_factory=dict)  # the officer's own words: word -> rating
+    stored_authority: str | None = None        # the plan's authority in the store
 
     def ctx(self, sheet: Sheet) -> Ctx:
         return Ctx(self.parsed.issues, sheet, self.audience)
@@ -129,8 +137,13 @@ ROLES: dict[str, Role] = {
     "Measures": Role(measures_sheet.parse, 1), "Values": Role(values_sheet.parse, 2),
     "Benchmarks": Role(benchmarks_sheet.parse, 3), "Audits": Role(audits_sheet.parse, 4),
     "Actions": Role(actions_sheet.parse, 5),
+    bi_export.ROLE: Role(bi_export.parse, 1),
+    dfe.LAIT: Role(dfe.parse_indicator, 1), dfe.CHAT: Role(dfe.parse_chart_blocks, 1),
 }
-MEASURE_ROLES = {"Measures"}  # roles that define measures (a file with none relies on the store's)
+ROLES[audit_blocks.ROLE] = Role(audit_blocks.parse, 4)
+DESCRIBE[audit_blocks.ROLE] = audit_blocks.describe
+# roles that define measures (a file with none relies on the store's)
+MEASURE_ROLES = {"Measures", bi_export.ROLE, dfe.LAIT, dfe.CHAT}
 
 
 def plan_named(sheets: list[Sheet]) -> str | None:
@@ -146,12 +159,15 @@ def plan_named(sheets: list[Sheet]) -> str | None:
 def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date | None = None,
                    known_measures: Callable[[str], dict[str, dict]] | None = None,
                    audience: str = "cli", maps: list[SheetMap] | None = None,
-                   status_words: dict[str, str] | None = None) -> ParsedWorkbook:
+                   status_words: dict[str, str] | None = None,
+                   known_authority: Callable[[str], str | None] | None = None) -> ParsedWorkbook:
     """Parse and validate.
 
     known_measures(plan) returns the plan's measures already in the store (code -> row), so that a monthly
-    Values-only workbook can refer to them. audience: "cli" or "app", for the words of what to do. maps:
-    how each sheet is read (recognised when not given); status_words: the officer's own words for ratings.
+    Values-only workbook can refer to them; known_authority(plan) the plan's authority in the store, whose row
+    a DfE download's figures are read from when the file has no Plan sheet naming it. audience: "cli" or "app",
+    for the words of what to do. maps: how each sheet is read (recognised when not given); status_words: the
+    officer's own words for ratings.
     """
     parsed = ParsedWorkbook(plan=plan, as_at=as_at)
     parsed.maps = maps = maps if maps is not None else recognise(sheets)
@@ -170,7 +186,8 @@ def parse_workbook(sheets: list[Sheet], plan: str | None = None, as_at: dt.date 
         parsed.issues.append(Issue("error", "Plan", "", f"no plan name: add a Plan sheet with a 'Plan' row, or "
                                                          f"{hint('choose plan', audience)}"))
     stored = dict(known_measures(parsed.plan) if known_measures and parsed.plan else {})
-    reading = Reading(parsed, audience, dict(stored), set(stored), status_words=dict(status_words or {}))
+    reading = Reading(parsed, audience, dict(stored), set(stored), status_words=dict(status_words or {}),
+                      stored_authority=known_authority(parsed.plan) if known_authority and parsed.plan else None)
     measure_maps = [m for m in used if m.role in MEASURE_ROLES]
     reading.measures_sheet = measure_maps[0].sheet if measure_maps else None
     for m in sorted((m for m in used if m.role != "Plan"), key=lambda m: ROLES[m.role].stage):

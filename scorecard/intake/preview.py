@@ -80,16 +80,17 @@ def _details(rows: list[dict]) -> pd.DataFrame:
 def preview(store: Store, parsed: ParsedWorkbook) -> list[SheetChange]:
     """Compare a parsed (error-free) workbook with what the store holds for its plan now."""
     plan = parsed.plan
+    roles = set(parsed.sheets_found)  # a section for each kind of row the file holds, whichever sheet it is on
     out = [_plan(store, parsed)]
-    if "Measures" in parsed.sheets_found:
+    if parsed.measures or "Measures" in roles:
         out.append(_measures(store, plan, parsed.measures))
-    if "Values" in parsed.sheets_found:
+    if parsed.values or "Values" in roles:
         out.append(_values(store, plan, parsed.values))
-    if "Audits" in parsed.sheets_found:
+    if parsed.audits or "Audits" in roles:
         out.append(_audits(store, plan, parsed.audits))
-    if "Actions" in parsed.sheets_found:
+    if parsed.actions or "Actions" in roles:
         out.append(_actions(store, plan, parsed.actions))
-    if "Benchmarks" in parsed.sheets_found:
+    if parsed.benchmarks or "Benchmarks" in roles:
         out.append(_benchmarks(store, plan, parsed.benchmarks))
     return out
 

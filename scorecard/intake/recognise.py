@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from .format import SHEETS
 from .read import Sheet
-from .sheetmap import UNUSED, SheetMap, classify, find_header, has_data, header_labels, match_fields, role_by_name
+from .sheetmap import HEADER_SCAN, UNUSED, SheetMap, classify, find_header, has_data, header_labels, match_fields, role_by_name
 
 BY_NAME, BY_CONTENT = "by its name", "by its content"
 
@@ -70,7 +71,12 @@ def recognise_sheet(sheet: Sheet) -> SheetMap:
     if role == "Plan":
         return SheetMap(sheet.name, role, how=BY_NAME)
     if role is not None:
-        return table_map(sheet, role, BY_NAME) or SheetMap(sheet.name, role, how=BY_NAME)  # the parser says why
+        named = table_map(sheet, role, BY_NAME)
+        if named is None:  # "Case file audits" written as a council's layout (audits in blocks) reads as that
+            fit = max((f for f in (fn(sheet) for fn in LAYOUTS) if f is not None and f.map.role not in SHEETS),
+                      key=lambda f: f.score, default=None)
+            named = fit.map if fit else SheetMap(sheet.name, role, how=BY_NAME)  # the parser says why
+        return named
     if sheet.hidden:
         return SheetMap(sheet.name, UNUSED, how="hidden")
     fits = [f for f in (fn(sheet) for fn in LAYOUTS) if f is not None]
@@ -104,11 +110,9 @@ def remap(sheet: Sheet, m: SheetMap, role: str | None = None, header_row: int | 
     if role is not None and role != m.role:
         if role == UNUSED or role == "Plan":
             return SheetMap(sheet.name, role, how=how)
-        m = table_map(sheet, role, how) or SheetMap(sheet.name, role, how=how)
+        m = table_map(sheet, role, how) or _at_row(sheet, role, likely_header(sheet), how, {})
     if header_row is not None and header_row != m.header_row and m.role not in (UNUSED, "Plan"):
-        fields, named = match_fields(header_labels(sheet, header_row), m.role)
-        m = SheetMap(sheet.name, m.role, header_row, fields, column_periods=named, how=how, options=dict(m.options))
-        m.bad_periods = classify(sheet, m, header_row + 1, long="period" in m.cols)
+        m = _at_row(sheet, m.role, header_row, how, m.options)
     if columns:
         m.how = how
         for j, choice in columns.items():
@@ -129,3 +133,65 @@ def remap(sheet: Sheet, m: SheetMap, role: str | None = None, header_row: int | 
     if options is not None:
         m.options = {**m.options, **options}
     return m
+
+
+def _at_row(sheet: Sheet, role: str, header_row: int, how: str, options: dict) -> SheetMap:
+    """The sheet read with its header at a given row: fields matched by their headers, the rest classified."""
+    fields, named = match_fields(header_labels(sheet, header_row), role)
+    m = SheetMap(sheet.name, role, header_row, fields, column_periods=named, how=how, options=dict(options))
+    m.bad_periods = classify(sheet, m, header_row + 1, long="period" in m.cols)
+    return m
+
+
+def likely_header(sheet: Sheet) -> int:
+    """The row that looks most like a header (the most text cells among the first rows), for a sheet whose
+    headers name none of a role's fields: the officer maps its columns from there."""
+    scores = [sum(1 for v in row if isinstance(v, str) and v.strip()) for row in sheet.rows[:HEADER_SCAN]]
+    return max(range(len(scores)), key=lambda r: (scores[r], -r)) if scores else 0
+
+
+# Layouts whose sheets are best described from the sheet itself register a describer: role -> fn(sheet).
+DESCRIBE: dict[str, Callable[[Sheet], str]] = {}
+
+
+def describe(m: SheetMap, loaded: dict[str, int] | None = None, sheet: Sheet | None = None) -> str:
+    """What a sheet is and what was read from it, in a line: `measures with their months: 9 measures x 11
+    periods + England, SN`."""
+    if m.role in DESCRIBE and sheet is not None:
+        return DESCRIBE[m.role](sheet)
+    if m.role == UNUSED:
+        return f"not used ({m.how})"
+    if m.role == "Plan":
+        return "the plan's name, authority and as-at month"
+    got = loaded or {}
+    if m.role == "Measures" and m.periods:
+        extra = sorted({BENCHMARK_SHORT[b] for b in m.benchmarks.values()})
+        return (f"measures with their months: {got.get('measures', 0):,} measures x {len(m.periods)} "
+                f"period{'s' if len(m.periods) != 1 else ''}" + (f" + {', '.join(extra)}" if extra else ""))
+    if m.role == "Values" and m.periods:
+        return f"values, a column per period: {got.get('values', 0):,} values over {len(m.periods)} periods"
+    parts = [f"{n:,} {k}" for k, n in got.items() if n]
+    return f"{m.role.lower()}: {', '.join(parts) or 'nothing to load'}"
+
+
+BENCHMARK_SHORT = {"england": "England", "region": "region", "neighbours": "SN"}
+
+
+def preview_rows(sheet: Sheet, m: SheetMap, n: int = 5) -> list[dict]:
+    """The first data rows as the map reads them: {column heading as read: cell}, for the mapping step."""
+    from .cells import text
+    from .rows import rows_under
+    if m.header_row is None or m.role in (UNUSED, "Plan"):
+        return []
+    names = {j: SHEETS[m.role].column(f).header if m.role in SHEETS and f in SHEETS[m.role].fields else f
+             for j, f in m.columns.items()}
+    names.update({j: p.label for j, p in m.periods.items()})
+    names.update({j: BENCHMARK_SHORT[b] for j, b in m.benchmarks.items()})
+    out = []
+    for _, row, heading in rows_under(sheet, m.header_row):
+        rec = {"(heading)": heading[1]} if heading else {}
+        rec.update({names[j]: text(row[j]) if j < len(row) else "" for j in sorted(names)})
+        out.append(rec)
+        if len(out) >= n:
+            break
+    return out

@@ -8,6 +8,7 @@ under it is accounted for: a field of ours, a period (monthly values beside a me
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from .. import periods
@@ -68,6 +69,9 @@ def header_labels(sheet: Sheet, h: int) -> list[str]:
     return out
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def match_fields(labels: list[str], role: str) -> tuple[dict[int, str], dict[int, Period]]:
     """Columns whose header names one of the role's fields (first match wins), and for each such column the
     period its header names too (`Target 2024/25`, `England 2022-23`)."""
@@ -76,12 +80,12 @@ def match_fields(labels: list[str], role: str) -> tuple[dict[int, str], dict[int
     named_period: dict[int, Period] = {}
     taken: set[str] = set()
     for j, label in enumerate(labels):
-        n = normalise(label)
-        if not n:
+        if not label:
             continue
+        n = normalise(label)
         f = names.get(n)
         p = None
-        if f is None:
+        if f is None and " " in n and _HAS_DIGIT.search(n):
             f, p = _field_with_period(label, names)
         if f is not None and f not in taken:
             found[j] = f
@@ -111,7 +115,7 @@ def find_header(sheet: Sheet, role: str, start: int = 0) -> tuple[int, dict[int,
     required = SHEETS[role].required
     last = min(len(sheet.rows), start + HEADER_SCAN)
     for h in range(start, last):
-        found, named = match_fields([text(v) for v in sheet.rows[h]], role)
+        found, named = match_fields([v if v.__class__ is str else "" for v in sheet.rows[h]], role)
         if not all(r in found.values() for r in required):
             continue
         if h + 1 < len(sheet.rows):
@@ -263,6 +267,12 @@ def ready(ctx, m: SheetMap) -> bool:
             return False
         m.header_row, m.columns, m.column_periods = found
         m.bad_periods = classify(ctx.sheet, m, m.header_row + 1, long="period" in m.cols)
+    missing = [SHEETS[m.role].column(f).header for f in SHEETS[m.role].required if f not in m.cols] \
+        if m.role in SHEETS else []
+    if missing:
+        ctx.error(m.header_row, None, f"no column is read as {' or '.join(missing)}: say which column holds "
+                                      f"{'them' if len(missing) > 1 else 'it'} in the Upload centre's mapping")
+        return False
     for j, label in m.bad_periods:
         ctx.error(m.header_row, j, f"cannot read the period header {label!r}; write the periods like Apr-24, "
                                    "Q1 2024/25 or 2024/25 (or month names under a heading such as 2024/25)", label)

@@ -108,6 +108,8 @@ def add_value(ctx: Ctx, reading, i: int, j: int, code: str, period: Period, raw,
     if not ok or value is None:
         return False
     reading.parsed.values.append((code, period.start, period.kind, value, counts[0], counts[1], illustrative))
+    if value > 1:
+        reading.above_one.add(code)
     return True
 
 
@@ -142,6 +144,8 @@ class WideRows:
                     lowest <= min(vals) and max(vals) <= highest:
                 reading.parsed.values.extend(zip(repeat(code), self.starts, self.kinds, vals, repeat(None),
                                                  repeat(None), repeat(illustrative)))
+                if max(vals) > 1:
+                    reading.above_one.add(code)  # not fractions of 1: no percent-scale check needed
                 reading.codes_with_values.add(code)
                 reading.whole_rows[code] = [(self.ctx.sheet.name, i, self.periods)]
                 return self.latest
