@@ -189,7 +189,7 @@ def classify(sheet: Sheet, m: SheetMap, first_data_row: int, long: bool = False)
         if wide and label:
             p = periods.parse_period(sheet.rows[h][j] if j < len(sheet.rows[h]) and not blank(sheet.rows[h][j]) else label)
             if p is None and j in context:
-                p = periods.month_with_year(label, context[j][1])
+                p = periods.month_with_year(label, context[j][1]) or periods.quarter_with_year(label, context[j][1])
             if p is not None:
                 m.periods[j] = p
                 continue
@@ -246,8 +246,11 @@ def _year_contexts(sheet: Sheet, h: int, width: int) -> dict[int, tuple[str, str
 
 
 def _looks_like_period(label: str) -> bool:
-    """A header that tries to be a period (a month, perhaps misspelt, or a year) but could not be read."""
+    """A header that tries to be a period (a month, perhaps misspelt, a quarter, or a year) but could not be
+    read."""
     words = normalise(label).split()
+    if periods._RE_BARE_QUARTER.match(" ".join(words)):
+        return True
     return any(w in periods.MONTHS or (len(w) >= 4 and w.isalpha() and difflib.get_close_matches(
         w, periods.MONTHS, n=1, cutoff=0.75)) for w in words) or any(
         w.isdigit() and len(w) == 4 and 1990 <= int(w) <= 2100 for w in words)
