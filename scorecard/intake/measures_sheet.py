@@ -11,7 +11,7 @@ from .read import cell_ref, column_letter
 from .rows import rows_under
 from .sheetmap import SheetMap, ignored_note, ready
 from .values_sheet import WideRows
-from .words import UNITS, UNITS_HELP
+from .words import UNITS_HELP, unit_of
 
 BAND_FIELDS = ("ri_band", "good_band", "outstanding_band")
 WHAT = {f: header_of("Measures", f).lower() for f in ("priority", "focus_area", "source")}
@@ -98,7 +98,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
 def _unit(ctx: Ctx, i: int, j: int | None, raw) -> str | None:
     if raw is None:
         return None
-    unit = UNITS.get(text(raw).lower())
+    unit = unit_of(raw)
     if unit is None:
         ctx.error(i, j, f"unknown unit {text(raw)!r}: use {UNITS_HELP}", raw)
     return unit
