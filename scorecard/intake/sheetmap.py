@@ -282,8 +282,8 @@ def ready(ctx, m: SheetMap) -> bool:
             return False
         m.header_row, m.columns, m.column_periods = found
         m.bad_periods = classify(ctx.sheet, m, m.header_row + 1, long="period" in m.cols)
-    missing = [SHEETS[m.role].column(f).header for f in SHEETS[m.role].required if f not in m.cols] \
-        if m.role in SHEETS else []
+    missing = [SHEETS[m.role].column(f).header for f in SHEETS[m.role].required if f not in m.cols and not (
+        f == "code" and m.options.get("codes_from_names"))] if m.role in SHEETS else []
     if missing:
         ctx.error(m.header_row, None, f"no column is read as {' or '.join(missing)}: say which column holds "
                                       f"{'them' if len(missing) > 1 else 'it'} in the Upload centre's mapping")
