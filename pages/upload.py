@@ -75,6 +75,9 @@ def sheet_choice(i: int, sheet, m) -> tuple:
     key = f"map_priority_{i}_{sheet.name}"
     if key in ss and base.role == "Measures":
         options["sheet_as_priority"] = bool(ss[key])
+    key = f"map_codes_{i}_{sheet.name}"
+    if key in ss and base.role == "Measures":
+        options["codes_from_names"] = bool(ss[key])
     key = f"map_authority_{i}_{sheet.name}"
     if ss.get(key) is not None and base.role in (dfe.LAIT, dfe.CHAT):
         options["authority_row"] = int(ss[key])
@@ -172,6 +175,11 @@ def mapping_step(i: int, first, c) -> None:
         if shown.role == "Measures":
             cc.checkbox("The sheet's name is its measures' Priority", value=bool(shown.options.get("sheet_as_priority")),
                         key=f"map_priority_{i}_{name}")
+        if shown.role == "Measures" and ("code" not in shown.cols or shown.options.get("codes_from_names")):
+            cc.checkbox("No code column: codes from the measures' names",
+                        value=bool(shown.options.get("codes_from_names")), key=f"map_codes_{i}_{name}",
+                        help="Each measure takes the plan's code for a measure of that name, else one made from "
+                             "its name, the same every month")
         if shown.role in (dfe.LAIT, dfe.CHAT):
             rows = dict(dfe.authority_choices(sheet, shown.role))
             if rows:

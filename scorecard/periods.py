@@ -252,6 +252,19 @@ def year_context(text) -> Year | None:
     return found.pop() if len(found) == 1 else None
 
 
+_RE_BARE_QUARTER = re.compile(r"^(?:q|quarter)\s*([1-4])$")
+
+
+def quarter_with_year(quarter, heading) -> Period | None:
+    """A bare quarter (`Q1`, `Quarter 3`) under a heading that names a financial year (`2024/25`): that
+    quarter of it. None under a calendar year (calendar or financial quarters? it cannot tell) or none."""
+    q = _RE_BARE_QUARTER.match(" ".join(str(quarter).split()).lower())
+    year = year_context(heading) if q else None
+    if year is None or not year.financial:
+        return None
+    return Period(fy_quarter_start(year.start, int(q.group(1))), "quarter")
+
+
 def month_with_year(month, heading) -> Period | None:
     """A bare month name (`April`, `Jan`, `Sept`) under a heading that names the year.
 

@@ -310,3 +310,27 @@ def test_import_prints_a_line_for_every_sheet_it_loaded(tmp_path, capsys):
         assert store.cursor().execute("SELECT count(*) FROM benchmarks").fetchone()[0] == 1
     finally:
         store.close()
+
+
+def test_bare_quarters_under_a_financial_year_heading_and_refused_without_one(store):
+    p = ok(store, xlsx({"Plan": PLAN, "Measures": [["", "", "2024/25"], ["Code", "Measure", "Q1", "Q2", "Q3"],
+                                                   ["CP1", "Repeat plans", 18, 17, 16]]}, merged={"Measures": ["C1:E1"]}))
+    assert values(p) == {("CP1", "Apr-24", "quarter"): 18, ("CP1", "Jul-24", "quarter"): 17,
+                         ("CP1", "Oct-24", "quarter"): 16}
+    c = check(store, xlsx({"Plan": PLAN, "Measures": [["", "", "2024"], ["Code", "Measure", "Q1"], ["CP1", "x", 1]]}))
+    assert texts(c.parsed.errors) == ["Measures!C2: cannot read the period header 'Q1'; write the periods like Apr-24, "
+                                      "Q1 2024/25 or 2024/25 (or month names under a heading such as 2024/25)"]
+
+
+def test_units_written_as_phrases_qualified_period_headers_and_ytd_columns(store):
+    p = ok(store, xlsx({"Plan": PLAN, "Measures": [
+        ["Code", "Measure", "Unit", "Polarity", "Apr-24 (provisional)", "May-24 [revised]", "YTD 2024/25",
+         "Target 2024/25"],
+        ["CIN1", "Children in need", "Rate per 10,000", "Lower", 330, 331, 330.5, 320],
+        ["CIN2", "Seen in time", "% of children", "Higher", 81, 84, 82.5, 90]]}))
+    assert {m["code"]: (m["unit"], m["target"]) for m in p.measures} == {"CIN1": ("number", 320), "CIN2": ("%", 90)}
+    assert values(p) == {("CIN1", "Apr-24", "month"): 330, ("CIN1", "May-24", "month"): 331,
+                         ("CIN2", "Apr-24", "month"): 81, ("CIN2", "May-24", "month"): 84}
+    assert "Measures!1:1: ignored columns, not read: YTD 2024/25 (G)" in texts(p.notes)
+    c = check(store, xlsx({"Plan": PLAN, "Measures": [["Code", "Measure", "Unit"], ["M1", "Visits", "litres"]]}))
+    assert texts(c.parsed.errors) == ["Measures!C2: unknown unit 'litres': use %, number or days"]

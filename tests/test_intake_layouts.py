@@ -106,3 +106,21 @@ def test_rating_by_tolerance_from_a_rag_tolerance_column(tmp_path, capsys):
            for m in json.loads(capsys.readouterr().out)["plans"][0]["measures"]}
     assert got == {"CIN1": (86.0, 90.0, "Amber", None), "CIN2": (20.0, 18.0, "Red", None),
                    "CIN3": (97.0, 95.0, "Green", None)}
+
+
+def test_a_scorecard_with_names_and_no_codes_gets_codes_from_its_names_stable_next_month(store):
+    from scorecard.intake import load as intake_load
+    def sheet(months):
+        return xlsx({"Plan": PLAN, "Early help": [
+            ["Indicator", "Good is", *months],
+            ["Early help assessments completed within 45 days", "High", *range(70, 70 + len(months))],
+            ["Re-referrals to early help within 12 months", "Low", *range(20, 20 + len(months))]]})
+    p = ok(store, sheet(["Apr-24", "May-24"]))
+    from scorecard.intake.codes import code_from_title
+    codes = sorted(m["code"] for m in p.measures)
+    assert codes == sorted(code_from_title(n) for n in ("Early help assessments completed within 45 days",
+                                                         "Re-referrals to early help within 12 months"))
+    assert any("the sheet has no code column" in n for n in texts(p.notes))
+    intake_load.commit(store, intake_load.Checked("apr.xlsx", "x", p))
+    again = ok(store, sheet(["Apr-24", "May-24", "Jun-24"]))
+    assert sorted(m["code"] for m in again.measures) == codes and len(again.values) == 6

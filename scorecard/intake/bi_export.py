@@ -13,12 +13,12 @@ measure's name).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
 from .. import bands
 from ..periods import Period, month_with_year, parse_period
 from .cells import Ctx, at, blank, text
+from .codes import code_from_title, codes_by_name
 from .format import SHEETS, field_names, normalise
 from .measures_sheet import BAND_FIELDS, _percent_hint, _target, _unit
 from .read import Sheet, cell_ref, column_letter
@@ -140,7 +140,7 @@ def _rows(ctx: Ctx, m: SheetMap, reading, end: int, made: dict[str, str]) -> dic
     """The data rows above the footer, by measure code: (row index, row, period, name)."""
     cols = m.cols
     cc, nc, pc = cols.get("code"), cols.get("measure"), cols["period"]
-    by_name = None if cc is not None else _codes_by_name(reading)
+    by_name = None if cc is not None else codes_by_name(reading.known)
     out: dict[str, list] = {}
     for i, row, _ in rows_under(ctx.sheet, m.header_row):
         if i >= end:
@@ -171,14 +171,6 @@ def _rows(ctx: Ctx, m: SheetMap, reading, end: int, made: dict[str, str]) -> dic
             continue
         out.setdefault(code, []).append((i, row, period, name))
     return out
-
-
-def _codes_by_name(reading) -> dict[str, str]:
-    """The plan's measures by name (case and punctuation ignored), where the name is one measure's only."""
-    seen: dict[str, list[str]] = {}
-    for code, rec in reading.known.items():
-        seen.setdefault(normalise(rec.get("measure")), []).append(code)
-    return {n: codes[0] for n, codes in seen.items() if n and len(codes) == 1}
 
 
 def _measure(ctx: Ctx, m: SheetMap, reading, code: str, rows: list) -> bool:
@@ -298,27 +290,3 @@ def kept_note(ctx: Ctx, codes: list[str], gives: list[str]) -> None:
                              "rest (bands, priority, source...) as they are")
 
 
-_STOP_WORDS = frozenset(("a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "is", "of", "on", "or",
-                         "per", "the", "their", "to", "was", "were", "who", "with"))
-CODE_WORDS = 24  # characters of words in a code made from a title
-
-
-def code_from_title(title: str, prefix: str = "") -> str:
-    """A measure code made from its name, the same every time the name is the same: the prefix, then the
-    name's words (small words such as of / the / in left out) in capitals joined by hyphens, up to 24
-    characters; when words had to be left out, 4 characters of a fingerprint of the whole name follow, so two
-    names that start alike never share a code. `Assessments in 45 days` -> ASSESSMENTS-45-DAYS; `Re-referrals
-    within 12 months` -> RE-REFERRALS-WITHIN-12-7C3B."""
-    words = [w for w in re.findall(r"[a-z0-9]+", str(title).lower()) if w not in _STOP_WORDS and (
-        len(w) > 1 or w.isdigit())]
-    slug = ""
-    for k, w in enumerate(words):
-        longer = f"{slug}-{w}" if slug else w
-        if len(longer) > CODE_WORDS:
-            break
-        slug = longer
-    else:
-        if slug:
-            return (prefix + slug).upper()
-    fingerprint = hashlib.sha1(normalise(title).encode()).hexdigest()[:4]
-    return (prefix + (f"{slug}-" if slug else "") + fingerprint).upper()

@@ -6,12 +6,13 @@ from __future__ import annotations
 from .. import bands
 from ..periods import Period
 from .cells import Ctx, at, text
-from .format import BENCHMARK_FIELDS, header_of
+from .codes import code_from_title, codes_by_name
+from .format import BENCHMARK_FIELDS, header_of, normalise
 from .read import cell_ref, column_letter
 from .rows import rows_under
 from .sheetmap import SheetMap, ignored_note, ready
 from .values_sheet import WideRows
-from .words import UNITS, UNITS_HELP
+from .words import UNITS_HELP, unit_of
 
 BAND_FIELDS = ("ri_band", "good_band", "outstanding_band")
 WHAT = {f: header_of("Measures", f).lower() for f in ("priority", "focus_area", "source")}
@@ -29,25 +30,34 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     sheet_priority = sheet.name if m.options.get("sheet_as_priority") and "priority" not in cols else None
     headings: dict[str, int] = {}
     wide = WideRows(ctx, reading, m)
+    code_col = cols.get("code")
+    by_name = codes_by_name(reading.known) if code_col is None else {}
+    made: dict[str, str] = {}  # name -> code made for it (no code column)
     for i, row, heading in rows_under(sheet, m.header_row):
         mark = len(ctx.issues)
-        code = ctx.name(i, cols["code"], at(row, cols["code"]), "measure code")  # None: too long (said)
         name = ctx.long_text(i, cols["measure"], at(row, cols["measure"]), "measure name")
+        if code_col is not None:
+            code = ctx.name(i, code_col, at(row, code_col), "measure code")  # None: too long (said)
+        else:  # codes from names
+            code = "" if not name else by_name.get(normalise(name)) or made.setdefault(name, code_from_title(name))
         if code == "" and name == "":
             if wide.has_values(i, row):
-                ctx.error(i, cols["code"], "the row has values but no measure Code")
+                ctx.error(i, code_col if code_col is not None else cols["measure"],
+                          "the row has values but no measure Code" if code_col is not None else
+                          "the row has values but no measure name")
             continue
         if code == "":
-            ctx.error(i, cols["code"], "the measure has no Code; give every measure a short code such as CIN8")
+            ctx.error(i, code_col, "the measure has no Code; give every measure a short code such as CIN8")
         if name == "":
             ctx.error(i, cols["measure"], f"measure {code} has no name in the Measure column")
+        where = code_col if code_col is not None else cols["measure"]
         if code and code in reading.measure_cells:
             sheet_name, cell = reading.measure_cells[code]
             also = cell if sheet_name == sheet.name else f"{sheet_name}!{cell}"
-            ctx.error(i, cols["code"], f"measure code {code} appears twice (also at {also}); each code must be unique")
+            ctx.error(i, where, f"measure code {code} appears twice (also at {also}); each code must be unique")
             continue
         if code:
-            reading.measure_cells[code] = (sheet.name, cell_ref(i, cols["code"]))
+            reading.measure_cells[code] = (sheet.name, cell_ref(i, where))
         rec = {"code": code, "measure": name}
         for f in ("priority", "focus_area", "source"):
             rec[f] = ctx.name(i, cols.get(f), at(row, cols.get(f)), WHAT[f]) or None
@@ -78,7 +88,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
                 reading.refused[code] = first_error
             continue
         for w in bands.resolve_banding(code, rec["polarity"], texts).warnings:
-            ctx.warn(i, cols["code"], w)
+            ctx.warn(i, where, w)
         rec["percent_hint"] = _percent_hint(rec, row, cols)
         parsed.measures.append(rec)
         reading.known[code] = rec
@@ -89,6 +99,10 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
                              f"{shown}{' ...' if len(headings) > 6 else ''}")
     if sheet_priority:
         ctx.note(None, None, f"the sheet's name is the Priority of its measures ('{sheet_priority}')")
+    if code_col is None:
+        shown = "; ".join(f"{c} for '{n}'" for n, c in list(made.items())[:6]) + (" ..." if len(made) > 6 else "")
+        ctx.note(None, None, "the sheet has no code column: each measure takes the plan's code for a measure of "
+                             "its name, else one made from its name" + (f" ({shown})" if made else ""))
     report_assumed_periods(ctx, m, reading)
     note = ignored_note(m)
     if note:
@@ -98,7 +112,7 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
 def _unit(ctx: Ctx, i: int, j: int | None, raw) -> str | None:
     if raw is None:
         return None
-    unit = UNITS.get(text(raw).lower())
+    unit = unit_of(raw)
     if unit is None:
         ctx.error(i, j, f"unknown unit {text(raw)!r}: use {UNITS_HELP}", raw)
     return unit
@@ -163,7 +177,7 @@ def _row_values(ctx: Ctx, m: SheetMap, reading, wide: WideRows, i: int, row: lis
             reading.assumed_benchmark_columns.add(j)
         by_period.setdefault(period, {})[f] = v
     for period, figures in by_period.items():
-        benchmark(ctx, reading, i, m.cols["code"], code, period, figures)
+        benchmark(ctx, reading, i, m.cols.get("code", m.cols["measure"]), code, period, figures)
 
 
 def benchmark(ctx: Ctx, reading, i: int, code_col: int, code: str, period: Period, figures: dict) -> None:

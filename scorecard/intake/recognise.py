@@ -65,6 +65,25 @@ for _role in ("Measures", "Values", "Audits", "Actions", "Benchmarks"):
     layout(_table_fit(_role))
 
 
+@layout
+def named_measures(sheet: Sheet) -> Fit | None:
+    """Measures with their month columns but no code column (`Indicator | Apr-24 | May-24`): codes are made
+    from their names (or are the plan's for a measure of that name), and a note lists them."""
+    for h in range(min(len(sheet.rows), HEADER_SCAN)):
+        fields, named = match_fields([v if v.__class__ is str else "" for v in sheet.rows[h]], "Measures")
+        if "measure" not in fields.values() or "code" in fields.values():
+            continue
+        m = SheetMap(sheet.name, "Measures", h, fields, column_periods=named, how=BY_CONTENT,
+                     options={"codes_from_names": True})
+        m.bad_periods = classify(sheet, m, h + 1)
+        if len(m.periods) < 2:
+            continue
+        if "priority" not in m.cols:
+            m.options["sheet_as_priority"] = True
+        return Fit(m, len(m.columns) + 0.25)
+    return None
+
+
 def recognise_sheet(sheet: Sheet) -> SheetMap:
     """The map for one sheet: by its name, else the layout that recognises most of it, else not used."""
     role = role_by_name(sheet)

@@ -188,8 +188,11 @@ def classify(sheet: Sheet, m: SheetMap, first_data_row: int, long: bool = False)
             continue
         if wide and label:
             p = periods.parse_period(sheet.rows[h][j] if j < len(sheet.rows[h]) and not blank(sheet.rows[h][j]) else label)
+            bare = _QUALIFIER.sub("", label)  # `Apr-24 (provisional)`, `Q1 2024/25 [revised]`
+            if p is None and bare != label:
+                p = periods.parse_period(bare)
             if p is None and j in context:
-                p = periods.month_with_year(label, context[j][1])
+                p = periods.month_with_year(bare, context[j][1]) or periods.quarter_with_year(bare, context[j][1])
             if p is not None:
                 m.periods[j] = p
                 continue
@@ -245,9 +248,21 @@ def _year_contexts(sheet: Sheet, h: int, width: int) -> dict[int, tuple[str, str
     return out
 
 
+_QUALIFIER = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+# Columns that name a period but are not one period's figures: `YTD 2024/25`, `Total 2023`, `Target 2024/25`.
+NOT_A_PERIOD = ("ytd", "year to date", "total", "totals", "average", "avg", "mean", "target", "targets", "forecast",
+                "projection", "plan", "budget", "change", "variance", "diff", "difference", "rank", "trend", "rag")
+
+
 def _looks_like_period(label: str) -> bool:
-    """A header that tries to be a period (a month, perhaps misspelt, or a year) but could not be read."""
+    """A header that tries to be a period (a month, perhaps misspelt, a quarter, or a year) but could not be
+    read. A year beside YTD, Total, Average, Target... is that column's, not an attempt at a period."""
     words = normalise(label).split()
+    text_ = " ".join(words)
+    if any(text_.startswith(w + " ") or text_.endswith(" " + w) or f" {w} " in f" {text_} " for w in NOT_A_PERIOD):
+        return False
+    if periods._RE_BARE_QUARTER.match(" ".join(words)):
+        return True
     return any(w in periods.MONTHS or (len(w) >= 4 and w.isalpha() and difflib.get_close_matches(
         w, periods.MONTHS, n=1, cutoff=0.75)) for w in words) or any(
         w.isdigit() and len(w) == 4 and 1990 <= int(w) <= 2100 for w in words)
@@ -267,8 +282,8 @@ def ready(ctx, m: SheetMap) -> bool:
             return False
         m.header_row, m.columns, m.column_periods = found
         m.bad_periods = classify(ctx.sheet, m, m.header_row + 1, long="period" in m.cols)
-    missing = [SHEETS[m.role].column(f).header for f in SHEETS[m.role].required if f not in m.cols] \
-        if m.role in SHEETS else []
+    missing = [SHEETS[m.role].column(f).header for f in SHEETS[m.role].required if f not in m.cols and not (
+        f == "code" and m.options.get("codes_from_names"))] if m.role in SHEETS else []
     if missing:
         ctx.error(m.header_row, None, f"no column is read as {' or '.join(missing)}: say which column holds "
                                       f"{'them' if len(missing) > 1 else 'it'} in the Upload centre's mapping")

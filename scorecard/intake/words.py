@@ -13,6 +13,21 @@ UNITS = {"%": "%", "percent": "%", "percentage": "%", "pct": "%", "number": "num
          "no.": "number", "count": "number", "rate": "number", "days": "days", "day": "days",
          "weeks": "weeks", "average": "number", "num": "number", "#": "number", "ratio": "number"}
 UNITS_HELP = "%, number or days"
+# Units written as a phrase (`Rate per 10,000`, `Number of children`, `Average days`): what they are.
+UNIT_WORDS = (("%", ("%", "percent", "percentage", "proportion", "pct")),
+              ("days", ("day", "days")), ("weeks", ("week", "weeks")),
+              ("number", ("rate", "per", "number", "no", "count", "average", "avg", "ratio", "score", "total",
+                          "cases", "children", "families", "hours", "months", "years", "£", "pounds", "cost", "mean",
+                          "median")))
+
+
+def unit_of(raw) -> str | None:
+    """`%`, `number`, `days` or `weeks` for a unit as written (`Rate per 10,000` is a number), or None."""
+    t = " ".join(str(raw).split()).lower()
+    if t in UNITS:
+        return UNITS[t]
+    words = set(normalise(t).split()) | ({"%"} if "%" in t else set()) | ({"£"} if "£" in t else set())
+    return next((unit for unit, names in UNIT_WORDS if words & set(names)), None)
 TRUE_WORDS = {"yes", "y", "true", "1", "illustrative"}
 
 RAG_ORDER = ("Blue", "Green", "Amber", "Red")
