@@ -13,7 +13,7 @@ import streamlit as st
 from . import actions, queries
 from .demo import seed_if_empty
 from .kpis import kpi_table
-from .periods import period_label
+from .periods import month_label
 from .store import Store
 from .summary import PlanData
 
@@ -76,8 +76,7 @@ def plan_data(plan: str, as_at: dt.date) -> PlanData:
     return _plan_data(plan, as_at, _version())
 
 
-def uk_month(d) -> str:
-    return period_label(d if isinstance(d, dt.date) else d.date(), "month")
+uk_month = month_label  # the one month format, periods.month_label ("Apr-23")
 
 
 def uk_date(d) -> str:
