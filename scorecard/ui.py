@@ -55,7 +55,7 @@ def _kpi_table(plan: str, as_at: dt.date, run: int, screen: bool, version: tuple
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _action_view(plan: str, as_at: dt.date, by: str, filters: tuple, version: tuple) -> dict:
-    return actions.view(_plan_data(plan, as_at, version).action_history, by, **dict(filters))
+    return actions.view(get_store(), plan, as_at, by, **dict(filters))
 
 
 def action_view(plan: str, as_at: dt.date, by: str, **filters) -> dict:
