@@ -98,7 +98,7 @@ labels = dict(zip(shown["code"], shown["code"] + " — " + shown["measure"].str.
 code = st.selectbox("Measure", list(labels), format_func=labels.get, key="kpi_measure")
 row = shown[shown["code"] == code].iloc[0]
 data = plan_data(plan["plan"], as_at)
-series = kpis.measure_series(data, code)
+series = kpis.measure_series(get_store(), data, code)
 measure = data.measures_raw[data.measures_raw["code"] == code].iloc[0].to_dict()
 rebases = data.rebases[data.rebases["code"] == code]
 cuts = [next((i for i, p in enumerate(series["period"]) if p >= r), len(series)) for r in rebases["period"]]

@@ -85,7 +85,8 @@ exc_rows = []
 for r in exc.measures:
     figure = (f"{r['previous_value']:g} → {r['value']:g}" if r["reasons"][0] == board.WORSENING
               else f"{r['value']:g}")
-    exc_rows.append((board.KINDS[r["reasons"][0]], r["code"], r["measure"], f"{figure} ({r['latest']}){also(r['reasons'])}"))
+    exc_rows.append((board.KINDS[r["reasons"][0]], r["code"], r["measure"],
+                     f"{figure} ({r['latest']}){also(r['reasons'])}"))
 for r in exc.actions:
     kind = next(k for k in (board.OVERDUE, board.RED, board.RED_IMPACT) if r["reasons"][0].startswith(k))
     overdue = f", {r['days_overdue']} days overdue" if r["overdue"] else ""

@@ -6,7 +6,8 @@ counting (queries/actions_now.sql, action_counts.sql, action_trajectory.sql, act
 stale_commentary.sql); the rules are here: a blank rating is unrated, overdue (duedates), refs in natural
 order, which actions a filter picks, when commentary is stale, and the sentences.
 
-`read` below is queries.reader(): queries/<name>.sql's rows for one plan as at a month, in one snapshot.
+`read` below is queries.reader(): queries/<name>.sql's rows in a snapshot where queries/plan_actions.sql,
+the plan's snapshots up to a month, has been materialised (the action queries count those rows).
 """
 from __future__ import annotations
 
@@ -157,8 +158,8 @@ def changes(read, now: list[dict], refs: list[str] | None = None) -> dict[str, p
 
     moved: Action RAG changed (before, after); new: in the latest snapshot only; closed: in the previous
     snapshot only (dropped from the plan); slipped: due date moved later (days of slippage, and re-baselines
-    over the whole history); stale: Blue excepted, commentary unchanged for STALE_SNAPSHOTS or more snapshots
-    in a row."""
+    over the whole history, from the actions now); stale: Blue excepted, commentary unchanged for
+    STALE_SNAPSHOTS or more snapshots in a row."""
     rows = sorted(read("action_changes", refs=refs), key=lambda r: natural_key(r["ref"]))
     moved = [{"ref": r["ref"], "before": r["action_rag_before"] or UNRATED, "after": r["action_rag"] or UNRATED,
               **{k: r[k] for k in KEEP[1:]}} for r in rows if r["moved"]]
@@ -166,8 +167,9 @@ def changes(read, now: list[dict], refs: list[str] | None = None) -> dict[str, p
            for r in rows if r["in_now"] and not r["in_before"]]
     closed = [{**{k: r[k] for k in KEEP}, "action_rag": r["action_rag_before"] or UNRATED}
               for r in rows if r["in_before"] and not r["in_now"]]
-    slipped = [{k: r[k] for k in ("ref", "due_before", "due_now", "slippage_days", "rebaselines", *KEEP[1:])}
-               for r in rows if r["slipped"]]
+    rebaselines = {a["ref"]: a["rebaselines"] for a in now}  # an action that slipped is in both snapshots
+    slipped = [{**{k: r[k] for k in ("ref", "due_before", "due_now", "slippage_days")},
+                "rebaselines": rebaselines[r["ref"]], **{k: r[k] for k in KEEP[1:]}} for r in rows if r["slipped"]]
     return {"moved": pd.DataFrame(moved, columns=["ref", "before", "after", *KEEP[1:]]),
             "new": pd.DataFrame(new, columns=[*KEEP, "action_rag"]),
             "closed": pd.DataFrame(closed, columns=[*KEEP, "action_rag"]),
@@ -203,7 +205,8 @@ def view(store, plan: str, as_at: dt.date | None, by: str = "priority", **filter
     owners."""
     from .board import exceptions  # board imports this module
     with store.snapshot() as cur:
-        read = queries.reader(store, cur, plan=plan, as_at=as_at or EVERYTHING)
+        read = queries.reader(store, cur)
+        queries.materialise(cur, "plan_actions", plan=plan, as_at=as_at or EVERYTHING)
         everything = prepare(read("actions_now"))
         now = filter_actions(everything, **filters)
         refs = None if len(now) == len(everything) else [a["ref"] for a in now]

@@ -100,15 +100,16 @@ def export_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def measure_series(data: PlanData, code: str) -> pd.DataFrame:
-    """One measure's values oldest first (blank ones left out), with labels and the band each value is rated."""
+def measure_series(store, data: PlanData, code: str) -> pd.DataFrame:
+    """One measure's values oldest first (blank ones left out), with labels and the band each value is rated:
+    from the audits for a measure sourced from them, else queries/measure_points.sql."""
     m = next((m for m in data.measure_defs if m["code"] == code), None)
     banding = banding_for(m) if m else bands.Banding(None)
-    s = data.series.get(code) or {k: [] for k in ("periods", "kinds", "values", "numerators", "denominators",
-                                                  "illustratives")}
-    rows = [{"code": code, "period": p, "period_kind": k, "value": v, "numerator": n, "denominator": d,
-             "illustrative": i, "period_label": period_label(p, k), "band": bands.rate(v, banding)}
-            for p, k, v, n, d, i in zip(s["periods"], s["kinds"], s["values"], s["numerators"], s["denominators"],
-                                        s["illustratives"])]
+    points = ([v for v in data.linked_values[code] if v["value"] is not None] if code in data.linked_values else
+              queries.rows(store, "measure_points", plan=data.plan, as_at=data.as_at, code=code))
+    rows = [{"code": code, **{k: p[k] for k in ("period", "period_kind", "value", "numerator", "denominator",
+                                                 "illustrative")},
+             "period_label": period_label(p["period"], p["period_kind"]), "band": bands.rate(p["value"], banding)}
+            for p in points]
     return queries.frame(rows, ["code", "period", "period_kind", "value", "numerator", "denominator", "illustrative",
                                 "period_label", "band"], dates=("period",))

@@ -37,13 +37,21 @@ def parameters(name: str) -> frozenset[str]:
     return frozenset(_PARAM.findall(text))
 
 
-def execute(cur: duckdb.DuckDBPyConnection, name: str, params: dict) -> duckdb.DuckDBPyConnection:
-    """Run queries/<name>.sql on a cursor with the parameters it uses (a missing one is a KeyError)."""
+def execute(cur: duckdb.DuckDBPyConnection, name: str, params: dict, into: str | None = None):
+    """Run queries/<name>.sql on a cursor with the parameters it uses (a missing one is a KeyError); into: keep
+    the rows as a temporary table of that name instead."""
     wanted = parameters(name)
     missing = wanted - set(params)
     if missing:
         raise KeyError(f"query {name!r} needs {', '.join(sorted(missing))}")
-    return cur.execute(sql(name), {k: params[k] for k in wanted})
+    text = sql(name) if into is None else f"CREATE OR REPLACE TEMP TABLE {into} AS {sql(name)}"
+    return cur.execute(text, {k: params[k] for k in wanted})
+
+
+def materialise(cur: duckdb.DuckDBPyConnection, name: str, **params) -> None:
+    """queries/<name>.sql as a temporary table of that name on the cursor, for the queries that read it: made
+    once, and gone when the cursor's transaction (a store.snapshot()) ends."""
+    execute(cur, name, params, into=name)
 
 
 def rows(store, name: str, cur: duckdb.DuckDBPyConnection | None = None, **params) -> list[dict]:

@@ -6,7 +6,6 @@ Shared by the CLI's `summary --json` and the pages, so both say the same thing. 
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from functools import cached_property
 
@@ -25,7 +24,8 @@ AUDIT_COLUMNS = ["stream", "period", "period_kind", "period_label", "cases", "go
 def banding_for(m: dict) -> bands.Banding:
     return bands.resolve_banding(
         m["code"], m.get("polarity"),
-        {"Requires Improvement": m.get("ri_band"), "Good": m.get("good_band"), "Outstanding": m.get("outstanding_band")})
+        {"Requires Improvement": m.get("ri_band"), "Good": m.get("good_band"),
+         "Outstanding": m.get("outstanding_band")})
 
 
 def tolerance_for(m: dict) -> bands.Tolerance | None:
@@ -146,8 +146,10 @@ class PlanData:
         self.audit_rows = audit_summary(read("audit_summary", all_streams=ALL_STREAMS))
         links, linked = audit_values(self.measure_defs, self.audit_rows)
         self.series = {s["code"]: s for s in read("measure_series", linked=linked, linked_codes=list(links))}
+        self.linked_values = {code: [v for v in linked if v["code"] == code] for code in links}
         self.benchmark_rows = read("benchmarks")
         self.rebase_rows = read("spc_rebases")
+        queries.materialise(cur, "plan_actions", plan=self.plan, as_at=self.as_at)
         self.action_rows = actions.prepare(read("actions_now"))
         self.action_counts = actions.counts(read, self.action_rows)
         self.measure_rows, self.warnings = measure_status(self.measure_defs, self.series)
@@ -190,16 +192,12 @@ class PlanData:
 
 
 def measure_spc(data: PlanData, run: int = spc.DEFAULT_RUN, screen: bool = False) -> dict[str, spc.SPC]:
-    """SPC for every measure with values, oldest first, limits restarting at each marked rebase."""
-    cuts_at: dict[str, list] = {}
-    for r in data.rebase_rows:
-        cuts_at.setdefault(r["code"], []).append(r["period"])
+    """SPC for every measure with values, oldest first, limits restarting at each marked process change."""
     out = {}
     for m in data.measure_rows:
         s = data.series.get(m["code"])
         if s and s["values"]:
-            cuts = [bisect.bisect_left(s["periods"], c) for c in cuts_at.get(m["code"], [])]
-            out[m["code"]] = spc.analyse(s["values"], m["polarity"], m["target"], run, screen, cuts)
+            out[m["code"]] = spc.analyse(s["values"], m["polarity"], m["target"], run, screen, s["cuts"])
     return out
 
 

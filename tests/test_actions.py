@@ -31,7 +31,9 @@ class History:
     def __init__(self, store: Store, rows):
         self.plan = f"Plan {next(_plans)}"
         commit_rows(store, self.plan, actions=rows)
-        self.read = queries.reader(store, None, plan=self.plan, as_at=dt.date(9999, 12, 31))
+        cur = store.cursor()  # its own connection, where the plan's snapshots are materialised for the queries
+        queries.materialise(cur, "plan_actions", plan=self.plan, as_at=dt.date(9999, 12, 31))
+        self.read = queries.reader(store, cur)
         self.now = actions.prepare(self.read("actions_now"))
 
 

@@ -74,7 +74,8 @@ def test_pending_migrations_run_in_one_transaction(demo_copy, tmp_path, monkeypa
         Store(demo_copy)
     con = duckdb.connect(str(demo_copy), read_only=True)  # none of the three ran: 006, 007's table, the version
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("5",)
-    assert not con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'measures' AND column_name = 'tolerance'").fetchone()[0]
+    assert not con.execute("SELECT count(*) FROM information_schema.columns "
+                           "WHERE table_name = 'measures' AND column_name = 'tolerance'").fetchone()[0]
     assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'fine'").fetchone()[0]
     con.close()
     monkeypatch.setattr(store_mod, "MIGRATIONS", MIGRATIONS)

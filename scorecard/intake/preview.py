@@ -145,8 +145,8 @@ def _values(read, cur, values: list[tuple]) -> SheetChange:
     for r in changed:
         key = f"{r['code']} {month_key(r['period'])}"
         if not _same(r["value_before"], r["value"]):
-            rows.append({"change": "changed", "key": key, "before": _show(r["value_before"]), "after": _show(r["value"]),
-                         "what": "Value"})
+            rows.append({"change": "changed", "key": key, "before": _show(r["value_before"]),
+                         "after": _show(r["value"]), "what": "Value"})
         else:
             rows.append({"change": "changed", "key": key,
                          "before": f"{_show(r['numerator_before'])} / {_show(r['denominator_before'])}",
