@@ -4,9 +4,10 @@ import streamlit as st
 
 from scorecard import actions, charts
 from scorecard.access import gate, logged
-from scorecard.exports import to_csv_bytes, to_xlsx_bytes
+from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
+from scorecard.periods import month_key
 from scorecard.safe_text import md, md_code
-from scorecard.ui import action_view, illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import action_view, get_store, illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
 
 user = gate("viewer")
 plan, as_at = sidebar_filters()
@@ -14,12 +15,11 @@ st.title("Actions")
 if plan is None or as_at is None:
     st.info("No actions loaded yet. Upload a workbook with an Actions sheet.")
     st.stop()
-everything = plan_data(plan["plan"], as_at).action_history
-if everything.empty:
+now_all = plan_data(plan["plan"], as_at).actions
+if now_all.empty:
     st.info("This plan has no actions loaded. Add an Actions sheet (Ref, Action, Owner, Due, Action RAG, "
             "Impact RAG...) with an As at month and upload it.")
     st.stop()
-now_all = actions.latest(everything)
 
 
 def options(col: str) -> list[str]:
@@ -42,7 +42,7 @@ now = v["latest"]
 snapshot = pd.Timestamp(now_all["as_at"].iloc[0])
 st.caption(f"{md(plan['plan'])} · snapshot as at {uk_month(snapshot)} · {len(now)} of {len(now_all)} actions · "
            f"{len(v['snapshots'])} monthly snapshots up to {uk_month(as_at)}")
-illustrative_note(bool(v["history"]["illustrative"].any()), "Some ratings on this page")
+illustrative_note(v["illustrative"], "Some ratings on this page")
 if now.empty:
     st.info("No action matches the filters.")
     st.stop()
@@ -115,13 +115,13 @@ table = actions.export_frame(now)
 st.dataframe(table.drop(columns=["As at", "Children will say"]), hide_index=True, width="stretch",
              key="act_table", column_config={"Action": st.column_config.TextColumn(width="large"),
                                              "Due (read as)": st.column_config.DateColumn(format="DD/MM/YYYY")})
-stem = f"actions-{plan['plan']}-{snapshot:%Y-%m}".replace(" ", "-")
+stem = f"actions-{plan['plan']}-{month_key(snapshot)}".replace(" ", "-")
 e1, e2, _ = st.columns([1, 1, 4])
 e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(table), plan=plan["plan"],
                                           detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="act_csv")
 e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
     table, "Actions", f"{plan['plan']}: actions as at {uk_month(snapshot)}"), plan=plan["plan"], detail=f"{stem}.xlsx"),
-                   f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="act_xlsx")
+                   f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="act_xlsx")
 
 # -- Action detail ------------------------------------------------------------------------------
 st.header("Action detail")
@@ -129,8 +129,7 @@ wording = dict(zip(now["ref"], now["action"]))
 ref = st.selectbox("Action", list(wording), index=None, key="act_ref", placeholder="Choose an action",
                    format_func=lambda r: f"{r} — {str(wording[r])[:90]}")
 if ref is not None:
-    rows = v["history"][v["history"]["ref"] == ref]
-    a = rows.iloc[-1]
+    a = now[now["ref"] == ref].iloc[0]
     st.subheader(f"{md(ref)} · {md(a['action'])}")
     d1, d2, d3 = st.columns(3)
     d1.markdown(f"**Owner:** {md(a['owner'] or '—')}  \n**Priority:** {md(a['priority'] or '—')}  \n"
@@ -142,9 +141,10 @@ if ref is not None:
                    {"recurring": " (recurring: never overdue)"}.get(a["due_kind"], ""))
                 + (f"  \n**Overdue:** {a['days_overdue']} days" if a["overdue"] else ""))
     d3.markdown("**Source:** " + (", ".join(md_code(t) for t in actions.source_tags(a["source"])) or "—")
-                + f"  \n**Re-baselined:** {int(actions.rebaselines(rows).get(ref, 0))} times")
+                + f"  \n**Re-baselined:** {a['rebaselines']} times")
     if a["children_will_say"]:
         st.info(f"**What our children will say:** {md(a['children_will_say'])}")
+    rows = actions.timeline(get_store(), plan["plan"], as_at, ref)
     history = rows.assign(as_at=[uk_month(d) for d in rows["as_at"]])
     st.dataframe(history[["as_at", "action_rag", "impact_rag", "due_text", "commentary"]], hide_index=True,
                  width="stretch", key="act_history", column_config={
@@ -153,7 +153,7 @@ if ref is not None:
     st.markdown("**Commentary timeline**")
     last = None
     for r in history.to_dict("records"):
-        text = r["commentary"] if isinstance(r["commentary"], str) and r["commentary"].strip() else None
+        text = r["commentary"] if r["commentary"] and r["commentary"].strip() else None
         st.markdown(f"- **{r['as_at']}** · {r['action_rag']}: "
                     + ("*no commentary*" if text is None else "*unchanged*" if text == last else md(text)))
         last = text

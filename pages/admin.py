@@ -40,9 +40,7 @@ st.caption("A plan is created by its first upload. **Archive** a finished plan t
 done = st.session_state.pop("plan_done", None)
 if done:
     st.success(done)
-history = store.history()
-counts = history.groupby("plan")["status"].value_counts().unstack(fill_value=0)
-table = plans().merge(counts, left_on="plan", right_index=True, how="left").fillna(0)
+table = plans().merge(queries.run(store, "plan_uploads"), on="plan", how="left")  # uploads in force, reverted
 st.dataframe(table.assign(as_at=[uk_month(d) if pd.notna(d) else "" for d in table["as_at"]],
                           last_upload_at=[uk_date(d) for d in table["last_upload_at"]],
                           archived=["Archived" if a else "In use" for a in table["archived"]]),

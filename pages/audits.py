@@ -7,7 +7,7 @@ from scorecard.audits import ALL_STREAMS, MIN_CASES, describe_change, summarise_
 from scorecard.bands import GRADES
 from scorecard.safe_text import md
 from scorecard.summary import audit_measures, banding_for
-from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_month
+from scorecard.ui import get_store, illustrative_note, plan_data, sidebar_filters, uk_month
 
 user = gate("viewer")
 plan, as_at = sidebar_filters()
@@ -86,7 +86,7 @@ else:
             "band_label": "Band", "target": st.column_config.NumberColumn("Target", format="%g%%")})
     st.caption("Rated with the same rules as the Compliance KPIs page; values are the audit figures per period.")
     for m in linked[linked["stream"].str.casefold() == stream.casefold()].to_dict("records"):
-        series = kpis.measure_series(data, m["code"])
+        series = kpis.measure_series(get_store(), data, m["code"])
         if len(series):
             st.subheader(f"{md(m['code'])} · {md(m['measure'])}")
             st.plotly_chart(charts.measure_chart(series, banding_for(m), m.get("target"), unit="%"),

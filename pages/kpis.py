@@ -4,7 +4,7 @@ import streamlit as st
 
 from scorecard import charts, kpis, spc
 from scorecard.access import gate, log, logged, require
-from scorecard.exports import to_csv_bytes, to_xlsx_bytes
+from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
 from scorecard.summary import banding_for
 from scorecard.ui import get_store, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
@@ -87,7 +87,7 @@ e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(e
                                           detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="kpi_csv")
 e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(export, "Measures", title),
                                             plan=plan["plan"], detail=f"{stem}.xlsx"), f"{stem}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="kpi_xlsx")
+                   XLSX_MEDIA_TYPE, key="kpi_xlsx")
 
 # -- Measure detail ---------------------------------------------------------------------------
 st.header("Measure detail")
@@ -98,7 +98,7 @@ labels = dict(zip(shown["code"], shown["code"] + " — " + shown["measure"].str.
 code = st.selectbox("Measure", list(labels), format_func=labels.get, key="kpi_measure")
 row = shown[shown["code"] == code].iloc[0]
 data = plan_data(plan["plan"], as_at)
-series = kpis.measure_series(data, code)
+series = kpis.measure_series(get_store(), data, code)
 measure = data.measures_raw[data.measures_raw["code"] == code].iloc[0].to_dict()
 rebases = data.rebases[data.rebases["code"] == code]
 cuts = [next((i for i, p in enumerate(series["period"]) if p >= r), len(series)) for r in rebases["period"]]

@@ -9,7 +9,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from scorecard import actions, board, charts
+from scorecard import board, charts, spc
 from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS
 from scorecard.safe_text import md, md_table, render
@@ -50,14 +50,11 @@ except ValueError:
     interval = 45
 plan = plans().set_index("plan").loc[plan_name]
 data = plan_data(plan_name, None)
-as_at = pd.Timestamp(data.actions["as_at"].iloc[0]).date() if len(data.actions) else None
-months = [d for d in (data.values["period"].max() if len(data.values) else None,
-                      data.audits["period"].max() if len(data.audits) else None) if d is not None and d == d]
-as_at = as_at or (max(months).date() if months else None)
-kpi = kpi_rows(plan_name, as_at, 6, False) if as_at else pd.DataFrame()
+as_at = data.latest_month()
+kpi = kpi_rows(plan_name, as_at, spc.DEFAULT_RUN, False) if as_at else pd.DataFrame()
 view = action_view(plan_name, as_at, "priority") if as_at and len(data.actions) else None
 now_actions = view["latest"] if view else data.actions
-exc = board.exceptions(kpi, now_actions, data.audits)
+exc = board.exceptions(kpi, data.action_rows, data.audit_rows)
 slides = ["exceptions", *board.priorities(kpi, now_actions), "audits"]
 
 state = st.session_state
@@ -90,12 +87,13 @@ c2.button("▶ Play" if state.board_paused else "⏸ Pause", on_click=toggle, ke
 c3.button("Next ▶", on_click=go, args=(1,), key="board_next")
 
 
-def shown(rows: pd.DataFrame) -> pd.DataFrame:
+def shown(rows: list[dict]) -> pd.DataFrame:
     """Measures as the board reads them: value with its unit, band and direction in words."""
     return pd.DataFrame({
-        "Code": rows["code"], "Measure": rows["measure"],
-        "Value": ["" if v != v or v is None else f"{v:g}{'%' if u == '%' else ''}" for v, u in zip(rows["value"], rows["unit"])],
-        "Band": rows["band"].fillna("Not rated"), "Direction": rows["direction"].fillna("")}).set_index("Code")
+        "Code": [r["code"] for r in rows], "Measure": [r["measure"] for r in rows],
+        "Value": ["" if r["value"] is None else f"{r['value']:g}{'%' if r['unit'] == '%' else ''}" for r in rows],
+        "Band": [r["band"] or "Not rated" for r in rows],
+        "Direction": [r["direction"] or "" for r in rows]}).set_index("Code")
 
 
 def fig_big(fig):
@@ -105,21 +103,20 @@ def fig_big(fig):
 
 def exceptions_slide() -> None:
     st.title("What needs the board's attention")
-    cols = st.columns(3)
-    for col, n, line in zip(cols * 2, exc.counts.values(), exc.headlines()):
-        col.metric(line.split(" ", 1)[1], n)  # "8" over "measures got worse this month"
+    cols = st.columns(4)
+    for col, (n, what) in zip(cols * 2, exc.lines()):
+        col.metric(what, n)  # "8" over "measures got worse this month"
     left, right = st.columns(2)
-    worst = pd.concat([exc.inadequate, exc.worse, exc.concern]).drop_duplicates("code") if len(kpi) else kpi
-    if len(worst):
+    if exc.measures:
         left.subheader("Measures")
-        left.table(md_table(shown(worst.head(6))))
-    acts = pd.concat([exc.red, exc.overdue]).drop_duplicates("ref") if len(now_actions) else now_actions
-    if len(acts):
+        left.table(md_table(shown(exc.measures[:6])))
+    if exc.actions:
         right.subheader("Actions")
-        right.table(md_table(acts[["ref", "action", "owner", "action_rag", "due_text"]].head(6).rename(columns={
-            "ref": "Ref", "action": "Action", "owner": "Owner", "action_rag": "Rating", "due_text": "Due"})
-            .set_index("Ref")))
-    for change in exc.streams_fell:
+        right.table(md_table(pd.DataFrame({
+            "Ref": [a["ref"] for a in exc.actions[:6]], "Action": [a["action"] for a in exc.actions[:6]],
+            "Owner": [a["owner"] for a in exc.actions[:6]], "Rating": [a["action_rag"] for a in exc.actions[:6]],
+            "Due": [a["due_text"] for a in exc.actions[:6]]}).set_index("Ref")))
+    for change in exc.audit_streams:
         st.markdown(f"- **{md(change['stream'])}** audits: {change['words']} ({change['from']} to {change['to']}).")
 
 
@@ -127,16 +124,16 @@ def priority_slide(priority: str) -> None:
     st.title(md(priority))
     mine = kpi[kpi["priority"] == priority] if len(kpi) else kpi
     acts = now_actions[now_actions["priority"] == priority] if len(now_actions) else now_actions
-    worse = int((mine["direction"] == "worsening").sum()) if len(mine) else 0
-    red = int((acts["action_rag"] == "Red").sum()) if len(acts) else 0
+    worse = sum(m["priority"] == priority for m in exc.worse)
+    red = sum(a["priority"] == priority for a in exc.red)
     st.header(f"{board.plural(worse, 'measure')} got worse · {board.plural(red, 'action is', 'actions are')} Red")
     left, right = st.columns(2)
     if len(mine):
-        left.table(md_table(shown(mine.head(8))))
+        left.table(md_table(shown(mine.head(8).to_dict("records"))))
     else:
         left.write("No measures under this priority.")
     if len(acts):
-        counts = actions.counts(acts)
+        counts = [c for c in data.action_counts if c["priority"] == priority]
         right.plotly_chart(fig_big(charts.brag_bars(counts, "action_rag", "Actions by rating")), width="stretch",
                            key=f"board_brag_{state.board_slide}")
         traj = view["trajectory"][view["trajectory"]["group"] == priority] if view else None
@@ -158,7 +155,7 @@ def audit_slide() -> None:
     if rows.empty:
         st.header("No audit results loaded for this plan.")
         return
-    change = [c for c in board.audit_changes(data.audits) if c["stream"] == ALL_STREAMS]
+    change = [c for c in board.audit_changes(data.audit_rows) if c["stream"] == ALL_STREAMS]
     if change:
         st.header(f"All streams: {change[0]['words']}.")
     st.plotly_chart(fig_big(charts.audit_trajectory(rows, height=560)), width="stretch", key="board_audits")

@@ -4,12 +4,11 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from scorecard import charts
+from scorecard import board, charts, spc
 from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS
-from scorecard.actions import counts as action_counts
 from scorecard.safe_text import md
-from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
 
 user = gate("viewer")
 plan, as_at = sidebar_filters()
@@ -70,29 +69,38 @@ else:
     snapshot = pd.Timestamp(acts["as_at"].iloc[0])
     st.caption(f"Action snapshot as at {uk_month(snapshot)} · {len(acts)} actions"
                + (" · ◇ illustrative ratings" if acts["illustrative"].any() else ""))
-    st.plotly_chart(charts.brag_bars(action_counts(acts)), width="stretch", key="brag")
+    st.plotly_chart(charts.brag_bars(data.action_counts), width="stretch", key="brag")
     st.page_link("pages/actions.py", label="What changed, exceptions and owners, on Actions", icon="✅")
 
 # -- Exceptions -------------------------------------------------------------------------------
 st.header("Exceptions")
+exc = board.exceptions(kpi_rows(plan["plan"], as_at, spc.DEFAULT_RUN, False), data.action_rows, data.audit_rows)
+
+
+def also(reasons: list[str]) -> str:
+    return f" · also {', '.join(r.lower() for r in reasons[1:])}" if len(reasons) > 1 else ""
+
+
 exc_rows = []
-if not m.empty:
-    for r in m.to_dict("records"):
-        if r["band"] == "Inadequate":
-            exc_rows.append(("Measure rated Inadequate", r["code"], r["measure"], f"{r['value']:g} ({r['latest_label']})"))
-        elif r["direction"] == "worsening":
-            exc_rows.append(("Measure worsening", r["code"], r["measure"],
-                             f"{r['previous_value']:g} → {r['value']:g} ({r['latest_label']})"))
-if not acts.empty:
-    for r in acts[acts["overdue"]].to_dict("records"):
-        exc_rows.append(("Action overdue", r["ref"], r["action"][:140],
-                         f"due {r['due_text']}, {r['days_overdue']} days overdue · {r['action_rag']}"))
-order = {"Measure rated Inadequate": 0, "Action overdue": 1, "Measure worsening": 2}
-exc = pd.DataFrame(exc_rows, columns=["Exception", "Ref", "What", "Detail"])
-if exc.empty:
-    st.success("No exceptions: nothing rated Inadequate, worsening or overdue.")
+for r in exc.measures:
+    figure = (f"{r['previous_value']:g} → {r['value']:g}" if r["reasons"][0] == board.WORSENING
+              else f"{r['value']:g}")
+    exc_rows.append((board.KINDS[r["reasons"][0]], r["code"], r["measure"],
+                     f"{figure} ({r['latest']}){also(r['reasons'])}"))
+for r in exc.actions:
+    kind = next(k for k in (board.OVERDUE, board.RED, board.RED_IMPACT) if r["reasons"][0].startswith(k))
+    overdue = f", {r['days_overdue']} days overdue" if r["overdue"] else ""
+    exc_rows.append((board.KINDS[kind], r["ref"], r["action"][:140],
+                     f"due {r['due_text']}{overdue} · {r['action_rag']}, impact {r['impact_rag']}"))
+for c in exc.audit_streams:
+    exc_rows.append((board.KINDS["fell"], "", c["stream"], f"{c['words']} ({c['from']} to {c['to']})"))
+table = pd.DataFrame(exc_rows, columns=["Exception", "Ref", "What", "Detail"])
+if table.empty:
+    st.success("No exceptions: nothing rated Inadequate or Red against its target, worsening, missing its target, "
+               "showing special-cause concern, Red or overdue, and no audit stream fell.")
 else:
-    exc = exc.sort_values("Exception", key=lambda s: s.map(order), kind="stable")
-    counts = exc["Exception"].value_counts()
-    st.write(" · ".join(f"**{counts.get(k, 0)}** {k.lower()}" for k in order if counts.get(k, 0)))
-    st.dataframe(exc.head(25), hide_index=True, width="stretch")
+    order = list(board.KINDS.values())
+    table = table.sort_values("Exception", key=lambda s: s.map(order.index), kind="stable")
+    counts = table["Exception"].value_counts()
+    st.write(" · ".join(f"**{counts[k]}** {k.lower()}" for k in order if k in counts))
+    st.dataframe(table, hide_index=True, width="stretch")

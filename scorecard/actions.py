@@ -1,20 +1,34 @@
-"""Improvement-plan actions across monthly snapshots: BRAG counts, what changed, slippage, exceptions.
+"""Improvement-plan actions across monthly snapshots: BRAG counts, what changed, slippage, stale commentary.
 
-A snapshot is the plan's actions as at a month (the Actions sheet's `As at`). The latest snapshot
-at or before the chosen month is "the plan now"; the one before it is what "changed" compares with.
+A snapshot is the plan's actions as at a month (the Actions sheet's `As at`). The latest snapshot at or
+before the chosen month is "the plan now"; the one before it is what "changed" compares with. SQL does the
+counting (queries/actions_now.sql, action_counts.sql, action_trajectory.sql, action_changes.sql,
+stale_commentary.sql); the rules are here: a blank rating is unrated, overdue (duedates), refs in natural
+order, which actions a filter picks, when commentary is stale, and the sentences.
+
+`read` below is queries.reader(): queries/<name>.sql's rows in a snapshot where queries/plan_actions.sql,
+the plan's snapshots up to a month, has been materialised (the action queries count those rows).
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
 
-from .periods import period_label
+from . import queries
+from .duedates import Due, days_overdue
+from .periods import EVERYTHING, month_label
 
 RAG_ORDER = ("Blue", "Green", "Amber", "Red", "Unrated")
+UNRATED = RAG_ORDER[-1]
 STALE_SNAPSHOTS = 3  # commentary unchanged for this many snapshots in a row is stale
 GROUPS = {"priority": "Priority", "focus_area": "Focus area", "owner": "Owner"}
 NO_GROUP = {"priority": "(no priority)", "focus_area": "(no focus area)", "owner": "(no owner)"}
+COLUMNS = ["as_at", "ref", "action", "priority", "focus_area", "owner", "start_text", "start_date", "due_text",
+           "due_kind", "due_date", "action_rag", "impact_rag", "commentary", "source", "children_will_say",
+           "illustrative", "rebaselines", "overdue", "days_overdue"]
+KEEP = ["ref", "action", "priority", "owner", "source"]  # what the tables of changes show of each action
 
 
 def natural_key(ref: str):
@@ -22,83 +36,77 @@ def natural_key(ref: str):
     return [(0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in re.split(r"(\d+)", str(ref)) if p]
 
 
-def source_tags(source) -> list[str]:
+def source_tags(source: str | None) -> list[str]:
     """`ILAC, FV1` -> ['ILAC', 'FV1']: the findings an action answers, split on commas, semicolons, slashes."""
-    if source is None or (isinstance(source, float) and source != source):
+    if source is None:
         return []
-    return [t for t in (" ".join(p.split()) for p in re.split(r"[,;/]|\band\b", str(source))) if t]
+    return [t for t in (" ".join(p.split()) for p in re.split(r"[,;/]|\band\b", source)) if t]
 
 
-def month_label(d) -> str:
-    return period_label(pd.Timestamp(d).date(), "month")
-
-
-def prepare(history: pd.DataFrame) -> pd.DataFrame:
-    """Every snapshot's actions with unrated ratings named, overdue flags and days overdue, refs in
-    natural order within each snapshot.
-
-    Overdue: a due date (not recurring, not text) before the last day of the snapshot's as-at month,
-    and not Blue; days overdue count from the due date to that last day."""
-    df = history.copy()
-    for col in ("action_rag", "impact_rag"):
-        df[col] = df[col].fillna("Unrated")
-    as_at = pd.to_datetime(df["as_at"])
-    df["as_at"] = as_at
-    month_end = as_at + pd.offsets.MonthEnd(0)
-    due = pd.to_datetime(df["due_date"])
-    df["due_date"] = due
-    late = (df["due_kind"] == "date") & due.notna() & (due < month_end) & (df["action_rag"] != "Blue")
-    df["overdue"] = late.astype(bool)
-    df["days_overdue"] = pd.array([d.days if ok else None for ok, d in zip(late, month_end - due)], dtype="Int64")
-    if len(df):
-        order = sorted(range(len(df)), key=lambda i: (df["as_at"].iat[i], natural_key(df["ref"].iat[i])))
-        df = df.iloc[order]
-    return df.reset_index(drop=True)
-
-
-def snapshots(history: pd.DataFrame) -> list[pd.Timestamp]:
-    return sorted(pd.to_datetime(history["as_at"].unique())) if len(history) else []
-
-
-def latest(history: pd.DataFrame) -> pd.DataFrame:
-    if history.empty:
-        return history
-    return history[history["as_at"] == history["as_at"].max()].reset_index(drop=True)
-
-
-def _group(df: pd.DataFrame, by: str) -> pd.Series:
-    return df[by].fillna(NO_GROUP[by])
-
-
-def counts(actions: pd.DataFrame, by: str = "priority") -> list[dict]:
-    """Per group (in first-seen order): Action RAG and Impact RAG counts and the number overdue."""
+def prepare(rows: list[dict]) -> list[dict]:
+    """The plan now (actions_now.sql's rows) with a blank rating named Unrated, whether each action is overdue
+    and by how many days (the rule is duedates.days_overdue), in the natural order of the refs."""
     out = []
-    if actions.empty:
-        return out
-    for group, g in actions.groupby(_group(actions, by), sort=False):
-        out.append({
-            by: group,
-            "action_rag": {k: int((g["action_rag"] == k).sum()) for k in RAG_ORDER},
-            "impact_rag": {k: int((g["impact_rag"] == k).sum()) for k in RAG_ORDER},
-            "overdue": int(g["overdue"].sum()),
-        })
-    return out
+    for r in rows:
+        r = {**r, "action_rag": r["action_rag"] or UNRATED, "impact_rag": r["impact_rag"] or UNRATED}
+        days = days_overdue(Due(r["due_kind"], r["due_date"]), None, r["as_at"], r["action_rag"])
+        out.append({**r, "overdue": days is not None, "days_overdue": days})
+    return sorted(out, key=lambda r: natural_key(r["ref"]))
 
 
-def trajectory(history: pd.DataFrame, by: str = "priority") -> pd.DataFrame:
-    """Action RAG counts and shares per group and snapshot: as_at, group, rag, count, total, share (%)."""
-    cols = ["as_at", "group", "rag", "count", "total", "share"]
-    if history.empty:
-        return pd.DataFrame(columns=cols)
-    df = history.assign(group=_group(history, by))
-    n = df.groupby(["as_at", "group", "action_rag"], sort=False).size()
-    full = pd.MultiIndex.from_product([snapshots(df), list(dict.fromkeys(df["group"])), RAG_ORDER],
-                                      names=["as_at", "group", "rag"])
-    out = n.rename_axis(["as_at", "group", "rag"]).reindex(full, fill_value=0).rename("count").reset_index()
-    out["total"] = out.groupby(["as_at", "group"])["count"].transform("sum")
-    out = out[out["total"] > 0].copy()
-    out["share"] = 100 * out["count"] / out["total"]
-    return out[cols].reset_index(drop=True)
+def frame(rows: list[dict]) -> pd.DataFrame:
+    """Actions as the pages' tables and charts take them."""
+    return queries.frame(rows, COLUMNS, dates=("as_at", "start_date", "due_date"), ints=("days_overdue",))
+
+
+def _group(value, by: str) -> str:
+    return NO_GROUP[by] if value is None else value
+
+
+def _ratings(counted: dict | None, unrated: int) -> dict[str, int]:
+    counted = counted or {}
+    return {**{rag: counted.get(rag, 0) for rag in RAG_ORDER if rag != UNRATED}, UNRATED: unrated}
+
+
+def counts(read, now: list[dict], by: str = "priority", refs: list[str] | None = None) -> list[dict]:
+    """Per group of the actions now (refs: those chosen; None: all), in the order the groups first come:
+    Action RAG and Impact RAG counts and the number overdue (queries/action_counts.sql)."""
+    rows = read("action_counts", by=by, refs=refs, overdue=[a["ref"] for a in now if a["overdue"]])
+    found = {_group(r["grp"], by): r for r in rows}
+    return [{by: g, "action_rag": _ratings(r["action_rag"], r["action_unrated"]),
+             "impact_rag": _ratings(r["impact_rag"], r["impact_unrated"]), "overdue": r["overdue"]}
+            for g in dict.fromkeys(_group(a[by], by) for a in now) if (r := found.get(g))]
+
+
+def owner_table(read, now: list[dict], refs: list[str] | None = None) -> pd.DataFrame:
+    """Actions per owner by Action RAG, with totals and the number overdue, busiest owners first."""
+    table = [{"owner": e["owner"], **e["action_rag"], "total": sum(e["action_rag"].values()), "overdue": e["overdue"]}
+             for e in counts(read, now, "owner", refs)]
+    table.sort(key=lambda r: (-r["total"], r["owner"]))
+    return pd.DataFrame(table, columns=["owner", *RAG_ORDER, "total", "overdue"])
+
+
+def trajectory(rows: list[dict], by: str = "priority") -> pd.DataFrame:
+    """Action RAG counts and shares per group and snapshot (action_trajectory.sql's rows), every rating of
+    each group present in a snapshot: as_at, group, rag, count, total, share (%). Groups in the order they
+    first come: their first snapshot, then their first action in it, refs in natural order."""
+    cells = {(r["as_at"], _group(r["grp"], by), r["action_rag"] or UNRATED): r for r in rows}
+    totals = {(t, g): r["total"] for (t, g, _), r in cells.items()}
+    first: dict[str, tuple] = {}
+    for (t, g, _), r in cells.items():
+        seen = (t, min(map(natural_key, r["refs"])))
+        first[g] = min(first.get(g, seen), seen)
+    groups = sorted(first, key=first.get)
+    out = []
+    for t in sorted({t for t, _ in totals}):
+        for g in groups:
+            total = totals.get((t, g))
+            if total:
+                for rag in RAG_ORDER:
+                    r = cells.get((t, g, rag))
+                    out.append({"as_at": t, "group": g, "rag": rag, "count": r["n"] if r else 0, "total": total,
+                                "share": r["share"] if r else 0.0})
+    return queries.frame(out, ["as_at", "group", "rag", "count", "total", "share"], dates=("as_at",))
 
 
 def trajectory_sentences(traj: pd.DataFrame) -> list[str]:
@@ -129,140 +137,94 @@ def trajectory_sentences(traj: pd.DataFrame) -> list[str]:
     return out
 
 
-def rebaselines(history: pd.DataFrame) -> pd.Series:
-    """Per ref: how many times its due date moved later from one snapshot to the next."""
-    if history.empty:
-        return pd.Series(dtype=int)
-    h = history[["ref", "as_at", "due_date"]].sort_values(["ref", "as_at"], kind="stable")
-    later = h["due_date"] > h.groupby("ref", sort=False)["due_date"].shift()
-    return later.groupby(h["ref"]).sum().astype(int)
+def stale_runs(read, refs: list[str] | None = None) -> list[dict]:
+    """Per action now whose commentary is not blank: how many snapshots in a row, ending now, it has had the
+    same words, and since when (queries/stale_commentary.sql)."""
+    return read("stale_commentary", refs=refs)
 
 
-def stale_runs(history: pd.DataFrame) -> pd.DataFrame:
-    """Per ref in the latest snapshot: how many snapshots in a row, ending now, the commentary has not
-    changed (blank commentary never counts), and the first snapshot of that run."""
-    cols = ["ref", "unchanged_for", "since"]
-    if history.empty:
-        return pd.DataFrame(columns=cols)
-    now = history["as_at"].max()
-    h = history[["ref", "as_at", "commentary"]].sort_values(["ref", "as_at"], kind="stable").reset_index(drop=True)
-    same = (h["ref"] == h["ref"].shift()) & (h["commentary"] == h["commentary"].shift())
-    run = (~same).cumsum()  # one id per stretch of identical commentary within a ref
-    last = h.groupby("ref", sort=False).tail(1)
-    text = last["commentary"].fillna("").astype(str).str.strip()
-    last = last[(last["as_at"] == now) & (text != "")]
-    return pd.DataFrame({"ref": last["ref"].to_numpy(),
-                         "unchanged_for": run.map(run.value_counts())[last.index].to_numpy(),
-                         "since": h.groupby(run)["as_at"].transform("first")[last.index].to_numpy()},
-                        columns=cols).reset_index(drop=True)
+def stale(read, now: list[dict], refs: list[str] | None = None) -> pd.DataFrame:
+    """Stale commentary: the same words for STALE_SNAPSHOTS or more snapshots in a row, Blue actions excepted."""
+    runs = {r["ref"]: r for r in stale_runs(read, refs)}
+    rows = [{**{k: a[k] for k in KEEP}, "action_rag": a["action_rag"], "commentary": a["commentary"],
+             "unchanged_for": run["unchanged_for"], "since": run["since"]}
+            for a in now if a["action_rag"] != "Blue" and (run := runs.get(a["ref"]))
+            and run["unchanged_for"] >= STALE_SNAPSHOTS]
+    return queries.frame(rows, KEEP + ["action_rag", "commentary", "unchanged_for", "since"], dates=("since",))
 
 
-def changes(history: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """What changed between the previous snapshot and the latest one.
+def changes(read, now: list[dict], refs: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """What changed between the previous snapshot and the latest one (queries/action_changes.sql).
 
-    moved: Action RAG changed (before, after); new: in the latest snapshot only; closed: in the
-    previous snapshot only (dropped from the plan); slipped: due date moved later (days of slippage,
-    and re-baselines over the whole history); stale: Blue excepted, commentary unchanged for
+    moved: Action RAG changed (before, after); new: in the latest snapshot only; closed: in the previous
+    snapshot only (dropped from the plan); slipped: due date moved later (days of slippage, and re-baselines
+    over the whole history, from the actions now); stale: Blue excepted, commentary unchanged for
     STALE_SNAPSHOTS or more snapshots in a row."""
-    times = snapshots(history)
-    now = latest(history)
-    keep = ["ref", "action", "priority", "owner", "source"]
-    empty = {k: pd.DataFrame(columns=keep) for k in ("moved", "new", "closed", "slipped", "stale")}
-    if len(times) < 2:
-        stale = _stale(history, now, keep)
-        return {**empty, "stale": stale}
-    prev = history[history["as_at"] == times[-2]]
-    both = now.merge(prev[["ref", "action_rag", "impact_rag", "due_text", "due_date"]], on="ref",
-                     suffixes=("", "_before"))
-    moved = both[both["action_rag"] != both["action_rag_before"]]
-    moved = moved[["ref", "action_rag_before", "action_rag"] + keep[1:]].rename(
-        columns={"action_rag_before": "before", "action_rag": "after"})
-    slip = both[(both["due_date"] > both["due_date_before"]) & both["due_date_before"].notna()].copy()
-    slip["slippage_days"] = (slip["due_date"] - slip["due_date_before"]).dt.days.astype(int)
-    slip["rebaselines"] = slip["ref"].map(rebaselines(history)).fillna(0).astype(int)
-    slipped = slip[["ref", "due_text_before", "due_text", "slippage_days", "rebaselines"] + keep[1:]].rename(
-        columns={"due_text_before": "due_before", "due_text": "due_now"})
-    new = now[~now["ref"].isin(set(prev["ref"]))][keep + ["action_rag"]]
-    closed = prev[~prev["ref"].isin(set(now["ref"]))][keep + ["action_rag"]]
-    return {"moved": moved.reset_index(drop=True), "new": new.reset_index(drop=True),
-            "closed": closed.reset_index(drop=True), "slipped": slipped.reset_index(drop=True),
-            "stale": _stale(history, now, keep)}
+    rows = sorted(read("action_changes", refs=refs), key=lambda r: natural_key(r["ref"]))
+    moved = [{"ref": r["ref"], "before": r["action_rag_before"] or UNRATED, "after": r["action_rag"] or UNRATED,
+              **{k: r[k] for k in KEEP[1:]}} for r in rows if r["moved"]]
+    new = [{**{k: r[k] for k in KEEP}, "action_rag": r["action_rag"] or UNRATED}
+           for r in rows if r["in_now"] and not r["in_before"]]
+    closed = [{**{k: r[k] for k in KEEP}, "action_rag": r["action_rag_before"] or UNRATED}
+              for r in rows if r["in_before"] and not r["in_now"]]
+    rebaselines = {a["ref"]: a["rebaselines"] for a in now}  # an action that slipped is in both snapshots
+    slipped = [{**{k: r[k] for k in ("ref", "due_before", "due_now", "slippage_days")},
+                "rebaselines": rebaselines[r["ref"]], **{k: r[k] for k in KEEP[1:]}} for r in rows if r["slipped"]]
+    return {"moved": pd.DataFrame(moved, columns=["ref", "before", "after", *KEEP[1:]]),
+            "new": pd.DataFrame(new, columns=[*KEEP, "action_rag"]),
+            "closed": pd.DataFrame(closed, columns=[*KEEP, "action_rag"]),
+            "slipped": pd.DataFrame(slipped, columns=["ref", "due_before", "due_now", "slippage_days", "rebaselines",
+                                                      *KEEP[1:]]),
+            "stale": stale(read, now, refs)}
 
 
-def _stale(history: pd.DataFrame, now: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
-    runs = stale_runs(history)
-    runs = runs[runs["unchanged_for"] >= STALE_SNAPSHOTS]
-    out = now[now["action_rag"] != "Blue"].merge(runs, on="ref")
-    return out[keep + ["action_rag", "commentary", "unchanged_for", "since"]].reset_index(drop=True)
+def filter_actions(now: list[dict], priorities=(), focus_areas=(), owners=(), sources=(), ratings=()) -> list[dict]:
+    """The actions now that match; empty filters mean all. Sources match by tag, so `FV1` finds `ILAC, FV1`."""
+    chosen = {"priority": set(priorities), "focus_area": set(focus_areas), "owner": set(owners),
+              "action_rag": set(ratings)}
+    wanted = set(sources)
+    return [a for a in now if all(not want or a[col] in want for col, want in chosen.items())
+            and (not wanted or wanted & set(source_tags(a["source"])))]
 
 
-EXCEPTION_REASONS = ("Overdue", "Red", "Red impact, Green/Blue action")
-
-
-def exceptions(actions: pd.DataFrame) -> pd.DataFrame:
-    """Overdue actions (with days overdue), Red actions, and Red impact where the action is rated Green
-    or Blue (done but not working): one row per action, worst reason first."""
-    cols = ["exception", "ref", "action", "owner", "source", "action_rag", "impact_rag", "due_text", "days_overdue"]
-    if actions.empty:
-        return pd.DataFrame(columns=cols)
-    rows = []
-    for r in actions.to_dict("records"):
-        reasons = []
-        if r["overdue"]:
-            reasons.append(f"Overdue ({r['days_overdue']} days)")
-        if r["action_rag"] == "Red":
-            reasons.append("Red")
-        if r["impact_rag"] == "Red" and r["action_rag"] in ("Green", "Blue"):
-            reasons.append(EXCEPTION_REASONS[2])
-        if reasons:
-            rows.append({**{c: r.get(c) for c in cols}, "exception": " · ".join(reasons)})
-    out = pd.DataFrame(rows, columns=cols)
-    rank = [next(i for i, k in enumerate(EXCEPTION_REASONS) if e.startswith(k)) for e in out["exception"]]
-    days = [0 if pd.isna(d) else int(d) for d in out["days_overdue"]]
-    order = sorted(range(len(out)), key=lambda i: (rank[i], -days[i]))
-    return out.iloc[order].reset_index(drop=True)
-
-
-def owner_table(actions: pd.DataFrame) -> pd.DataFrame:
-    """Actions per owner by Action RAG, with totals and the number overdue, busiest owners first."""
-    cols = ["owner", *RAG_ORDER, "total", "overdue"]
-    if actions.empty:
-        return pd.DataFrame(columns=cols)
-    df = actions.assign(owner=_group(actions, "owner"))
-    table = pd.crosstab(df["owner"], df["action_rag"]).reindex(columns=list(RAG_ORDER), fill_value=0)
-    table.columns.name = None
-    table["total"] = table.sum(axis=1)
-    table["overdue"] = df.groupby("owner")["overdue"].sum().astype(int)
-    table = table.reset_index().sort_values(["total", "owner"], ascending=[False, True], kind="stable")
-    return table[cols].reset_index(drop=True)
-
-
-def filter_actions(history: pd.DataFrame, priorities=(), focus_areas=(), owners=(), sources=(),
-                   ratings=()) -> pd.DataFrame:
-    """The history of the actions that match, judged on the latest snapshot; empty filters mean all.
-    Sources match by tag, so `FV1` finds `ILAC, FV1`."""
-    now = latest(history)
-    keep = pd.Series(True, index=now.index)
-    for col, chosen in (("priority", priorities), ("focus_area", focus_areas), ("owner", owners),
-                        ("action_rag", ratings)):
-        if chosen:
-            keep &= now[col].isin(list(chosen))
-    if sources:
-        wanted = set(sources)
-        keep &= now["source"].map(lambda s: bool(wanted & set(source_tags(s))))
-    return history[history["ref"].isin(set(now.loc[keep, "ref"]))]
-
-
-def summary_counts(history: pd.DataFrame) -> list[dict]:
+def summary_counts(entries: list[dict], diff: dict[str, pd.DataFrame], now: list[dict]) -> list[dict]:
     """`summary --json` actions entries: per priority, the RAG counts and overdue of the latest snapshot,
     plus slipped (due date moved later since the previous snapshot) and changed (Action RAG changed)."""
-    entries = counts(latest(history))
-    diff = changes(history)
-    by_ref = latest(history).set_index("ref")["priority"].fillna(NO_GROUP["priority"]) if len(history) else {}
-    for e in entries:
-        for key, frame in (("slipped", diff["slipped"]), ("changed", diff["moved"])):
-            e[key] = int(sum(by_ref.get(ref) == e["priority"] for ref in frame["ref"]))
-    return entries
+    priority_of = {a["ref"]: _group(a["priority"], "priority") for a in now}
+
+    def mine(changed: pd.DataFrame, priority: str) -> int:
+        return sum(priority_of.get(ref) == priority for ref in changed["ref"])
+
+    return [{**e, "slipped": mine(diff["slipped"], e["priority"]), "changed": mine(diff["moved"], e["priority"])}
+            for e in entries]
+
+
+def view(store, plan: str, as_at: dt.date | None, by: str = "priority", **filters) -> dict:
+    """Everything the Actions page shows for a filter, read at one moment: the matching actions now, the
+    snapshots they appear in, counts per group, the trajectory and its sentences, changes, exceptions and
+    owners."""
+    from .board import exceptions  # board imports this module
+    with store.snapshot() as cur:
+        read = queries.reader(store, cur)
+        queries.materialise(cur, "plan_actions", plan=plan, as_at=as_at or EVERYTHING)
+        everything = prepare(read("actions_now"))
+        now = filter_actions(everything, **filters)
+        refs = None if len(now) == len(everything) else [a["ref"] for a in now]
+        traj_rows = read("action_trajectory", by=by, refs=refs)
+        found = {"counts": counts(read, now, by, refs), "changes": changes(read, now, refs),
+                 "owners": owner_table(read, now, refs)}
+    traj = trajectory(traj_rows, by)
+    return {"latest": frame(now), "snapshots": [pd.Timestamp(t) for t in sorted({r["as_at"] for r in traj_rows})],
+            "illustrative": any(r["illustrative"] for r in traj_rows), "trajectory": traj,
+            "sentences": trajectory_sentences(traj), "exceptions": exceptions(actions=now).action_table(), **found}
+
+
+def timeline(store, plan: str, as_at: dt.date | None, ref: str) -> pd.DataFrame:
+    """One action across the snapshots, oldest first: ratings (blank: Unrated), due date and commentary."""
+    rows = queries.rows(store, "action_timeline", plan=plan, as_at=as_at or EVERYTHING, ref=ref)
+    rows = [{**r, "action_rag": r["action_rag"] or UNRATED, "impact_rag": r["impact_rag"] or UNRATED} for r in rows]
+    return queries.frame(rows, ["as_at", "action_rag", "impact_rag", "due_text", "commentary", "illustrative"],
+                         dates=("as_at",))
 
 
 EXPORT_COLUMNS = {"as_at": "As at", "ref": "Ref", "action": "Action", "priority": "Priority",
@@ -277,15 +239,3 @@ def export_frame(actions: pd.DataFrame) -> pd.DataFrame:
     out["As at"] = [month_label(d) for d in out["As at"]]
     out["Due (read as)"] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in out["Due (read as)"]]
     return out
-
-
-def view(history: pd.DataFrame, by: str = "priority", **filters) -> dict:
-    """Everything the Actions page shows for a filter: the matching history and latest snapshot, counts
-    per group, the trajectory and its sentences, changes, exceptions and owners."""
-    h = filter_actions(history, **filters)
-    now = latest(h)
-    traj = trajectory(h, by)
-    times = snapshots(h)
-    return {"history": h, "latest": now, "snapshots": times, "counts": counts(now, by),
-            "trajectory": traj, "sentences": trajectory_sentences(traj), "changes": changes(h),
-            "exceptions": exceptions(now), "owners": owner_table(now)}

@@ -1,5 +1,6 @@
-"""What the improvement board looks at: the exceptions in plain words, one section per priority,
-and the audit trajectory. Shared by meeting mode and the board pack, so both say the same thing."""
+"""What the improvement board looks at: the exceptions (what needs its attention), in plain words, one section
+per priority, and the audit trajectory. exceptions() is the one definition of what needs attention: the
+Overview, the Actions page, meeting mode, the board pack and `summary --json` all take it from here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,56 +13,146 @@ from .bands import GRADES
 
 SMALL = range(1, 6)  # DfE practice: counts of 1 to 5 are suppressed in published tables
 
+# Why a measure or an action needs the board's attention, worst first.
+INADEQUATE, RED_TARGET, WORSENING, TARGET_MISSED, CONCERN = (
+    "Inadequate", "Red against target", "Worsening", "Target not met", "Special cause concern")
+MEASURE_REASONS = (INADEQUATE, RED_TARGET, WORSENING, TARGET_MISSED, CONCERN)
+OVERDUE, RED, RED_IMPACT = "Overdue", "Red", "Red impact, Green/Blue action"
+ACTION_REASONS = (OVERDUE, RED, RED_IMPACT)
+# Each exception by its worst reason, as the Overview lists them, in that order.
+KINDS = {INADEQUATE: "Measure rated Inadequate", RED_TARGET: "Measure Red against its target",
+         OVERDUE: "Action overdue", RED: "Action rated Red", WORSENING: "Measure worsening",
+         "fell": "Audit stream fell", TARGET_MISSED: "Measure missing its target",
+         CONCERN: "Measure showing special-cause concern", RED_IMPACT: "Action with a Red impact"}
+ACTION_COLUMNS = ["exception", "ref", "action", "owner", "source", "action_rag", "impact_rag", "due_text",
+                  "days_overdue"]
+
 
 def suppress(n, publication: bool) -> str:
-    """A count as text; 'c' for 1 to 5 when the figures are for publication."""
-    if n is None or (isinstance(n, float) and n != n):
+    """A count as text ('' when there is none); 'c' for 1 to 5 when the figures are for publication."""
+    if n is None:
         return ""
     n = int(n)
     return "c" if publication and n in SMALL else f"{n:,}"
 
 
+def words(n: int, one: str, many: str | None = None) -> str:
+    return one if n == 1 else (many or one + "s")
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    return f"{n} {words(n, one, many)}"
+
+
+def measure_reasons(m: dict) -> list[str]:
+    """Why a measure needs the board's attention, worst first: rated Inadequate, Red against its target (rating
+    by tolerance: counts like Inadequate), worsening, target not met, SPC special-cause concern."""
+    met = m.get("target_met")
+    return [reason for reason, yes in (
+        (INADEQUATE, m.get("band") == "Inadequate"), (RED_TARGET, m.get("target_rag") == "Red"),
+        (WORSENING, m.get("direction") == "worsening"), (TARGET_MISSED, met is not None and not met),
+        (CONCERN, m.get("variation") == "concern")) if yes]
+
+
+def action_reasons(a: dict) -> list[str]:
+    """Why an action needs the board's attention: overdue (with days overdue), rated Red, or a Red impact on an
+    action rated Green or Blue (done, or on track, but not working)."""
+    return [reason for reason, yes in (
+        (f"{OVERDUE} ({a['days_overdue']} days)", a["overdue"]), (RED, a["action_rag"] == "Red"),
+        (RED_IMPACT, a["impact_rag"] == "Red" and a["action_rag"] in ("Green", "Blue"))) if yes]
+
+
+def _records(rows) -> list[dict]:
+    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
 
 
 @dataclass
 class Exceptions:
-    worse: pd.DataFrame          # measures whose latest value is worse than the one before
-    inadequate: pd.DataFrame     # measures rated Inadequate
-    concern: pd.DataFrame        # measures showing special-cause concern
-    red: pd.DataFrame            # actions rated Red
-    overdue: pd.DataFrame        # actions overdue
-    streams_fell: list[dict] = field(default_factory=list)  # audit streams whose good-or-better % fell
+    measures: list[dict] = field(default_factory=list)       # measure rows worst first, each with its `reasons`
+    actions: list[dict] = field(default_factory=list)        # action rows worst first, each with its `reasons`
+    audit_streams: list[dict] = field(default_factory=list)  # streams whose good-or-better % fell (audit_changes)
+
+    def _measures(self, *reasons: str) -> list[dict]:
+        return [m for m in self.measures if set(reasons) & set(m["reasons"])]
+
+    def _actions(self, reason: str) -> list[dict]:
+        return [a for a in self.actions if any(r.startswith(reason) for r in a["reasons"])]
+
+    @property
+    def inadequate(self) -> list[dict]:
+        return self._measures(INADEQUATE, RED_TARGET)
+
+    @property
+    def worse(self) -> list[dict]:
+        return self._measures(WORSENING)
+
+    @property
+    def target_missed(self) -> list[dict]:
+        return self._measures(TARGET_MISSED)
+
+    @property
+    def concern(self) -> list[dict]:
+        return self._measures(CONCERN)
+
+    @property
+    def red(self) -> list[dict]:
+        return [a for a in self.actions if RED in a["reasons"]]
+
+    @property
+    def overdue(self) -> list[dict]:
+        return self._actions(OVERDUE)
+
+    @property
+    def red_impact(self) -> list[dict]:
+        return self._actions(RED_IMPACT)
+
+    def lines(self) -> list[tuple[int, str]]:
+        """How many, and what, in plain English, biggest worries first: (3, 'measures got worse this month')."""
+        worse, bad, concern, missed, red, overdue, impact, fell = (len(x) for x in (
+            self.worse, self.inadequate, self.concern, self.target_missed, self.red, self.overdue, self.red_impact,
+            self.audit_streams))
+        rated = "rated Inadequate" + (" or Red against target" if self._measures(RED_TARGET) else "")
+        return [(worse, f"{words(worse, 'measure')} got worse this month"),
+                (bad, f"{words(bad, 'measure is', 'measures are')} {rated}"),
+                (concern, f"{words(concern, 'measure shows', 'measures show')} special-cause concern"),
+                (missed, f"{words(missed, 'measure')} missed {'its' if missed == 1 else 'their'} target"),
+                (red, f"{words(red, 'action is', 'actions are')} Red"),
+                (overdue, f"{words(overdue, 'action is', 'actions are')} overdue"),
+                (impact, f"{words(impact, 'action is', 'actions are')} Green or Blue with a Red impact"),
+                (fell, f"{words(fell, 'audit stream')} fell")]
 
     def headlines(self) -> list[str]:
         """Plain English, biggest worries first: '3 measures got worse this month'."""
-        return [
-            f"{plural(len(self.worse), 'measure')} got worse this month",
-            f"{plural(len(self.inadequate), 'measure is', 'measures are')} rated Inadequate",
-            f"{plural(len(self.concern), 'measure shows', 'measures show')} special-cause concern",
-            f"{plural(len(self.red), 'action is', 'actions are')} Red",
-            f"{plural(len(self.overdue), 'action is', 'actions are')} overdue",
-            f"{plural(len(self.streams_fell), 'audit stream')} fell",
-        ]
+        return [f"{n} {what}" for n, what in self.lines()]
 
     @property
     def counts(self) -> dict[str, int]:
         return {"Got worse": len(self.worse), "Inadequate": len(self.inadequate), "SPC concern": len(self.concern),
-                "Red actions": len(self.red), "Overdue actions": len(self.overdue),
-                "Audit streams fell": len(self.streams_fell)}
+                "Target missed": len(self.target_missed), "Red actions": len(self.red),
+                "Overdue actions": len(self.overdue), "Red impact": len(self.red_impact),
+                "Audit streams fell": len(self.audit_streams)}
+
+    def action_table(self) -> pd.DataFrame:
+        """The actions with their reasons in words ('Overdue (60 days) · Red'), as the pages list them."""
+        return pd.DataFrame([{**{c: a.get(c) for c in ACTION_COLUMNS}, "exception": " · ".join(a["reasons"])}
+                             for a in self.actions], columns=ACTION_COLUMNS).astype({"days_overdue": "Int64"})
+
+    def as_json(self) -> dict:
+        return {"measures": [m["code"] for m in self.measures], "actions": [a["ref"] for a in self.actions],
+                "audit_streams": [s["stream"] for s in self.audit_streams]}
 
 
-def audit_changes(audits: pd.DataFrame) -> list[dict]:
-    """Per stream, the latest period against the one before, in plain words."""
+def audit_changes(audits) -> list[dict]:
+    """Per stream (audit_summary rows, each stream's periods oldest first), the latest period against the one
+    before, in plain words."""
+    by_stream: dict[str, list[dict]] = {}
+    for a in _records(audits):
+        by_stream.setdefault(a["stream"], []).append(a)
     out = []
-    if audits.empty:
-        return out
-    for stream, g in audits.groupby("stream", sort=False):
-        g = g.sort_values("period")
-        if len(g) < 2:
+    for stream, periods in by_stream.items():
+        if len(periods) < 2:
             continue
-        before, after = g.iloc[-2], g.iloc[-1]
+        before, after = sorted(periods, key=lambda a: a["period"])[-2:]
         a = summarise_counts({k: int(before[k]) for k in GRADES})
         b = summarise_counts({k: int(after[k]) for k in GRADES})
         if not a.cases or not b.cases:
@@ -72,14 +163,20 @@ def audit_changes(audits: pd.DataFrame) -> list[dict]:
     return out
 
 
-def exceptions(kpi: pd.DataFrame, actions_now: pd.DataFrame, audits: pd.DataFrame) -> Exceptions:
-    empty = pd.DataFrame(columns=["code"])
-    k = kpi if len(kpi) else empty.assign(direction=[], band=[], variation=[])
-    a = actions_now if len(actions_now) else pd.DataFrame(columns=["ref", "action_rag", "overdue"])
+def exceptions(measures=(), actions=(), audits=()) -> Exceptions:
+    """What needs the board's attention: measures rated Inadequate or Red against their target, worsening,
+    missing their target or showing special-cause concern (each measure row with its SPC `variation`);
+    actions overdue, Red, or Green or Blue with a Red impact (the plan now, as actions.prepare gives it);
+    audit streams whose good-or-better % fell from one period to the next. Rows (dicts) or DataFrames."""
+    rated = [{**m, "reasons": measure_reasons(m)} for m in _records(measures)]
+    rated = sorted((m for m in rated if m["reasons"]),
+                   key=lambda m: (MEASURE_REASONS.index(m["reasons"][0]), natural_key(m["code"])))
+    acts = [{**a, "reasons": action_reasons(a)} for a in _records(actions)]
+    acts = sorted((a for a in acts if a["reasons"]),
+                  key=lambda a: (next(i for i, k in enumerate(ACTION_REASONS) if a["reasons"][0].startswith(k)),
+                                 -(a["days_overdue"] if a["overdue"] else 0)))
     fell = [c for c in audit_changes(audits) if c["fell"] and c["stream"] != ALL_STREAMS]
-    return Exceptions(worse=k[k["direction"] == "worsening"], inadequate=k[k["band"] == "Inadequate"],
-                      concern=k[k["variation"] == "concern"], red=a[a["action_rag"] == "Red"],
-                      overdue=a[a["overdue"].astype(bool)] if len(a) else a, streams_fell=fell)
+    return Exceptions(rated, acts, fell)
 
 
 def priorities(kpi: pd.DataFrame, actions_now: pd.DataFrame) -> list[str]:

@@ -16,9 +16,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from . import actions, board, charts
+from . import board, charts
 from .audits import ALL_STREAMS
-from .periods import period_label
+from .periods import month_label
 from .safe_text import render
 
 
@@ -37,7 +37,7 @@ def _fig(fig: go.Figure) -> str:
 
 
 def _value(v, unit) -> str:
-    if v is None or (isinstance(v, float) and v != v):
+    if v is None:
         return ""
     return f"{v:g}%" if unit == "%" else f"{v:g}"
 
@@ -48,23 +48,27 @@ def build_html(plan_row: dict, data, kpi: pd.DataFrame, view: dict | None, uploa
     generated = generated or dt.datetime.now()
     now_actions = view["latest"] if view else data.actions
     as_at = pd.Timestamp(now_actions["as_at"].iloc[0]) if len(now_actions) else None
-    as_at_text = period_label(as_at.date(), "month") if as_at is not None else "no action snapshot"
+    as_at_text = month_label(as_at) if as_at is not None else "no action snapshot"
     live = uploads[(uploads["plan"] == plan_row["plan"]) & (uploads["status"] == "committed")]
     sources = ", ".join(f"upload {r['id']} ({r['file_name']}, {pd.Timestamp(r['uploaded_at']):%d/%m/%Y})"
                         for r in live.to_dict("records")) or "no uploads"
-    exc = board.exceptions(kpi, now_actions, data.audits)
+    exc = board.exceptions(kpi, data.action_rows, data.audit_rows)
     s = lambda n: board.suppress(n, publication)  # noqa: E731
-    # -- front page
-    worst = pd.concat([exc.inadequate, exc.worse, exc.concern]).drop_duplicates("code") if len(kpi) else kpi
-    acts = pd.concat([exc.red, exc.overdue]).drop_duplicates("ref") if len(now_actions) else now_actions
+    # -- front page: the exceptions
     worst_table = _table(pd.DataFrame({
-        "Code": worst["code"], "Measure": worst["measure"], "Latest": worst["latest"],
-        "Value": [_value(v, u) for v, u in zip(worst["value"], worst["unit"])], "Band": worst["band"].fillna("Not rated"),
-        "Direction": worst["direction"].fillna(""), "Exception": worst["exception"].fillna("")})) if len(worst) else None
+        "Code": [m["code"] for m in exc.measures], "Measure": [m["measure"] for m in exc.measures],
+        "Latest": [m["latest"] for m in exc.measures],
+        "Value": [_value(m["value"], m["unit"]) for m in exc.measures],
+        "Band": [m["band"] or "Not rated" for m in exc.measures],
+        "Direction": [m["direction"] or "" for m in exc.measures],
+        "Exception": [" · ".join(m["reasons"]) for m in exc.measures]})) if exc.measures else None
     acts_table = _table(pd.DataFrame({
-        "Ref": acts["ref"], "Action": acts["action"], "Owner": acts["owner"], "Rating": acts["action_rag"],
-        "Due": acts["due_text"], "Days overdue": acts["days_overdue"].astype(object).where(acts["overdue"], "")}),
-        numeric=("Days overdue",)) if len(acts) else None
+        "Ref": [a["ref"] for a in exc.actions], "Action": [a["action"] for a in exc.actions],
+        "Owner": [a["owner"] for a in exc.actions], "Rating": [a["action_rag"] for a in exc.actions],
+        "Due": [a["due_text"] for a in exc.actions],
+        "Days overdue": [a["days_overdue"] if a["overdue"] else "" for a in exc.actions],
+        "Exception": [" · ".join(a["reasons"]) for a in exc.actions]}),
+        numeric=("Days overdue",)) if exc.actions else None
     # -- one section per priority
     priorities = []
     for priority in board.priorities(kpi, now_actions):
@@ -72,14 +76,14 @@ def build_html(plan_row: dict, data, kpi: pd.DataFrame, view: dict | None, uploa
         acts = now_actions[now_actions["priority"] == priority] if len(now_actions) else now_actions
         charts_html = []
         if len(acts):
-            charts_html.append(_fig(charts.brag_bars(actions.counts(acts))))
+            charts_html.append(_fig(charts.brag_bars([c for c in data.action_counts if c["priority"] == priority])))
             if view is not None:
                 traj = view["trajectory"][view["trajectory"]["group"] == priority]
                 if traj["as_at"].nunique() > 1:
                     charts_html.append(_fig(charts.brag_trajectory(traj)))
         priorities.append({"priority": priority, "charts": charts_html, "measures": _table(pd.DataFrame({
             "Code": mine["code"], "Measure": mine["measure"], "Latest": mine["latest"],
-            "Value": [("c" if publication and d == d and d is not None and int(d) in board.SMALL else _value(v, u))
+            "Value": [("c" if publication and d is not None and int(d) in board.SMALL else _value(v, u))
                       for v, u, d in zip(mine["value"], mine["unit"], mine["denominator"])],
             "Numerator": [s(n) for n in mine["numerator"]], "Denominator": [s(d) for d in mine["denominator"]],
             "Band": mine["band"].fillna("Not rated"), "Target": mine["target_label"],
@@ -89,7 +93,7 @@ def build_html(plan_row: dict, data, kpi: pd.DataFrame, view: dict | None, uploa
     audits = data.audits
     audit_section = None
     if not audits.empty:
-        change = [c for c in board.audit_changes(audits) if c["stream"] == ALL_STREAMS]
+        change = [c for c in board.audit_changes(data.audit_rows) if c["stream"] == ALL_STREAMS]
         small = lambda n: publication and int(n) in board.SMALL  # noqa: E731
         audit_section = {
             "headline": change[0]["words"] if change else None,
@@ -105,7 +109,7 @@ def build_html(plan_row: dict, data, kpi: pd.DataFrame, view: dict | None, uploa
     return render("boardpack.html", plan=plan_row["plan"], authority=plan_row.get("authority"),
                   stamp=f"As at {as_at_text}. Figures from {sources}.", generated=f"{generated:%d/%m/%Y %H:%M}",
                   publication=publication, plotly_js=get_plotlyjs(), headlines=exc.headlines(), measures=worst_table,
-                  actions=acts_table, streams_fell=exc.streams_fell, priorities=priorities, audits=audit_section)
+                  actions=acts_table, streams_fell=exc.audit_streams, priorities=priorities, audits=audit_section)
 
 
 def chromium() -> str | None:

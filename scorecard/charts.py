@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from . import bands, spc
 from .audits import MIN_CASES
 from .bands import GRADES
-from .periods import period_label
+from .periods import month_label, period_label
 from .safe_text import plot
 
 BRAG_COLOURS = {"Blue": "#1f5fbf", "Green": "#2e7d32", "Amber": "#f0a202", "Red": "#c62828", "Unrated": "#9e9e9e"}
@@ -52,7 +52,7 @@ def brag_trajectory(traj: pd.DataFrame, height_per_group: int = 150) -> go.Figur
     counts in the hover and in the labels."""
     groups = list(dict.fromkeys(traj["group"]))
     times = sorted(set(traj["as_at"]))
-    labels = [pd.Timestamp(t).strftime("%b-%y") for t in times]
+    labels = [month_label(t) for t in times]
     rows = max(1, len(groups))
     gap = 0.25 / rows if rows > 1 else 0.0
     h = (1 - gap * (rows - 1)) / rows
@@ -73,7 +73,7 @@ def brag_trajectory(traj: pd.DataFrame, height_per_group: int = 150) -> go.Figur
                 continue
             d = d.sort_values("as_at")
             traces.append(dict(
-                type="bar", x=[pd.Timestamp(t).strftime("%b-%y") for t in d["as_at"]], y=d["share"].tolist(),
+                type="bar", x=[month_label(t) for t in d["as_at"]], y=d["share"].tolist(),
                 name=rag, legendgroup=rag, showlegend=not any(t["name"] == rag for t in traces),
                 marker=dict(color=BRAG_COLOURS[rag], pattern=dict(shape=BRAG_PATTERNS[rag], fgcolor="white",
                                                                   fillmode="overlay")),

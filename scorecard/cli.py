@@ -21,7 +21,7 @@ from pathlib import Path
 from . import summary as summary_mod
 from .intake import load
 from .spc import DEFAULT_RUN, RUN_CHOICES
-from .periods import parse_as_at
+from .periods import month_label, parse_as_at
 from .store import PlanNotFound, Store, StoreLocked, StoreUnwritable, UploadNotFound, current_user
 
 ROLE = "command line"  # the role the audit trail records for changes made here
@@ -263,11 +263,11 @@ def _export(store: Store, args) -> int:
 
 def _plans(store: Store) -> int:
     from . import queries
-    df = queries.run(store, "plans")
-    if df.empty:
+    rows = queries.rows(store, "plans")
+    if not rows:
         print("no plans yet")
-    for r in df.to_dict("records"):
-        as_at = f"as at {r['as_at']:%b-%y}" if r["as_at"] is not None and r["as_at"] == r["as_at"] else ""
+    for r in rows:
+        as_at = f"as at {month_label(r['as_at'])}" if r["as_at"] is not None else ""
         print(f"{r['plan']}  {r['authority'] or ''}  {as_at}  {'archived' if r['archived'] else 'in use'}")
     return 0
 

@@ -125,9 +125,15 @@ def _day(year: int, month: int | None, day: int) -> dt.date | None:
         return None
 
 
-def is_overdue(due: Due | None, due_date: dt.date | None, as_at: dt.date, action_rag: str | None) -> bool:
-    """Due before the last day of the snapshot's as-at month, and not Blue."""
+def days_overdue(due: Due | None, due_date: dt.date | None, as_at: dt.date, action_rag: str | None) -> int | None:
+    """The overdue rule: due (a date, not recurring, not text) before the last day of the snapshot's as-at
+    month, and not Blue. Returns the days from the due date to that last day, or None when not overdue."""
     d = due_date if due is None else (due.date if due.kind == "date" else None)
-    if d is None:
-        return False
-    return d < month_end(as_at) and (action_rag or "") != "Blue"
+    if d is None or (action_rag or "") == "Blue":
+        return None
+    days = (month_end(as_at) - d).days
+    return days if days > 0 else None
+
+
+def is_overdue(due: Due | None, due_date: dt.date | None, as_at: dt.date, action_rag: str | None) -> bool:
+    return days_overdue(due, due_date, as_at, action_rag) is not None

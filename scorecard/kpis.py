@@ -1,17 +1,19 @@
 """The Compliance KPIs table: every measure's latest position, trend and SPC reading, exceptions first."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from . import spc
-from .periods import period_label
+from . import bands, board, queries, spc
 from .actions import natural_key
+from .periods import period_label
 from .summary import PlanData, banding_for, measure_spc
-from . import bands
 
 BAND_LABELS = {"Outstanding": "⭐ Outstanding", "Good": "🟩 Good", "Requires Improvement": "🟧 Requires improvement",
                "Inadequate": "🟥 Inadequate", None: "⬜ Not rated"}
-EXCEPTION_ORDER = ("Inadequate", "Requires Improvement", "Worsening", "Target not met", "Special cause concern")
+# The table's order: the board's reasons (board.measure_reasons), with Requires Improvement after the worst two.
+EXCEPTION_ORDER = (board.INADEQUATE, board.RED_TARGET, "Requires Improvement", board.WORSENING, board.TARGET_MISSED,
+                   board.CONCERN)
 SEARCHED = ("code", "measure", "priority", "focus_area", "source")
 
 
@@ -25,59 +27,48 @@ def direction_label(value, previous, direction) -> str:
 
 
 def exception(r: dict) -> str | None:
-    """The first reason a measure needs the board's attention, in the page's order, or None."""
-    if r["band"] in ("Inadequate", "Requires Improvement"):
-        return r["band"]
-    if r["direction"] == "worsening":
-        return "Worsening"
-    if r["target_met"] is False:
-        return "Target not met"
-    if r["variation"] == "concern":
-        return "Special cause concern"
-    return None
+    """The first reason a measure needs attention, in the table's order (EXCEPTION_ORDER), or None."""
+    reasons = board.measure_reasons(r)
+    if r["band"] == "Requires Improvement":
+        reasons.append("Requires Improvement")
+    return min(reasons, key=EXCEPTION_ORDER.index, default=None)
 
 
 def kpi_table(data: PlanData, run: int = spc.DEFAULT_RUN, screen: bool = False) -> pd.DataFrame:
-    """One row per measure, sorted exceptions first (Inadequate, Requires Improvement, worsening,
-    target not met, special-cause concern), then by code as people sort it."""
-    charts = measure_spc(data.measures, data.values, data.rebases, run, screen)
-    trends = ({code: g["value"].dropna().round(2).tolist() for code, g in data.values.groupby("code", sort=False)}
-              if len(data.values) else {})
-    latest_bench = (data.benchmarks.sort_values("period").groupby("code").last()
-                    if len(data.benchmarks) else pd.DataFrame(columns=["england", "region", "neighbours"]))
+    """One row per measure, sorted exceptions first (Inadequate, Red against target, Requires Improvement,
+    worsening, target not met, special-cause concern), then by code as people sort it. Figures that are
+    missing are None, never NaN."""
+    charts = measure_spc(data, run, screen)
+    latest_bench = {b["code"]: b for b in data.benchmark_rows}  # oldest first: the last of each code stays
     rows = []
-    for m in data.measures.to_dict("records") if len(data.measures) else []:
-        m = {k: (None if isinstance(v, float) and v != v else v) for k, v in m.items()}
+    for m in data.measure_rows:
         chart = charts.get(m["code"])
-        bench = latest_bench.loc[m["code"]] if m["code"] in latest_bench.index else None
+        bench = latest_bench.get(m["code"], {})
+        series = data.series.get(m["code"])
         r = {
             "code": m["code"], "measure": m["measure"], "priority": m.get("priority"),
             "focus_area": m.get("focus_area"), "source": m.get("source"), "unit": m.get("unit"),
             "polarity": m["polarity"], "latest": m["latest_label"], "value": m["value"],
+            "previous_value": m["previous_value"],
             "numerator": m["numerator"], "denominator": m["denominator"], "band": m["band"],
             "band_label": BAND_LABELS.get(m["band"], m["band"]), "target": m.get("target"),
-            "target_met": m["target_met"],
+            "target_met": m["target_met"], "target_rag": m["target_rag"],
             "target_label": {True: "✓ met", False: "✗ not met"}.get(m["target_met"], ""),
             "direction": m["direction"],
             "direction_label": direction_label(m["value"], m["previous_value"], m["direction"]),
-            "trend": trends.get(m["code"], []),
+            "trend": np.round(series["values"], 2).tolist() if series else [],
             "variation": chart.variation if chart else None,
             "variation_label": (chart.variation_icon or "Run chart (<13 points)") if chart else "",
             "assurance": chart.assurance if chart else None,
             "assurance_label": (chart.assurance_icon or "") if chart else "",
-            "england": None if bench is None else bench["england"],
-            "region": None if bench is None else bench["region"],
-            "neighbours": None if bench is None else bench["neighbours"],
-            "illustrative": bool(m["illustrative"]),
+            "england": bench.get("england"), "region": bench.get("region"), "neighbours": bench.get("neighbours"),
+            "illustrative": m["illustrative"],
         }
         r["exception"] = exception(r)
         rows.append(r)
-    df = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["code", "exception"])
-    if df.empty:
-        return df
-    rank = df["exception"].map({e: i for i, e in enumerate(EXCEPTION_ORDER)}).fillna(len(EXCEPTION_ORDER))
-    order = sorted(range(len(df)), key=lambda i: (rank.iloc[i], natural_key(df["code"].iloc[i])))
-    return df.iloc[order].reset_index(drop=True)
+    rank = {e: i for i, e in enumerate(EXCEPTION_ORDER)}
+    rows.sort(key=lambda r: (rank.get(r["exception"], len(rank)), natural_key(r["code"])))
+    return queries.frame(rows, list(rows[0]) if rows else ["code", "exception"])
 
 
 def filter_table(df: pd.DataFrame, priorities=(), focus_areas=(), band_labels=(), sources=(),
@@ -109,13 +100,16 @@ def export_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def measure_series(data: PlanData, code: str) -> pd.DataFrame:
-    """One measure's values oldest first, with labels and the band each value is rated."""
-    m = data.measures_raw[data.measures_raw["code"] == code]
-    s = data.values[(data.values["code"] == code) & data.values["value"].notna()].copy()
-    banding = banding_for(m.iloc[0].to_dict()) if len(m) else bands.Banding(None)
-    s["period_label"] = [period_label(p.date(), k) for p, k in zip(s["period"], s["period_kind"])]
-    s["band"] = [bands.rate(v, banding) for v in s["value"]]
-    for c in ("numerator", "denominator"):
-        s[c] = s[c].astype(object).where(s[c].notna(), None)
-    return s.reset_index(drop=True)
+def measure_series(store, data: PlanData, code: str) -> pd.DataFrame:
+    """One measure's values oldest first (blank ones left out), with labels and the band each value is rated:
+    from the audits for a measure sourced from them, else queries/measure_points.sql."""
+    m = next((m for m in data.measure_defs if m["code"] == code), None)
+    banding = banding_for(m) if m else bands.Banding(None)
+    points = ([v for v in data.linked_values[code] if v["value"] is not None] if code in data.linked_values else
+              queries.rows(store, "measure_points", plan=data.plan, as_at=data.as_at, code=code))
+    rows = [{"code": code, **{k: p[k] for k in ("period", "period_kind", "value", "numerator", "denominator",
+                                                 "illustrative")},
+             "period_label": period_label(p["period"], p["period_kind"]), "band": bands.rate(p["value"], banding)}
+            for p in points]
+    return queries.frame(rows, ["code", "period", "period_kind", "value", "numerator", "denominator", "illustrative",
+                                "period_label", "band"], dates=("period",))

@@ -24,6 +24,7 @@ _MONTH_ABBR = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep"
 # Excel serial day numbers for 1954-10-1 .. 2119-12-31: a plausible date range for
 # scorecards, wide enough that a number outside it is not mistaken for a date.
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EVERYTHING = dt.date(9999, 12, 31)  # "as at" every period: the as-at month that includes all the data
 _SERIAL_MIN, _SERIAL_MAX = 20000, 80000
 
 
@@ -35,7 +36,7 @@ class Period:
     @property
     def key(self) -> str:
         """`YYYY-MM` of the first month, as used in JSON output."""
-        return f"{self.start.year:04d}-{self.start.month:02d}"
+        return month_key(self.start)
 
     @property
     def label(self) -> str:
@@ -66,6 +67,16 @@ def period_label(start: dt.date, kind: str = "month") -> str:
     if kind == "year":
         return fy_label(fy_start_year(start))
     return f"{_MONTH_ABBR[start.month]}-{start.year % 100:02d}"
+
+
+def month_label(d) -> str:
+    """A month as people write it, `Apr-23` (a date, datetime or pandas Timestamp in that month)."""
+    return period_label(d, "month")
+
+
+def month_key(d) -> str:
+    """A month as `YYYY-MM`: JSON output, file names and keys."""
+    return f"{d.year:04d}-{d.month:02d}"
 
 
 def month_end(d: dt.date) -> dt.date:

@@ -78,85 +78,10 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
 _TABLES = {t: store_columns(t) for t in ("plans", "measures", "measure_values", "audits", "audit_case_refs",
                                          "actions", "benchmarks")}
 
-# Each migration runs once, in order, inside one transaction; never edit one that has shipped.
-MIGRATIONS = [
-    """
-    CREATE SEQUENCE upload_ids START 1;
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE uploads (
-        id INTEGER PRIMARY KEY, plan TEXT NOT NULL, file_name TEXT, sha256 TEXT,
-        uploaded_by TEXT, uploaded_at TIMESTAMP NOT NULL, as_at DATE,
-        measures INTEGER, "values" INTEGER, audits INTEGER, actions INTEGER, warnings INTEGER,
-        status TEXT NOT NULL DEFAULT 'committed', reverted_at TIMESTAMP, reverted_by TEXT);
-    CREATE TABLE plans (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, authority TEXT, as_at DATE);
-    CREATE TABLE measures (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, code TEXT NOT NULL,
-        measure TEXT, priority TEXT, focus_area TEXT, unit TEXT, polarity TEXT, ri_band TEXT,
-        good_band TEXT, outstanding_band TEXT, target DOUBLE, source TEXT);
-    CREATE TABLE measure_values (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, code TEXT NOT NULL,
-        period DATE NOT NULL, period_kind TEXT NOT NULL, value DOUBLE, numerator DOUBLE,
-        denominator DOUBLE, illustrative BOOLEAN NOT NULL DEFAULT false);
-    CREATE TABLE audits (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, period DATE NOT NULL,
-        period_kind TEXT NOT NULL, stream TEXT NOT NULL, grade TEXT NOT NULL, cases INTEGER NOT NULL,
-        illustrative BOOLEAN NOT NULL DEFAULT false);
-    CREATE TABLE audit_case_refs (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, period DATE,
-        stream TEXT, grade TEXT, case_ref TEXT);
-    CREATE TABLE actions (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, as_at DATE NOT NULL,
-        ref TEXT NOT NULL, action TEXT, priority TEXT, focus_area TEXT, owner TEXT, start_text TEXT,
-        start_date DATE, due_text TEXT, due_kind TEXT, due_date DATE, action_rag TEXT,
-        impact_rag TEXT, commentary TEXT, source TEXT, children_will_say TEXT,
-        illustrative BOOLEAN NOT NULL DEFAULT false);
-    CREATE VIEW committed AS SELECT id FROM uploads WHERE status = 'committed';
-    CREATE VIEW current_plans AS SELECT plan,
-            arg_max(authority, upload_id) FILTER (WHERE authority IS NOT NULL) AS authority,
-            max(as_at) AS as_at, max(upload_id) AS last_upload_id
-        FROM plans WHERE upload_id IN (SELECT id FROM committed) GROUP BY plan;
-    CREATE VIEW current_measures AS SELECT * FROM measures
-        WHERE upload_id IN (SELECT id FROM committed)
-        QUALIFY row_number() OVER (PARTITION BY plan, code ORDER BY upload_id DESC) = 1;
-    CREATE VIEW current_values AS SELECT * FROM measure_values
-        WHERE upload_id IN (SELECT id FROM committed)
-        QUALIFY row_number() OVER (PARTITION BY plan, code, period ORDER BY upload_id DESC) = 1;
-    -- An audit period of a stream, and an action snapshot, are replaced whole by a newer upload.
-    CREATE VIEW current_audits AS SELECT * FROM audits
-        WHERE upload_id IN (SELECT id FROM committed)
-        QUALIFY upload_id = max(upload_id) OVER (PARTITION BY plan, period, stream);
-    CREATE VIEW current_actions AS SELECT * FROM actions
-        WHERE upload_id IN (SELECT id FROM committed)
-        QUALIFY upload_id = max(upload_id) OVER (PARTITION BY plan, as_at);
-    INSERT INTO meta VALUES ('data_version', '0');
-    """,
-    """
-    CREATE TABLE benchmarks (upload_id INTEGER NOT NULL, plan TEXT NOT NULL, code TEXT NOT NULL,
-        period DATE NOT NULL, period_kind TEXT NOT NULL, england DOUBLE, region DOUBLE, neighbours DOUBLE);
-    CREATE VIEW current_benchmarks AS SELECT * FROM benchmarks
-        WHERE upload_id IN (SELECT id FROM committed)
-        QUALIFY row_number() OVER (PARTITION BY plan, code, period ORDER BY upload_id DESC) = 1;
-    -- A user marks the period where a measure's process changed; SPC limits restart there.
-    CREATE TABLE spc_rebases (plan TEXT NOT NULL, code TEXT NOT NULL, period DATE NOT NULL,
-        reason TEXT, marked_by TEXT, marked_at TIMESTAMP NOT NULL, PRIMARY KEY (plan, code, period));
-    """,
-    """
-    -- The audit trail: who did what, when. Appended to only; the app has no way to edit or delete it.
-    CREATE SEQUENCE audit_ids START 1;
-    CREATE TABLE audit_log (id BIGINT PRIMARY KEY, logged_at TIMESTAMP NOT NULL, who TEXT NOT NULL, role TEXT,
-        event TEXT NOT NULL, plan TEXT, upload_id INTEGER, sha256 TEXT, detail TEXT);
-    """,
-    """
-    -- An admin archives a finished plan: it leaves the plan selectors but keeps all its data and history.
-    CREATE TABLE plan_status (plan TEXT PRIMARY KEY, archived BOOLEAN NOT NULL, changed_by TEXT,
-        changed_at TIMESTAMP NOT NULL);
-    """,
-    """
-    -- A plan's import profile: how its councils' own sheets are read (roles, header rows, columns), saved
-    -- when an upload is loaded; every version is kept.
-    CREATE TABLE import_profiles (plan TEXT NOT NULL, version INTEGER NOT NULL, saved_at TIMESTAMP NOT NULL,
-        saved_by TEXT, profile TEXT NOT NULL, PRIMARY KEY (plan, version));
-    """,
-    """
-    -- Rating by tolerance: how far short of its target a measure may be and be Amber, as the plan writes it.
-    ALTER TABLE measures ADD COLUMN tolerance TEXT;
-    """,
-]
+# The schema's migrations, queries/migrations/NNN_name.sql, in order: each runs once; never edit one that
+# has shipped (add the next one instead).
+MIGRATIONS_DIR = ROOT / "queries" / "migrations"
+MIGRATIONS = sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
 
 class Store:
@@ -203,13 +128,26 @@ class Store:
             raise refused from exc
 
     @contextlib.contextmanager
-    def _transaction(self):
-        """A cursor in one write transaction, under the write lock: committed when the block ends, rolled
-        back when it raises. DuckDB writes a transaction to its write-ahead log at COMMIT and rolls it
-        back whole when that write fails (a full disk), so a failed write leaves the store as it was."""
+    def transaction(self, write: bool = True):
+        """A cursor in one transaction: every BEGIN, COMMIT and ROLLBACK in the code base is here.
+
+        write=True: under the write lock, committed when the block ends and rolled back when it raises.
+        DuckDB writes a transaction to its write-ahead log at COMMIT and rolls it back whole when that write
+        fails (a full disk), so a failed write leaves the store as it was, and says why in one line.
+        write=False: a read snapshot (no lock): every query in the block sees the store as it was at one
+        moment, so a page built from several queries never mixes data from before and after a commit;
+        rolled back at the end, as there is nothing to keep (temporary tables made in it go with it)."""
+        if not write:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            finally:
+                cur.execute("ROLLBACK")
+            return
         with self._refused_as_unwritable(), self._write_lock:
             cur = self.cursor()
-            cur.execute("BEGIN")
+            cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
                 cur.execute("COMMIT")
@@ -217,6 +155,10 @@ class Store:
                 with contextlib.suppress(duckdb.Error):  # a COMMIT that failed has already rolled back
                     cur.execute("ROLLBACK")
                 raise
+
+    def snapshot(self):
+        """A read transaction: see transaction(write=False)."""
+        return self.transaction(write=False)
 
     @staticmethod
     def _audit(cur, who: str, role: str | None, event: str, plan: str | None = None,
@@ -235,26 +177,18 @@ class Store:
         return int(row[0]) if row else 1
 
     def migrate(self) -> None:
+        """Run the migrations this store has not had yet, in order, in one transaction (all or none)."""
         version = self.schema_version()
-        for n, sql in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self._transaction() as cur:
-                cur.execute(sql)
-                cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(n)])
+        if version >= len(MIGRATIONS):
+            return
+        with self.transaction() as cur:
+            for path in MIGRATIONS[version:]:
+                cur.execute(path.read_text())
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(len(MIGRATIONS))])
 
     # -- reads --------------------------------------------------------------------------------
     def query(self, sql: str, params=None, cur: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
         return (cur or self.cursor()).execute(sql, params or {}).df()
-
-    @contextlib.contextmanager
-    def snapshot(self):
-        """A cursor whose queries all see the store as it was at one moment (one read transaction), so a
-        page built from several queries never mixes data from before and after a commit."""
-        cur = self.cursor()
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            yield cur
-        finally:
-            cur.execute("ROLLBACK")  # read-only: nothing to keep
 
     def data_version(self) -> int:
         """Bumped by every commit and revert: the key for cached query results."""
@@ -300,7 +234,7 @@ class Store:
             raise ValueError("a workbook with errors cannot be committed")
         user = user or current_user()
         counts = parsed.upload_counts()
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             upload_id = cur.execute(
                 'INSERT INTO uploads (id, plan, file_name, sha256, uploaded_by, uploaded_at, as_at, '
                 'measures, "values", audits, actions, warnings, status) '
@@ -346,14 +280,14 @@ class Store:
     def log_event(self, who: str, role: str | None, event: str, plan: str | None = None,
                   upload_id: int | None = None, sha256: str | None = None, detail: str | None = None) -> None:
         """Append one entry to the audit trail (its own transaction; the data version is not touched)."""
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             self._audit(cur, who, role, event, plan, upload_id, sha256, detail)
 
     def save_profile(self, plan: str, profile: str, user: str | None = None, audit_role: str | None = None) -> int:
         """Keep a new version of the plan's import profile (JSON text), with its audit entry in the same
         transaction; returns the version."""
         user = user or current_user()
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             version = cur.execute("SELECT coalesce(max(version), 0) + 1 FROM import_profiles WHERE plan = ?",
                                   [plan]).fetchone()[0]
             cur.execute("INSERT INTO import_profiles VALUES (?, ?, ?, ?, ?)", [plan, version, now(), user, profile])
@@ -369,7 +303,7 @@ class Store:
 
     def _write(self, sql: str, params: list) -> None:
         """One statement and a data-version bump, in one transaction."""
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute(sql, params)
             cur.execute(BUMP_VERSION)
 
@@ -379,7 +313,7 @@ class Store:
         if plan not in self.plan_names():
             raise PlanNotFound(f"there is no plan {plan!r}; see 'plans' for the names")
         user = user or current_user()
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             cur.execute("INSERT OR REPLACE INTO plan_status VALUES (?, ?, ?, ?)", [plan, archived, user, now()])
             cur.execute(BUMP_VERSION)
             if audit_role is not None:
@@ -394,7 +328,7 @@ class Store:
         """Revert every upload of a plan in force, in one transaction (say, a plan loaded under a wrong
         name). Each upload stays in the history as reverted. Returns the reverted upload ids."""
         user = user or current_user()
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             ids = sorted(r[0] for r in cur.execute(
                 "UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
                 "WHERE plan = ? AND status = 'committed' RETURNING id", [now(), user, plan]).fetchall())
@@ -411,7 +345,7 @@ class Store:
     def revert(self, upload_id: int, user: str | None = None, audit_role: str | None = None) -> dict:
         """Revert one upload; reverting one already reverted changes nothing (and logs nothing)."""
         user = user or current_user()
-        with self._transaction() as cur:
+        with self.transaction() as cur:
             row = cur.execute("SELECT id, plan, status FROM uploads WHERE id = ?", [upload_id]).fetchone()
             if row is None:
                 raise UploadNotFound(f"there is no upload {upload_id}; see 'history' for the ids")

@@ -13,7 +13,7 @@ import streamlit as st
 from . import actions, queries
 from .demo import seed_if_empty
 from .kpis import kpi_table
-from .periods import period_label
+from .periods import month_label
 from .store import Store
 from .summary import PlanData
 
@@ -55,7 +55,7 @@ def _kpi_table(plan: str, as_at: dt.date, run: int, screen: bool, version: tuple
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _action_view(plan: str, as_at: dt.date, by: str, filters: tuple, version: tuple) -> dict:
-    return actions.view(_plan_data(plan, as_at, version).action_history, by, **dict(filters))
+    return actions.view(get_store(), plan, as_at, by, **dict(filters))
 
 
 def action_view(plan: str, as_at: dt.date, by: str, **filters) -> dict:
@@ -76,8 +76,7 @@ def plan_data(plan: str, as_at: dt.date) -> PlanData:
     return _plan_data(plan, as_at, _version())
 
 
-def uk_month(d) -> str:
-    return period_label(d if isinstance(d, dt.date) else d.date(), "month")
+uk_month = month_label  # the one month format, periods.month_label ("Apr-23")
 
 
 def uk_date(d) -> str:

@@ -81,3 +81,22 @@ def good_workbook(tmp_path) -> Path:
                     ["1.10", "Life story work", "2. Partnership", "AD QA", "Oct/Nov 2023", "Blue", "Blue", "ILAC"],
                     ["2.1", "Work with police", "2. Partnership", "AD QA", "TBC", "", "", "ILAC, FV1"]],
     })
+
+
+def commit_rows(store: Store, plan: str, measures=(), values=(), audits=(), actions=()) -> int:
+    """Commit rows straight into a store, as the importer would have read them (one upload), for tests of what
+    the queries and rules make of them. Measures and actions take the store's columns (missing ones blank);
+    values are (code, period, value) or (code, period, value, numerator, denominator)."""
+    from scorecard.intake.parse import ParsedWorkbook
+    from scorecard.store import _TABLES
+
+    def day(d):  # a pandas Timestamp or a datetime as the date the importer gives
+        return d.date() if hasattr(d, "date") else d
+
+    parsed = ParsedWorkbook(plan=plan)
+    parsed.measures = [{c: m.get(c) for c in _TABLES["measures"]} for m in measures]
+    parsed.values = [(v[0], day(v[1]), "month", *v[2:], *[None] * (5 - len(v)), False) for v in values]
+    parsed.audits = [{"illustrative": False, "period_kind": "quarter", **a, "period": day(a["period"])} for a in audits]
+    parsed.actions = [{**{c: a.get(c) for c in _TABLES["actions"]}, "illustrative": bool(a.get("illustrative")),
+                       **{c: day(a.get(c)) for c in ("as_at", "start_date", "due_date")}} for a in actions]
+    return store.commit(parsed, f"{plan}.xlsx", f"rows {len(store.history())}")

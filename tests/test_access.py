@@ -365,7 +365,7 @@ def test_fuzzed_cell_text_survives_import_and_leaves_exports_formula_safe(tmp_pa
     try:
         checked, upload_id = load.import_path(store, path)
         assert upload_id is not None, [str(e) for e in checked.parsed.errors]
-        table = actions.export_frame(actions.latest(PlanData(store, "Fuzz").action_history))
+        table = actions.export_frame(PlanData(store, "Fuzz").actions)
     finally:
         store.close()
     squash = lambda t: " ".join(t.split())  # noqa: E731 - the importer tidies whitespace

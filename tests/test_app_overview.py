@@ -2,6 +2,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from scorecard import board
+
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -56,7 +58,8 @@ def test_exceptions_list_overdue_actions_first_after_inadequate(app):
     assert not at.exception
     table = at.dataframe[0].value
     kinds = table["Exception"].tolist()
-    order = {"Measure rated Inadequate": 0, "Action overdue": 1, "Measure worsening": 2}
+    order = {k: i for i, k in enumerate(board.KINDS.values())}  # issue 17: every exception, not only these three
+    assert order["Measure rated Inadequate"] < order["Action overdue"] < order["Measure worsening"]
     assert kinds == sorted(kinds, key=order.get)
     assert "Action overdue" in kinds
 

@@ -3,11 +3,13 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from scorecard import queries
+from scorecard.exports import XLSX_MEDIA_TYPE as XLSX
+from scorecard.periods import EVERYTHING, month_key
 from scorecard.store import Store
 from scorecard.summary import PlanData
 from tests.conftest import ROOT, make_workbook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN = "Tameside 2023-25"
 
 
@@ -36,9 +38,8 @@ def app_store() -> Store:
 
 
 def cin8(db, period="2024-01"):
-    v = PlanData(app_store(), PLAN).values
-    row = v[(v["code"] == "CIN8") & (v["period"] == period)]
-    return float(row["value"].iloc[0])
+    values = queries.rows(app_store(), "measure_values", plan=PLAN, as_at=EVERYTHING)
+    return next(v["value"] for v in values if v["code"] == "CIN8" and month_key(v["period"]) == period)
 
 
 def upload(at, *files):

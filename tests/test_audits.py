@@ -4,13 +4,13 @@ import json
 import pandas as pd
 import pytest
 
-from scorecard import bands, charts
+from scorecard import bands, charts, kpis
 
 from scorecard.intake import load
 from scorecard.audits import (ALL_STREAMS, AuditLink, AuditResult, audit_link, describe_change,
                               summarise_counts, threshold_lines, wilson)
-from scorecard.summary import PlanData, audit_summary, with_audit_values
-from tests.conftest import make_workbook
+from scorecard.summary import PlanData
+from tests.conftest import commit_rows, make_workbook
 
 
 def test_seed_001_counts_give_60_6_percent_good_or_better():
@@ -66,20 +66,26 @@ def test_threshold_lines_for_good_or_better_and_inadequate():
     assert lines == [("Target: at most 10% inadequate (keep the Inadequate segment above this line)", 90)]
 
 
-def counts_frame(rows):
-    return pd.DataFrame([{"period": pd.Timestamp(p), "period_kind": "quarter", "stream": s, "grade": g,
-                          "cases": n, "illustrative": False} for p, s, g, n in rows])
+def counts_rows(rows):
+    return [{"period": pd.Timestamp(p), "period_kind": "quarter", "stream": s, "grade": g, "cases": n}
+            for p, s, g, n in rows]
 
 
-COUNTS = counts_frame([
+COUNTS = counts_rows([
     ("2023-04-01", "CP plans", "Good", 20), ("2023-04-01", "CP plans", "Requires Improvement", 11),
     ("2023-04-01", "CP plans", "Inadequate", 2), ("2023-04-01", "Referrals", "Outstanding", 2),
     ("2023-04-01", "Referrals", "Good", 1), ("2023-07-01", "CP plans", "Good", 9),
     ("2023-07-01", "CP plans", "Inadequate", 1)])
 
 
-def test_audit_summary_adds_all_streams_first():
-    a = audit_summary(COUNTS)
+def audit_plan(store, measures=(), values=()) -> PlanData:
+    """COUNTS (and any measures and values) in a store, read back as the pages read them."""
+    commit_rows(store, "Audited", measures=measures, values=values, audits=COUNTS)
+    return PlanData(store, "Audited")
+
+
+def test_audit_summary_adds_all_streams_first(store):
+    a = audit_plan(store).audits
     assert a["stream"].tolist()[:2] == [ALL_STREAMS, ALL_STREAMS]
     q1 = a[(a["stream"] == ALL_STREAMS) & (a["period_label"] == "Q1 2023/24")].iloc[0]
     assert (q1["cases"], q1["good_or_better"]) == (36, 23)
@@ -87,27 +93,22 @@ def test_audit_summary_adds_all_streams_first():
     assert round(cp["good_or_better_pct"], 1) == 60.6
 
 
-def measures_frame(*rows):
-    return pd.DataFrame([{"code": c, "source": s} for c, s in rows])
+def measures_rows(*rows):
+    return [{"code": c, "source": s} for c, s in rows]
 
 
-def test_measures_sourced_from_audits_take_the_audit_figures():
-    audits = audit_summary(COUNTS)
-    values = pd.DataFrame([{"code": "CIN8", "period": pd.Timestamp("2023-04-01"), "period_kind": "month",
-                            "value": 70.0, "numerator": None, "denominator": None, "illustrative": False,
-                            "upload_id": 1},
-                           {"code": "A1", "period": pd.Timestamp("2023-04-01"), "period_kind": "month",
-                            "value": 99.0, "numerator": None, "denominator": None, "illustrative": False,
-                            "upload_id": 1}])
-    measures = measures_frame(("CIN8", "Scorecard"), ("A1", "audit: cp  PLANS"), ("A2", "audit inadequate: All streams"),
-                              ("A3", "audit: Pathway plans"))
-    out, warnings = with_audit_values(measures, values, audits)
-    a1 = out[out["code"] == "A1"]
-    assert [round(v, 1) for v in a1["value"]] == [60.6, 90.0]
+def test_measures_sourced_from_audits_take_the_audit_figures(store):
+    values = [("CIN8", pd.Timestamp("2023-04-01"), 70.0), ("A1", pd.Timestamp("2023-04-01"), 99.0)]
+    measures = measures_rows(("CIN8", "Scorecard"), ("A1", "audit: cp  PLANS"), ("A2", "audit inadequate: All streams"),
+                             ("A3", "audit: Pathway plans"))
+    data = audit_plan(store, measures, values)
+    warnings = data.warnings
+    a1 = kpis.measure_series(store, data, "A1")
+    assert [round(v, 1) for v in a1["value"]] == [60.6, 90.0] and data.series["A1"]["values"] == a1["value"].tolist()
     assert a1["denominator"].tolist() == [33, 10] and a1["numerator"].tolist() == [20, 9]
-    a2 = out[out["code"] == "A2"]
+    a2 = kpis.measure_series(store, data, "A2")
     assert [round(v, 1) for v in a2["value"]] == [5.6, 10.0]
-    assert out[out["code"] == "CIN8"]["value"].tolist() == [70.0]
+    assert kpis.measure_series(store, data, "CIN8")["value"].tolist() == data.series["CIN8"]["values"] == [70.0]
     assert any(w.startswith("A1: ") and "not used" in w for w in warnings)
     assert any(w.startswith("A3: ") and "no audits for it (streams: All streams, CP plans, Referrals)" in w
                for w in warnings)
@@ -163,8 +164,8 @@ def test_demo_import_warns_about_seed_001_percentages(demo_db):
     assert n >= 2
 
 
-def test_audit_charts_label_counts_and_flag_small_samples():
-    a = audit_summary(COUNTS)
+def test_audit_charts_label_counts_and_flag_small_samples(store):
+    a = audit_plan(store).audits
     ref = a[a["stream"] == "Referrals"]
     fig = charts.audit_trajectory(a[a["stream"] == "CP plans"], [("Good from 70%", 70)])
     bars = [t for t in fig.data if t.type == "bar"]

@@ -14,7 +14,7 @@ def test_synthetic_store_shape(tmp_path):
         data = PlanData(s, "Council 001")
     finally:
         s.close()
-    assert len(data.values) == 3 * 4 and len(data.action_history) == 2 * 2
+    assert sum(m["points"] for m in data.measure_rows) == 3 * 4 and len(data.actions) == 2
     per_period = data.audits[data.audits["stream"] != "All streams"].groupby(["stream", "period"])["cases"].first()
     assert len(per_period) == 2 * 3 and (per_period == 50).all()
 

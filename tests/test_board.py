@@ -24,7 +24,7 @@ def test_suppression_and_plain_words():
 def pack_inputs(store, plan):
     row = queries.run(store, "plans").set_index("plan").loc[plan].to_dict() | {"plan": plan}
     data = PlanData(store, plan)
-    view = actions.view(data.action_history) if len(data.action_history) else None
+    view = actions.view(store, plan, None) if len(data.actions) else None
     return row, data, kpi_table(data), view, store.history()
 
 
@@ -101,7 +101,8 @@ def test_meeting_mode_opens_on_the_exceptions_with_plain_headings(meeting):
     labels = {m.label: int(m.value) for m in at.metric}
     assert set(labels) == {"measures got worse this month", "measures are rated Inadequate",
                            "measures show special-cause concern", "actions are Red", "actions are overdue",
-                           "audit streams fell"}
+                           "audit streams fell"} | {"measures missed their target",  # issue 17: every exception
+                                                    "actions are Green or Blue with a Red impact"}
     assert labels["actions are Red"] == 2
     strip = next(h.value for h in at.html if 'class="board-strip"' in h.value)
     assert "as at Jan-24" in strip and "last upload" in strip

@@ -170,21 +170,45 @@ def test_template_has_instructions_and_dropdowns(tmp_path, capsys):
     assert lists["Actions"] == ['"Blue,Green,Amber,Red"', '"Blue,Green,Amber,Red"']
 
 
-def test_every_query_runs_against_a_fixture_store(demo_copy):
+def test_every_query_runs_against_a_fixture_store(demo_copy, tmp_path, monkeypatch):
+    """Every .sql file under queries/ runs against a fixture store: the pages' queries one by one, the upload
+    preview's by previewing a plan's own workbook, and the migrations by building a store from nothing."""
+    import datetime as dt
+    from scorecard.intake import load
+    from scorecard.intake.export import plan_workbook_bytes
+    from scorecard.intake.preview import preview
+    from scorecard.store import MIGRATIONS
+    ran = []
+    execute = queries.execute
+    monkeypatch.setattr(queries, "execute", lambda cur, name, params, **kw: ran.append(name) or execute(
+        cur, name, params, **kw))
     s = Store(demo_copy)
-    s.mark_rebase("Tameside 2023-25", "CF4", __import__("datetime").date(2023, 9, 1), "new panel")
+    s.mark_rebase("Tameside 2023-25", "CF4", dt.date(2023, 9, 1), "new panel")
     s.log_event("test@example.gov.uk", "admin", "sign-in")
     try:
-        params = {"plan": "Tameside 2023-25", "as_at": "2024-01-01"}
-        for name in queries.names():
-            sql = queries.sql(name)
-            used = {k: v for k, v in params.items() if f"${k}" in sql}
-            df = queries.run(s, name, **used)
-            assert len(df) > 0, f"{name} returned nothing for the demo plan"
+        params = {"plan": "Tameside 2023-25", "as_at": dt.date(2024, 1, 1), "all_streams": "All streams",
+                  "by": "priority", "refs": None, "overdue": ["1.1"], "linked": [], "linked_codes": [], "ref": "1.1",
+                  "code": "CF4"}
+        with s.snapshot() as cur:
+            queries.materialise(cur, "plan_actions", **params)  # what the action queries count
+            for name in queries.names():
+                assert len(queries.rows(s, name, cur, **params)) > 0, f"{name} returned nothing for the demo plan"
+                assert len(queries.run(s, name, cur, **params)) > 0
+        checked = load.check_bytes(s, plan_workbook_bytes(s, "Tameside 2023-25"), "tameside.xlsx")
+        assert checked.ok and sum(sc.unchanged for sc in preview(s, checked.parsed)) > 0
     finally:
         s.close()
+    files = {str(p.relative_to(queries.QUERIES_DIR).with_suffix("")) for p in queries.QUERIES_DIR.rglob("*.sql")}
+    migrations = {f for f in files if f.startswith("migrations/")}
+    assert files - migrations == set(ran)
+    assert migrations == {f"migrations/{p.stem}" for p in MIGRATIONS}
+    fresh = Store(tmp_path / "fresh.duckdb")
+    assert fresh.schema_version() == len(MIGRATIONS)
+    fresh.close()
     assert set(queries.names()) >= {"plans", "measures", "measure_values", "audit_counts", "action_history",
-                                    "periods", "uploads", "benchmarks", "spc_rebases", "audit_log"}
+                                    "periods", "uploads", "benchmarks", "spc_rebases", "audit_log",
+                                    "measure_series", "audit_summary", "actions_now", "action_counts",
+                                    "action_trajectory", "action_changes", "stale_commentary", "plan_uploads"}
 
 
 def test_summary_spc_fields_settings_and_rebase(demo_copy, capsys):

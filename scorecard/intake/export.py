@@ -9,7 +9,6 @@ like one keeps Excel's quote prefix, so it stays text even when edited.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pandas as pd
@@ -17,15 +16,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .. import queries
-from ..exports import FORMULA_STARTS
-from ..periods import period_label
+from ..exports import FORMULA_STARTS, XLSX_MEDIA_TYPE as MEDIA_TYPE  # noqa: F401 - the pages' name for it
+from ..periods import EVERYTHING, period_label
 from ..store import PlanNotFound, Store
 from .format import SHEETS
 
-EVERYTHING = dt.date(9999, 12, 31)  # the as-at that includes every period
 POLARITY_TEXT = {"higher": "Higher is better", "lower": "Lower is better", "increase": "Increase",
                  "decrease": "Decrease"}
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_file_name(plan: str) -> str:
