@@ -333,7 +333,7 @@ def test_a_theme_given_on_the_audits_sheet_too_is_refused_and_one_spelling_is_ke
     ([["Ref", "Indicator", "Inadequate", "RI", "Good", "Outstanding", "Apr-24", "May-24"],
       ["CIN8", "Visits in time", 50, 60, 70, 80, 71, 74]], "Measures"),
     ([["Indicator", "Inadequate", "Requires improvement", "Good", "Outstanding", "Apr-24", "May-24"],
-      ["Visits in time", 50, 60, 70, 80, 71, 74]], "not used"),
+      ["Visits in time", 50, 60, 70, 80, 71, 74]], "Measures"),  # a scorecard with names and no codes
     ([["Overall effectiveness, 31 March 2024"], ["Area", "Outstanding", "Good", "Requires improvement", "Inadequate"],
       ["North West", 4, 12, 6, 1], ["England", 25, 80, 33, 15]], "not used"),
 ])
