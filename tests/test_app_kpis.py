@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 from scorecard.kpis import EXCEPTION_ORDER
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "kpis.py")
+PAGE = str(ROOT / "app_pages" / "kpis.py")
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import queries
-from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_csv_bytes
 from scorecard.safe_text import md
-from scorecard.ui import get_store, plan_label, plans, uk_date, uk_month
+from scorecard.ui import gate, get_store, log, logged, plan_label, plans, require, uk_date, uk_month
 
-user = gate("admin")
+user = gate("admin", "Admin")
 who = user.email or user.name
 st.title("Admin")
 store = get_store()

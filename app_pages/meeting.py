@@ -10,10 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import actions, board, charts
-from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS
 from scorecard.safe_text import md, md_table, render
-from scorecard.ui import action_view, kpi_rows, plan_choices, plan_data, plans, uk_date, uk_month
+from scorecard.ui import action_view, gate, kpi_rows, plan_choices, plan_data, plans, uk_date, uk_month
 
 BOARD_CSS = """
 <style>
@@ -34,7 +33,7 @@ BOARD_CSS = """
 """
 BIG = dict(font=dict(family="Arial, Helvetica, sans-serif", size=22, color="#000000"))
 
-user = gate("viewer")
+user = gate("viewer", "Meeting mode")
 st.markdown(BOARD_CSS, unsafe_allow_html=True)
 plan_name = st.query_params.get("plan")
 names = plan_choices(plans().to_dict("records"), False, plan_name)

@@ -3,12 +3,11 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import actions, charts
-from scorecard.access import gate, logged
 from scorecard.exports import to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md, md_code
-from scorecard.ui import action_view, illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import action_view, gate, illustrative_note, logged, plan_data, sidebar_filters, uk_date, uk_month
 
-user = gate("viewer")
+user = gate("viewer", "Actions")
 plan, as_at = sidebar_filters()
 st.title("Actions")
 if plan is None or as_at is None:

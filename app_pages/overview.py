@@ -5,13 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import charts
-from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS
 from scorecard.actions import counts as action_counts
 from scorecard.safe_text import md
-from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import gate, illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
 
-user = gate("viewer")
+user = gate("viewer", "Overview")
 plan, as_at = sidebar_filters()
 if plan is None:
     st.title("Overview")
@@ -40,7 +39,7 @@ else:
     met = m["target_met"].dropna()
     if len(met):
         st.write(f"**{int(met.sum())} of {len(met)}** measures with a target meet it.")
-    st.page_link("pages/kpis.py", label="Every measure, with SPC, on Compliance KPIs", icon="📈")
+    st.page_link("app_pages/kpis.py", label="Every measure, with SPC, on Compliance KPIs", icon="📈")
 
 # -- Audit quality -----------------------------------------------------------------------------
 st.header("Case-file audits")
@@ -59,7 +58,7 @@ else:
                f"{last['ci_low']:.0f}%–{last['ci_high']:.0f}%"
                + (" · ◇ illustrative counts" if last["illustrative"] else ""))
     c2.plotly_chart(charts.audit_trajectory(a, height=320), width="stretch", key="audit_trend")
-    st.page_link("pages/audits.py", label="Stream by stream, against the plan, on Case-file audits", icon="🔍")
+    st.page_link("app_pages/audits.py", label="Stream by stream, against the plan, on Case-file audits", icon="🔍")
 
 # -- Actions by BRAG ---------------------------------------------------------------------------
 st.header("Actions by BRAG rating")
@@ -71,7 +70,7 @@ else:
     st.caption(f"Action snapshot as at {uk_month(snapshot)} · {len(acts)} actions"
                + (" · ◇ illustrative ratings" if acts["illustrative"].any() else ""))
     st.plotly_chart(charts.brag_bars(action_counts(acts)), width="stretch", key="brag")
-    st.page_link("pages/actions.py", label="What changed, exceptions and owners, on Actions", icon="✅")
+    st.page_link("app_pages/actions.py", label="What changed, exceptions and owners, on Actions", icon="✅")
 
 # -- Exceptions -------------------------------------------------------------------------------
 st.header("Exceptions")

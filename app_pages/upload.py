@@ -6,22 +6,21 @@ import pandas as pd
 import streamlit as st
 
 from scorecard.intake import load, preview
-from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_xlsx_bytes
 from scorecard.periods import parse_month
 from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
 from scorecard.intake.template import write_template
 from scorecard.safe_text import md, md_code
-from scorecard.ui import get_store, plans, uk_date, uk_month
+from scorecard.ui import gate, get_store, log, logged, plans, require, uk_date, uk_month
 from scorecard.intake.read import MAX_UPLOAD_MB
 
 NEW_PLAN = "➕ New plan…"
 FROM_FILE = "As named in the file"
-PAGES_FOR = {"measures": ("pages/kpis.py", "Compliance KPIs", "📈"), "values": ("pages/kpis.py", "Compliance KPIs", "📈"),
-             "audits": ("pages/audits.py", "Case-file audits", "🔍"), "actions": ("pages/actions.py", "Actions", "✅")}
+PAGES_FOR = {"measures": ("app_pages/kpis.py", "Compliance KPIs", "📈"), "values": ("app_pages/kpis.py", "Compliance KPIs", "📈"),
+             "audits": ("app_pages/audits.py", "Case-file audits", "🔍"), "actions": ("app_pages/actions.py", "Actions", "✅")}
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo" / "tameside-2023-25.xlsx"
 
-user = gate("uploader")
+user = gate("uploader", "Upload centre")
 who = user.email or user.name
 st.title("Upload centre")
 store = get_store()

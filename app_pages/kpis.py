@@ -3,13 +3,13 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import charts, kpis, spc
-from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
 from scorecard.summary import banding_for
-from scorecard.ui import get_store, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import (gate, get_store, illustrative_note, kpi_rows, log, logged, plan_data, require,
+                          sidebar_filters, uk_date, uk_month)
 
-user = gate("viewer")
+user = gate("viewer", "Compliance KPIs")
 plan, as_at = sidebar_filters()
 st.title("Compliance KPIs")
 if plan is None or as_at is None:

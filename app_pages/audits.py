@@ -2,14 +2,13 @@
 import streamlit as st
 
 from scorecard import charts, kpis
-from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS, MIN_CASES, describe_change, summarise_counts, threshold_lines
 from scorecard.bands import GRADES
 from scorecard.safe_text import md
 from scorecard.summary import audit_measures, banding_for
-from scorecard.ui import illustrative_note, plan_data, sidebar_filters, uk_month
+from scorecard.ui import gate, illustrative_note, plan_data, sidebar_filters, uk_month
 
-user = gate("viewer")
+user = gate("viewer", "Case-file audits")
 plan, as_at = sidebar_filters()
 st.title("Case-file audits")
 if plan is None or as_at is None:
