@@ -12,7 +12,7 @@ import streamlit as st
 from scorecard import actions, board, charts
 from scorecard.audits import ALL_STREAMS
 from scorecard.safe_text import md, md_table, render
-from scorecard.ui import action_view, gate, kpi_rows, plan_choices, plan_data, plans, uk_date, uk_month
+from scorecard.ui import action_view, gate, kpi_rows, no_such_plan, plan_choices, plan_data, plans, uk_date, uk_month
 
 BOARD_CSS = """
 <style>
@@ -36,11 +36,13 @@ BIG = dict(font=dict(family="Arial, Helvetica, sans-serif", size=22, color="#000
 user = gate("viewer", "Meeting mode")
 st.markdown(BOARD_CSS, unsafe_allow_html=True)
 plan_name = st.query_params.get("plan")
-names = plan_choices(plans().to_dict("records"), False, plan_name)
-if not names:
+rows = plans().to_dict("records")
+if not rows:
     st.title("No plans loaded yet")
     st.stop()
-plan_name = plan_name if plan_name in names else names[0]
+if plan_name is not None and plan_name not in {r["plan"] for r in rows}:
+    no_such_plan(plan_name, rows)
+plan_name = plan_name or plan_choices(rows, False)[0]
 st.query_params["plan"] = plan_name
 st.query_params["mode"] = "board"
 try:
@@ -94,7 +96,7 @@ def shown(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Code": rows["code"], "Measure": rows["measure"],
         "Value": ["" if v != v or v is None else f"{v:g}{'%' if u == '%' else ''}" for v, u in zip(rows["value"], rows["unit"])],
-        "Band": rows["band"].fillna("Not rated"), "Direction": rows["direction"].fillna("")}).set_index("Code")
+        "Band": rows["band_label"], "Direction": rows["direction"].fillna("")}).set_index("Code")
 
 
 def fig_big(fig):

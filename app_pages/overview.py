@@ -1,14 +1,14 @@
-"""Overview: one plan at a glance - measures by band, audit quality, actions by BRAG, exceptions."""
+"""Overview: one plan at a glance - measures by band and target, audit quality, actions by BRAG, exceptions."""
 from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
-from scorecard import charts
+from scorecard import charts, kpis, spc
 from scorecard.audits import ALL_STREAMS
 from scorecard.actions import counts as action_counts
 from scorecard.safe_text import md
-from scorecard.ui import gate, illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import gate, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
 
 user = gate("viewer", "Overview")
 plan, as_at = sidebar_filters()
@@ -16,6 +16,14 @@ if plan is None:
     st.title("Overview")
     st.info("No plans loaded yet.")
     st.stop()
+
+
+def tiles(labels: list[str], rated: list[str], help_text: str) -> None:
+    """One tile per rating (a shape and a word), with how many measures have it. Each tile is as wide as its
+    label needs, so "Requires improvement" is never cut short."""
+    for col, label in zip(st.columns([max(len(label), 12) for label in labels]), labels):
+        col.metric(label, rated.count(label), help=help_text.format(label.split(" ", 1)[1]))
+
 
 data = plan_data(plan["plan"], as_at)
 st.title(md(plan["plan"]))
@@ -26,19 +34,30 @@ illustrative_note(bool(data.measures["illustrative"].any() if len(data.measures)
                   or bool(data.audits["illustrative"].any() if len(data.audits) else False)
                   or bool(data.actions["illustrative"].any() if len(data.actions) else False))
 
-# -- Measures by band ---------------------------------------------------------------------------
+# -- Measures ----------------------------------------------------------------------------------
 st.header("Measures against the plan's thresholds")
 m = data.measures
-if m.empty:
+kpi = kpi_rows(plan["plan"], as_at, spc.DEFAULT_RUN, False)
+if kpi.empty:
     st.write("This plan has no measures loaded.")
 else:
-    bands = m["band"].fillna("Not rated")
-    cols = st.columns(5)
-    for col, band in zip(cols, ["Outstanding", "Good", "Requires Improvement", "Inadequate", "Not rated"]):
-        col.metric(band, int((bands == band).sum()), help=f"Measures rated {band} on their latest value")
-    met = m["target_met"].dropna()
-    if len(met):
-        st.write(f"**{int(met.sum())} of {len(met)}** measures with a target meet it.")
+    # A plan with bands leads with them; every plan then shows targets met, what got worse and SPC signals.
+    if kpi["band"].notna().any():
+        tiles(list(kpis.BAND_LABELS.values()), kpi["band_label"].tolist(), "measures rated {} on their latest value")
+    if kpi["target_rag"].notna().any():
+        tiles(list(kpis.TARGET_RAG_LABELS.values()), [kpis.TARGET_RAG_LABELS[r] for r in kpi["target_rag"].dropna()],
+              "measures rated {} against their target, with its tolerance")
+    met = kpi["target_met"].dropna()
+    headline = [("✓ Targets met", f"{int(met.sum())} of {len(met)}", "Measures whose latest value is at or better "
+                  "than their target, of those with a target")] if len(met) else []
+    headline += [("▼ Got worse", int((kpi["direction"] == "worsening").sum()),
+                  "Measures whose latest value is worse than the one before"),
+                 ("! SPC concern", int((kpi["variation"] == "concern").sum()),
+                  "Measures whose latest point is a special cause of concern (13 points or more)"),
+                 ("I SPC improvement", int((kpi["variation"] == "improvement").sum()),
+                  "Measures whose latest point is a special cause of improvement (13 points or more)")]
+    for col, (label, value, help_text) in zip(st.columns(4), headline):
+        col.metric(label, value, help=help_text)
     st.page_link("app_pages/kpis.py", label="Every measure, with SPC, on Compliance KPIs", icon="📈")
 
 # -- Audit quality -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from scorecard.periods import parse_month
 from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
 from scorecard.intake.template import write_template
 from scorecard.safe_text import md, md_code
-from scorecard.ui import gate, get_store, log, logged, plans, require, uk_date, uk_month
+from scorecard.ui import dataframe, gate, get_store, log, logged, plans, require, uk_date, uk_month
 from scorecard.intake.read import MAX_UPLOAD_MB
 
 NEW_PLAN = "➕ New plan…"
@@ -153,12 +153,12 @@ with tab_history:
             as_at=[uk_month(d) if pd.notna(d) else "" for d in history["as_at"]],
             sha256=history["sha256"].str.slice(0, 12),
             reverted_at=[uk_date(d) if pd.notna(d) else "" for d in history["reverted_at"]])
-        st.dataframe(shown[["id", "status", "plan", "file_name", "uploaded_by", "uploaded_at", "as_at", "measures",
-                            "values", "audits", "actions", "warnings", "sha256", "reverted_by", "reverted_at"]],
-                     hide_index=True, width="stretch", key="upload_history", column_config={
-                         "id": "Upload", "status": "Status", "plan": "Plan", "file_name": "File",
-                         "uploaded_by": "By", "uploaded_at": "When", "as_at": "As at", "sha256": "sha256",
-                         "reverted_by": "Reverted by", "reverted_at": "Reverted on"})
+        dataframe(shown[["id", "status", "plan", "file_name", "uploaded_by", "uploaded_at", "as_at", "measures",
+                         "values", "audits", "actions", "warnings", "sha256", "reverted_by", "reverted_at"]],
+                  key="upload_history", column_config={
+                      "id": "Upload", "status": "Status", "plan": "Plan", "file_name": "File",
+                      "uploaded_by": "By", "uploaded_at": "When", "as_at": "As at", "sha256": "sha256",
+                      "reverted_by": "Reverted by", "reverted_at": "Reverted on"})
         live = history[history["status"] == "committed"]
         if not user.can("admin"):
             st.caption("Reverting an upload needs the admin role.")
@@ -176,7 +176,8 @@ with tab_history:
                 if y.button(f"Yes, revert upload {pending}", type="primary", key="revert_yes"):
                     require(user, "admin", f"revert upload {pending}")
                     res = store.revert(pending, who)
-                    log(user, "revert", plan=res["plan"], upload_id=pending)
+                    log(user, "revert", plan=res["plan"], upload_id=pending, sha256=res["sha256"],
+                        detail=res["file_name"])
                     st.session_state.pop("revert_pending", None)
                     st.session_state["revert_done"] = pending
                     st.rerun()

@@ -327,8 +327,8 @@ def no_such_plan(wanted: str, rows: list[dict]) -> None:
     st.stop()
 
 
-def table(data: pd.DataFrame, **kwargs):
-    """A table as every page shows one: no index, and a blank cell, never "None", where a value is missing."""
+def dataframe(data: pd.DataFrame, **kwargs):
+    """st.dataframe as every page shows one: no index, and a blank cell, never "None", where a value is missing."""
     return st.dataframe(data, hide_index=True, placeholder="", **kwargs)
 
 

@@ -1,6 +1,7 @@
 """Roles enforced on the server, sign-in and local mode, the audit trail, a domain that knows no page, and
 fuzzed cell text through import and export."""
 import ast
+import datetime as dt
 import io
 import os
 import re
@@ -287,9 +288,56 @@ def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path
     got = {e: log[log["event"] == e].iloc[0] for e in ("upload", "commit", "revert", "export")}
     assert got["upload"][["who", "plan", "sha256"]].tolist() == ["officer", "Tameside 2023-25", sha]
     assert got["commit"][["upload_id", "sha256", "detail"]].tolist() == [6, sha, "m.xlsx"]
-    assert got["revert"][["upload_id", "plan"]].tolist() == [6, "Tameside 2023-25"]
+    assert got["revert"][["upload_id", "plan", "sha256", "detail"]].tolist() == [6, "Tameside 2023-25", sha, "m.xlsx"]
     assert got["export"]["detail"] == "kpis.csv"
     assert not hasattr(ui.get_store(), "delete_event") and not hasattr(ui.get_store(), "update_event")
+    ui.get_store.clear()
+
+
+def test_every_revert_names_the_file_and_its_sha256_from_the_app_and_the_command_line(demo_copy, monkeypatch):
+    """A revert by the command line, and each upload an admin's withdrawal of a plan reverts, say which file it
+    undid: its name and its sha256, as the commit did."""
+    store = Store(demo_copy)
+    uploads = store.history().set_index("id")
+    store.close()
+    tameside = int(uploads.index[uploads["plan"] == "Tameside 2023-25"][0])
+    res = subprocess.run([sys.executable, "-m", "scorecard", "revert", str(tameside), "--db", str(demo_copy)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    monkeypatch.setenv("SCORECARD_USER", "head")
+    ui.get_store.clear()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "admin.py"), default_timeout=60).run()
+    at.selectbox(key="manage_plan").set_value("Sefton 2017-18").run()
+    at.text_input(key="withdraw_confirm").input("Sefton 2017-18").run()
+    at.button(key="plan_withdraw").click().run()
+    assert not at.exception
+    sefton = int(uploads.index[uploads["plan"] == "Sefton 2017-18"][0])
+    reverts = trail().query("event == 'revert'").set_index("upload_id")
+    assert reverts.loc[tameside, ["role", "sha256", "detail"]].tolist() == [
+        "command line", uploads.at[tameside, "sha256"], "tameside-2023-25.xlsx"]
+    assert reverts.loc[sefton, ["role", "sha256", "detail"]].tolist() == [
+        "admin", uploads.at[sefton, "sha256"], "sefton-2017-18.xlsx; the whole plan was withdrawn"]
+    ui.get_store.clear()
+
+
+def test_local_mode_records_one_sign_in_a_day_per_person_however_many_sessions(demo_copy, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    ui.get_store.clear()
+    sign_ins = lambda: trail().query("event == 'sign-in'")[["who", "logged_at"]]  # noqa: E731
+    yesterday = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=1)
+    with monkeypatch.context() as m:  # a sign-in yesterday does not count for today
+        m.setattr("scorecard.store.now", lambda: yesterday)
+        monkeypatch.setenv("SCORECARD_USER", "officer")
+        AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    for who in ("officer", "officer", "head", "officer"):  # four browser sessions, two people
+        monkeypatch.setenv("SCORECARD_USER", who)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.switch_page("app_pages/kpis.py").run()
+        assert not at.exception
+    got = sign_ins()
+    assert sorted(got["who"]) == ["head", "officer", "officer"]
+    assert sorted(got["logged_at"].dt.date.tolist()) == sorted([yesterday.date(), dt.date.today(), dt.date.today()])
     ui.get_store.clear()
 
 
