@@ -18,11 +18,18 @@ if plan is None:
     st.stop()
 
 
-def tiles(labels: list[str], rated: list[str], help_text: str) -> None:
-    """One tile per rating (a shape and a word), with how many measures have it. Each tile is as wide as its
-    label needs, so "Requires improvement" is never cut short."""
-    for col, label in zip(st.columns([max(len(label), 12) for label in labels]), labels):
-        col.metric(label, rated.count(label), help=help_text.format(label.split(" ", 1)[1]))
+def tiles(items: list[tuple[str, object, str]]) -> None:
+    """A row of tiles (label, figure, help), each as wide as its label, so none is cut short ("Requires
+    improvement"), side by side, wrapping onto a second line on a narrow screen."""
+    row = st.container(horizontal=True, gap="large")
+    for label, value, help_text in items:
+        row.metric(label, value, help=help_text, width="content")
+
+
+def rated(labels: dict, ratings: list, what: str) -> list[tuple[str, int, str]]:
+    """A tile per rating (its shape and its name) with how many measures have it."""
+    return [(label, sum(r == key for r in ratings), f"Measures {f'rated {key}' if key else 'not rated'} {what}")
+            for key, label in labels.items()]
 
 
 data = plan_data(plan["plan"], as_at)
@@ -43,21 +50,19 @@ if kpi.empty:
 else:
     # A plan with bands leads with them; every plan then shows targets met, what got worse and SPC signals.
     if kpi["band"].notna().any():
-        tiles(list(kpis.BAND_LABELS.values()), kpi["band_label"].tolist(), "measures rated {} on their latest value")
+        tiles(rated(kpis.BAND_LABELS, [b if b in kpis.BAND_LABELS else None for b in kpi["band"]],
+                    "on their latest value against the plan's bands"))
     if kpi["target_rag"].notna().any():
-        tiles(list(kpis.TARGET_RAG_LABELS.values()), [kpis.TARGET_RAG_LABELS[r] for r in kpi["target_rag"].dropna()],
-              "measures rated {} against their target, with its tolerance")
+        tiles(rated(kpis.TARGET_RAG_LABELS, kpi["target_rag"].tolist(), "against their target, with its tolerance"))
     met = kpi["target_met"].dropna()
-    headline = [("✓ Targets met", f"{int(met.sum())} of {len(met)}", "Measures whose latest value is at or better "
-                  "than their target, of those with a target")] if len(met) else []
-    headline += [("▼ Got worse", int((kpi["direction"] == "worsening").sum()),
-                  "Measures whose latest value is worse than the one before"),
-                 ("! SPC concern", int((kpi["variation"] == "concern").sum()),
-                  "Measures whose latest point is a special cause of concern (13 points or more)"),
-                 ("I SPC improvement", int((kpi["variation"] == "improvement").sum()),
-                  "Measures whose latest point is a special cause of improvement (13 points or more)")]
-    for col, (label, value, help_text) in zip(st.columns(4), headline):
-        col.metric(label, value, help=help_text)
+    tiles(([("✓ Targets met", f"{int(met.sum())} of {len(met)}", "Measures whose latest value is at or better than "
+             "their target, of those with a target")] if len(met) else [])
+          + [("▼ Got worse", int((kpi["direction"] == "worsening").sum()),
+              "Measures whose latest value is worse than the one before"),
+             ("! SPC concern", int((kpi["variation"] == "concern").sum()),
+              "Measures whose latest point is a special cause of concern (13 points or more)"),
+             ("I SPC improvement", int((kpi["variation"] == "improvement").sum()),
+              "Measures whose latest point is a special cause of improvement (13 points or more)")])
     st.page_link("app_pages/kpis.py", label="Every measure, with SPC, on Compliance KPIs", icon="📈")
 
 # -- Audit quality -----------------------------------------------------------------------------
