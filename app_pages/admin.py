@@ -5,7 +5,6 @@ import streamlit as st
 from scorecard import queries
 from scorecard.exports import to_csv_bytes
 from scorecard.safe_text import md
-from scorecard.store import withdrawn_detail
 from scorecard.ui import dataframe, gate, get_store, log, logged, plan_label, plans, require, uk_date, uk_month
 
 user = gate("admin", "Admin")
@@ -73,11 +72,7 @@ if len(table):
         typed = st.text_input("Type the plan's name to confirm", key="withdraw_confirm")
         if st.button(f"Withdraw {md(target)}", type="primary", key="plan_withdraw", disabled=typed.strip() != target):
             require(user, "admin", f"withdraw the plan {target}")
-            ids = store.withdraw_plan(target, user.who)
-            files = history.set_index("id")
-            for upload_id in ids:
-                log(user, "revert", plan=target, upload_id=upload_id, sha256=files.at[upload_id, "sha256"],
-                    detail=withdrawn_detail(files.at[upload_id, "file_name"]))
+            ids = store.withdraw_plan(target, user.who, audit_role=user.role)  # each revert recorded with it
             st.session_state["plan_done"] = (f"{md(target)} withdrawn: upload(s) {', '.join(map(str, ids))} "
                                              "reverted.")
             st.session_state.pop("withdraw_confirm", None)

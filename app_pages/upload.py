@@ -175,9 +175,7 @@ with tab_history:
                 y, n, _ = st.columns([1, 1, 4])
                 if y.button(f"Yes, revert upload {pending}", type="primary", key="revert_yes"):
                     require(user, "admin", f"revert upload {pending}")
-                    res = store.revert(pending, who)
-                    log(user, "revert", plan=res["plan"], upload_id=pending, sha256=res["sha256"],
-                        detail=res["file_name"])
+                    store.revert(pending, who, audit_role=user.role)
                     st.session_state.pop("revert_pending", None)
                     st.session_state["revert_done"] = pending
                     st.rerun()

@@ -399,7 +399,7 @@ class Store:
             if audit_role is not None:
                 for upload_id, file_name, sha256 in reverted:
                     self._audit(cur, user, audit_role, "revert", plan, upload_id, sha256,
-                                withdrawn_detail(file_name))
+                                f"{file_name}; the whole plan was withdrawn")
         return [upload_id for upload_id, _, _ in reverted]
 
     def revert(self, upload_id: int, user: str | None = None, audit_role: str | None = None) -> dict:
@@ -419,11 +419,6 @@ class Store:
                     self._audit(cur, user, audit_role, "revert", row[1], upload_id, row[4], row[3])
         return {"id": row[0], "plan": row[1], "status": "reverted", "changed": changed, "file_name": row[3],
                 "sha256": row[4]}
-
-
-def withdrawn_detail(file_name: str) -> str:
-    """What the audit trail says of an upload reverted because its whole plan was withdrawn."""
-    return f"{file_name}; the whole plan was withdrawn"
 
 
 def fault_point(name: str) -> None:
