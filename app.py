@@ -1,36 +1,46 @@
 """Scorecard: the improvement board's dashboard. Run with `make run`.
 
-This file only wires navigation. Every page is registered, so that one opened by URL runs its own role
-check (which records a refusal), but the menu shows only the pages the user's role allows, and none
-before sign-in. A public bind without sign-in gets the one-line refusal and nothing else: a menu of no
-pages (replacing the page list Streamlit's first run may have sent), and the store is not opened.
-?mode=board turns the app into the board's meeting screen (pages/meeting.py). Each page calls
-scorecard.access.gate() itself (so a role is enforced however the page is reached) and
-scorecard.ui.sidebar_filters() for the shared plan and as-at selectors.
+This file is the menu and the navigation. Every page is registered, so that one opened by URL runs its own
+role check (which records a refusal), but the menu shows only the pages the user's role allows, and none
+before sign-in. A public bind without sign-in gets the one-line refusal and nothing else: no menu, and the
+store is not opened. ?mode=board turns the app into the board's meeting screen (app_pages/meeting.py).
+Each page calls scorecard.ui.gate() itself with its role and title (so a role is enforced however the page
+is reached) and scorecard.ui.sidebar_filters() for the shared plan and as-at selectors.
+
+The pages live in app_pages/, not pages/: with a pages/ folder beside it, Streamlit would start in its
+legacy pages-folder mode, where a fresh server's first request for a page runs that file without this
+one and lists the folder's file names in the sidebar.
 """
 from pathlib import Path
 
 import streamlit as st
 
-from scorecard import access
-from scorecard.ui import get_store
+from scorecard import access, ui
+
+MENU = [  # file in app_pages/, title, icon, the role it needs (the same as the page's own gate() call)
+    ("overview", "Overview", "🏠", "viewer"),
+    ("kpis", "Compliance KPIs", "📈", "viewer"),
+    ("audits", "Case-file audits", "🔍", "viewer"),
+    ("actions", "Actions", "✅", "viewer"),
+    ("boardpack", "Board pack", "🗂️", "viewer"),
+    ("upload", "Upload centre", "📤", "uploader"),
+    ("admin", "Admin", "🛡️", "admin"),
+]
+PAGES = Path(__file__).parent / "app_pages"
 
 st.set_page_config(page_title="Scorecard", page_icon="📊", layout="wide")
-access.run_through_app()
-refused = access.public_bind_problem()
-
-HERE = Path(__file__).parent
+refused = ui.public_bind_problem()
 if st.query_params.get("mode") == "board" and not refused:  # the board's screen: no menu, no sidebar
-    nav = st.navigation([st.Page(str(HERE / "pages/meeting.py"), title="Meeting mode", icon="📺",
-                                 url_path="meeting")], position="hidden")
+    nav = st.navigation([st.Page(PAGES / "meeting.py", title="Meeting mode", icon="📺", url_path="meeting")],
+                        position="hidden")
 else:
-    shown = set() if refused else access.pages_for(access.current_user())
-    nav = st.navigation([st.Page(str(HERE / "pages" / f"{name}.py"), title=title, icon=icon, default=(i == 0),
+    shown = set() if refused else access.pages_for(ui.current_user(), {name: role for name, _, _, role in MENU})
+    nav = st.navigation([st.Page(PAGES / f"{name}.py", title=title, icon=icon, default=(i == 0),
                                  visibility="visible" if name in shown else "hidden")
-                         for i, (name, title, icon, _) in enumerate(access.PAGES)],
+                         for i, (name, title, icon, _) in enumerate(MENU)],
                         position="sidebar" if shown else "hidden")
 if refused:
     st.error(refused)
     st.stop()
-get_store()
+ui.get_store()
 nav.run()

@@ -163,7 +163,7 @@ def bench_pages(db: Path, n: int, repeat: int = 5) -> list[dict]:
     out = []
     for page, title in SCALE_PAGES:
         at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=300).run()
-        at.switch_page(f"pages/{page}").run()
+        at.switch_page(f"app_pages/{page}").run()
         assert not at.exception, (page, at.exception)
         st.cache_data.clear()
         cold = timed(at.run)
@@ -254,7 +254,7 @@ at = AppTest.from_file(sys.argv[1], default_timeout=300).run()
 first = time.perf_counter() - t0
 assert not at.exception, at.exception
 for page in ("kpis.py", "audits.py", "actions.py"):
-    at.switch_page("pages/" + page).run()
+    at.switch_page("app_pages/" + page).run()
     assert not at.exception, at.exception
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec
 hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -190,31 +191,16 @@ def _profile(store: Store, args) -> int:
 
 def _preflight(options: list[str]) -> int:
     """Exit 1 with one line when the app would serve beyond this computer with no sign-in configured.
-    `options` are those given to `streamlit run` (make run passes its ARGS to both), read as it reads
-    them: its command-line options, then STREAMLIT_* environment variables, then .streamlit/config.toml."""
-    import click
-    from streamlit import config
-    from streamlit.auth_util import get_secrets_auth_section
-    from streamlit.web import bootstrap, cli as streamlit_cli
-    from .access import bind_problem
+    `options` are those given to `streamlit run` (make run passes its ARGS to both)."""
+    logging.disable(logging.WARNING)  # outside a server, Streamlit warns that the app's caches have none
     try:
-        with streamlit_cli.main_run.make_context("streamlit run", ["app.py", *options]) as ctx:
-            flags = {k: v for k, v in ctx.params.items() if k not in ("target", "args")}
-    except click.ClickException as exc:
-        print(f"preflight: {exc.format_message()}", file=sys.stderr)
-        return 1
-    except click.exceptions.Exit as exc:  # --help: streamlit run's options were printed
-        return exc.exit_code
-    bootstrap.load_config_options(flags)
-    try:
-        signed_in = bool(get_secrets_auth_section())
-    except Exception:
-        signed_in = False
-    problem = bind_problem(str(config.get_option("server.address") or ""), signed_in)
-    if problem:
-        print(problem, file=sys.stderr)
-        return 1
-    return 0
+        from .ui import preflight
+    finally:
+        logging.disable(logging.NOTSET)
+    code, line = preflight(options)
+    if line:
+        print(line, file=sys.stderr)
+    return code
 
 
 def _print_json(data) -> None:

@@ -1,6 +1,8 @@
 """The Compliance KPIs table: every measure's latest position, trend and SPC reading, exceptions first."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -14,6 +16,11 @@ BAND_LABELS = {"Outstanding": "⭐ Outstanding", "Good": "🟩 Good", "Requires 
 # The table's order: the board's reasons (board.measure_reasons), with Requires Improvement after the worst two.
 EXCEPTION_ORDER = (board.INADEQUATE, board.RED_TARGET, "Requires Improvement", board.WORSENING, board.TARGET_MISSED,
                    board.CONCERN)
+# A measure with a Tolerance is rated Green / Amber / Red against its target: a word and a shape, as the bands.
+TARGET_RAG_LABELS = {"Green": "🟢 Green", "Amber": "🔶 Amber", "Red": "🔺 Red"}
+SHORT_NAME = 48  # characters of a measure's name the table shows (the detail and the downloads show it whole)
+_NUMBERED = re.compile(r"\s*((?:priority|area|theme|objective|recommendation)\s*)?([A-Z]{0,3}\d+(?:\.\d+)*)[.:)]?\s",
+                       re.IGNORECASE)
 SEARCHED = ("code", "measure", "priority", "focus_area", "source")
 
 
@@ -24,6 +31,52 @@ def direction_label(value, previous, direction) -> str:
         return "► stable"
     arrow = "▲" if value > previous else "▼"
     return f"{arrow} {direction}"
+
+
+def short_name(measure: str, limit: int = SHORT_NAME) -> str:
+    """A measure's name cut to `limit` characters at a word, with "…"; "Percentage of" written "% of"."""
+    text = re.sub(r"^percentage of\b", "% of", " ".join(str(measure).split()), flags=re.IGNORECASE)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,;:-–") + "…"
+
+
+def short_priority(priority: str | None) -> str | None:
+    """A priority as a short label: its number (`1. Quality of practice` is `Priority 1`, `FA3 ...` is `FA3`),
+    else its name cut short."""
+    if priority is None:
+        return None
+    m = _NUMBERED.match(str(priority))
+    if m:
+        word, number = (m.group(1) or "").strip(), m.group(2)
+        return f"{(word or 'priority').capitalize()} {number}" if number[0].isdigit() else number
+    return short_name(priority, 24)
+
+
+def rating_label(band: str | None, target_rag: str | None) -> str:
+    """The measure's band as a label and a shape, or, for a measure with no band rated against its target by
+    a tolerance, that rating."""
+    if pd.isna(band):
+        return BAND_LABELS[None] if pd.isna(target_rag) else TARGET_RAG_LABELS[target_rag]
+    return BAND_LABELS[band]
+
+
+def target_text(target, target_met, unit) -> str:
+    """The target with whether it is met: `90% ✓ met`, `18 ✗ not met`, or blank with no target."""
+    if target is None or target != target:
+        return ""
+    met = {True: " ✓ met", False: " ✗ not met"}.get(target_met, "")
+    return f"{target:g}{'%' if unit == '%' else ''}{met}"
+
+
+def spc_label(chart: spc.SPC | None) -> str:
+    """Variation and assurance as their shapes and letters (`▲ I · ✓ P`), for a column the key explains."""
+    if chart is None:
+        return ""
+    if chart.is_run_chart:
+        return "Run chart"
+    return " · ".join(icon.split("  ")[0] for icon in (chart.variation_icon, chart.assurance_icon) if icon)
 
 
 def exception(r: dict) -> str | None:
@@ -46,14 +99,17 @@ def kpi_table(data: PlanData, run: int = spc.DEFAULT_RUN, screen: bool = False) 
         bench = latest_bench.get(m["code"], {})
         series = data.series.get(m["code"])
         r = {
-            "code": m["code"], "measure": m["measure"], "priority": m.get("priority"),
+            "code": m["code"], "measure": m["measure"], "measure_short": short_name(m["measure"]),
+            "priority": m.get("priority"), "priority_short": short_priority(m.get("priority")),
             "focus_area": m.get("focus_area"), "source": m.get("source"), "unit": m.get("unit"),
             "polarity": m["polarity"], "latest": m["latest_label"], "value": m["value"],
             "previous_value": m["previous_value"],
             "numerator": m["numerator"], "denominator": m["denominator"], "band": m["band"],
-            "band_label": BAND_LABELS.get(m["band"], m["band"]), "target": m.get("target"),
-            "target_met": m["target_met"], "target_rag": m["target_rag"],
+            "target_rag": m["target_rag"],
+            "band_label": rating_label(m["band"], m["target_rag"]),  # the band, or the rating against the target
+            "target": m.get("target"), "target_met": m["target_met"],
             "target_label": {True: "✓ met", False: "✗ not met"}.get(m["target_met"], ""),
+            "target_text": target_text(m.get("target"), m["target_met"], m.get("unit")),
             "direction": m["direction"],
             "direction_label": direction_label(m["value"], m["previous_value"], m["direction"]),
             "trend": np.round(series["values"], 2).tolist() if series else [],
@@ -61,8 +117,9 @@ def kpi_table(data: PlanData, run: int = spc.DEFAULT_RUN, screen: bool = False) 
             "variation_label": (chart.variation_icon or "Run chart (<13 points)") if chart else "",
             "assurance": chart.assurance if chart else None,
             "assurance_label": (chart.assurance_icon or "") if chart else "",
+            "spc_label": spc_label(chart),
             "england": bench.get("england"), "region": bench.get("region"), "neighbours": bench.get("neighbours"),
-            "illustrative": m["illustrative"],
+            "illustrative": bool(m["illustrative"]),
         }
         r["exception"] = exception(r)
         rows.append(r)
@@ -88,7 +145,8 @@ def filter_table(df: pd.DataFrame, priorities=(), focus_areas=(), band_labels=()
 
 EXPORT_COLUMNS = {"code": "Code", "measure": "Measure", "priority": "Priority", "focus_area": "Focus area",
                   "source": "Source", "latest": "Latest period", "value": "Value", "numerator": "Numerator",
-                  "denominator": "Denominator", "band": "Band", "target": "Target", "target_label": "Target met",
+                  "denominator": "Denominator", "band": "Band", "target_rag": "Against target",
+                  "target": "Target", "target_label": "Target met",
                   "direction": "Direction of travel", "variation_label": "SPC variation",
                   "assurance_label": "SPC assurance", "england": "England", "region": "Region",
                   "neighbours": "Statistical neighbours", "exception": "Exception", "illustrative": "Illustrative"}

@@ -329,24 +329,26 @@ class Store:
         name). Each upload stays in the history as reverted. Returns the reverted upload ids."""
         user = user or current_user()
         with self.transaction() as cur:
-            ids = sorted(r[0] for r in cur.execute(
+            reverted = sorted(cur.execute(
                 "UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
-                "WHERE plan = ? AND status = 'committed' RETURNING id", [now(), user, plan]).fetchall())
-            if not ids:
+                "WHERE plan = ? AND status = 'committed' RETURNING id, file_name, sha256",
+                [now(), user, plan]).fetchall())
+            if not reverted:
                 raise PlanNotFound(f"there is no plan {plan!r} with uploads in force; see 'plans' for the names")
             cur.execute("DELETE FROM plan_status WHERE plan = ?", [plan])  # a later upload starts afresh
             cur.execute(BUMP_VERSION)
             if audit_role is not None:
-                for upload_id in ids:
-                    self._audit(cur, user, audit_role, "revert", plan, upload_id,
-                                detail="the whole plan was withdrawn")
-        return ids
+                for upload_id, file_name, sha256 in reverted:
+                    self._audit(cur, user, audit_role, "revert", plan, upload_id, sha256,
+                                f"{file_name}; the whole plan was withdrawn")
+        return [upload_id for upload_id, _, _ in reverted]
 
     def revert(self, upload_id: int, user: str | None = None, audit_role: str | None = None) -> dict:
         """Revert one upload; reverting one already reverted changes nothing (and logs nothing)."""
         user = user or current_user()
         with self.transaction() as cur:
-            row = cur.execute("SELECT id, plan, status FROM uploads WHERE id = ?", [upload_id]).fetchone()
+            row = cur.execute("SELECT id, plan, status, file_name, sha256 FROM uploads WHERE id = ?",
+                              [upload_id]).fetchone()
             if row is None:
                 raise UploadNotFound(f"there is no upload {upload_id}; see 'history' for the ids")
             changed = row[2] != "reverted"
@@ -355,8 +357,9 @@ class Store:
                             "WHERE id = ?", [now(), user, upload_id])
                 cur.execute(BUMP_VERSION)
                 if audit_role is not None:
-                    self._audit(cur, user, audit_role, "revert", row[1], upload_id)
-        return {"id": row[0], "plan": row[1], "status": "reverted", "changed": changed}
+                    self._audit(cur, user, audit_role, "revert", row[1], upload_id, row[4], row[3])
+        return {"id": row[0], "plan": row[1], "status": "reverted", "changed": changed, "file_name": row[3],
+                "sha256": row[4]}
 
 
 def fault_point(name: str) -> None:

@@ -1,23 +1,208 @@
-"""Streamlit glue shared by app.py and the pages: the store, cached data, sidebar filters.
+"""Everything that touches Streamlit, shared by app.py and the pages: who is signed in and what they may do
+on the page (`gate`, `require`, the sign-in screen, the audit trail), the store and cached data, the sidebar's
+plan and as-at selectors, and tables. The rules live in the domain (roles and the bind check in access.py,
+the figures in the rest of scorecard/), which never imports Streamlit.
 
-Query results are cached with the store's data version in the key, so a commit or a
-revert shows on every session's next rerun.
+Every page calls `gate(role, title)` first, so a role is enforced on the server however the page is reached
+(menu, URL, AppTest); handlers that write call `require(role, what)` again before acting.
+
+When the audit trail cannot be written (a full disk, say), pages still open: the failure is logged on the
+server, the page carries a banner, the entry is written when the trail works again, and until then
+`require()` refuses every change.
+
+Query results are cached with the store's data version in the key, so a commit or a revert shows on every
+session's next rerun.
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
-from . import actions, queries
+from . import access, actions, queries
+from .access import User
 from .demo import seed_if_empty
 from .kpis import kpi_table
 from .periods import month_label
+from .safe_text import md
 from .store import Store
 from .summary import PlanData
 
+UNRECORDED = "_audit_unrecorded"  # session state: this session's audit entries the trail could not take yet
+SIGNED_IN = "_signed_in_logged"  # session state: this session's sign-in has been dealt with
+logger = logging.getLogger("scorecard")
 
+
+# -- who is there -------------------------------------------------------------------------------
+def sign_in_configured() -> bool:
+    """True when the secrets (`.streamlit/secrets.toml`, or `--secrets.files`) have an `[auth]` section."""
+    try:
+        return bool(st.secrets.get("auth"))
+    except Exception:  # no secrets file, or one that cannot be read: local mode, kept to this computer
+        return False
+
+
+def bind_address() -> str:
+    return str(st.get_option("server.address") or "")
+
+
+def public_bind_problem() -> str | None:
+    """access.bind_problem() for this server: its address, and whether sign-in is configured."""
+    return access.bind_problem(bind_address(), sign_in_configured())
+
+
+def current_user() -> User | None:
+    """The signed-in user (None when sign-in is configured and nobody is signed in yet)."""
+    if not sign_in_configured():
+        return access.local_user()
+    return access.signed_in_user(st.user.to_dict(), access.load_roles())
+
+
+def preflight(options: list[str]) -> tuple[int, str | None]:
+    """`python -m scorecard preflight`: the exit code, and the line to print, for a server started with these
+    `streamlit run` options, read as it reads them (its options, then STREAMLIT_* environment variables,
+    then .streamlit/config.toml)."""
+    import click
+    from streamlit.web import bootstrap, cli as streamlit_cli
+    try:
+        with streamlit_cli.main_run.make_context("streamlit run", ["app.py", *options]) as ctx:
+            flags = {k: v for k, v in ctx.params.items() if k not in ("target", "args")}
+    except click.ClickException as exc:
+        return 1, f"preflight: {exc.format_message()}"
+    except click.exceptions.Exit as exc:  # --help: streamlit run's options were printed
+        return exc.exit_code, None
+    bootstrap.load_config_options(flags)
+    problem = public_bind_problem()
+    return (1, problem) if problem else (0, None)
+
+
+# -- the audit trail ----------------------------------------------------------------------------
+@dataclass
+class Entry:
+    """One audit entry and when it happened (kept in the session while the trail cannot take it)."""
+    who: str
+    role: str | None
+    event: str
+    fields: dict
+    at: dt.datetime = field(default_factory=dt.datetime.now)
+
+
+def log(user: User | None, event: str, **fields) -> None:
+    """Append one entry to the audit trail. If the trail cannot be written the failure is logged on the
+    server and the page gets the banner; the entry waits in the session and is written, marked as late, on
+    a later run (gate()) once the trail works again, and until then require() refuses changes."""
+    waiting = st.session_state.setdefault(UNRECORDED, [])
+    waiting.append(Entry(user.who if user else "anonymous", user.role if user else None, event, fields))
+    if len(waiting) == 1 and (problem := _write_waiting(late=False)):  # else this run's gate() showed the banner
+        _banner(problem)
+
+
+def logged(user: User, event: str, make, **fields):
+    """Wrap a download's data callable so that each download is recorded in the audit trail first; a
+    download whose entry cannot be written fails."""
+    def run():
+        _write(Entry(user.who, user.role, event, fields), late=False)
+        return make()
+    return run
+
+
+def _write(entry: Entry, late: bool) -> None:
+    fields = dict(entry.fields)
+    if late:
+        fields["detail"] = "; ".join(filter(None, [fields.get("detail"),
+                                                   f"recorded late: it happened at {entry.at:%d/%m/%Y %H:%M:%S}"]))
+    try:
+        get_store().log_event(entry.who, entry.role, entry.event, **fields)
+    except Exception as exc:
+        logger.error("the audit trail cannot be written (%s by %s): %s", entry.event, entry.who, exc, exc_info=True)
+        raise
+
+
+def _write_waiting(late: bool) -> str | None:
+    """Write this session's waiting entries in order; why the trail cannot be written, or None once all are in."""
+    waiting = st.session_state.get(UNRECORDED) or []
+    while waiting:
+        try:
+            _write(waiting[0], late)
+        except Exception as exc:
+            return (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")
+        waiting.pop(0)
+    return None
+
+
+def _banner(problem: str) -> None:
+    st.error(f"The audit trail cannot be written: {problem}. Changes are refused until this is fixed (and "
+             "downloads, as each one is recorded); pages can still be read.", icon="⚠️")
+
+
+def _record_sign_in(user: User) -> None:
+    """Once per browser session for someone signed in; in local mode once per person per day, however many
+    browser tabs and sessions they open."""
+    if st.session_state.get(SIGNED_IN):
+        return
+    st.session_state[SIGNED_IN] = True
+    if user.local:
+        last = queries.run(get_store(), "sign_ins").set_index("who")["last_sign_in"].get(user.who)
+        if last is not None and pd.Timestamp(last).date() == dt.date.today():
+            return
+    log(user, "sign-in", detail="local mode" if user.local else None)
+
+
+# -- roles on the page --------------------------------------------------------------------------
+def gate(role: str, page: str) -> User:
+    """Run first on every page (`page` is its title, as the menu names it): refuse a public bind without
+    sign-in, show the sign-in screen to someone not signed in, show the local-mode banner, record the
+    sign-in, and stop the page (recording the refusal) unless the user has `role`."""
+    problem = public_bind_problem()
+    if problem:
+        st.error(problem)
+        st.stop()
+    user = current_user()
+    if user is None:
+        st.title("Scorecard")
+        st.write("Sign in with your council account to see the improvement board's dashboard.")
+        st.button("Sign in", on_click=st.login, type="primary", key="sign_in")
+        st.stop()
+    problem = _write_waiting(late=True)
+    if problem:
+        _banner(problem)
+    _record_sign_in(user)
+    if user.local:
+        st.sidebar.caption(f"🔓 **Local mode**: no sign-in is configured, so the app only listens on this "
+                           f"computer (127.0.0.1) and {user.name} has every role.")
+    else:
+        st.sidebar.caption(f"Signed in as {user.who} · {user.role or 'no role'}")
+        st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
+    _role_or_stop(user, role, f"open the {page} page")
+    return user
+
+
+def require(user: User, role: str, what: str) -> None:
+    """Before a change: stop here, and record the attempt, unless the user has the role; and refuse it while
+    the audit trail cannot be written."""
+    _role_or_stop(user, role, what)
+    if st.session_state.get(UNRECORDED):
+        st.error(f"Nothing was changed: the audit trail cannot be written, so you cannot {what} until this is "
+                 "fixed.")
+        st.stop()
+
+
+def _role_or_stop(user: User, role: str, what: str) -> None:
+    """Stop here, and record the attempt, unless the user has the role."""
+    if user.can(role):
+        return
+    log(user, "denied", detail=f"tried to {what}; needs {role}")
+    if user.role is None:
+        st.error("Your account has not been given a role for this dashboard yet. Ask an admin to add you.")
+    else:
+        st.error(f"This needs the **{role}** role; you are signed in as a **{user.role}**.")
+    st.stop()
+
+
+# -- the store and cached data ------------------------------------------------------------------
 @st.cache_resource(show_spinner="Opening the store…")
 def get_store() -> Store:
     store = Store()
@@ -104,6 +289,8 @@ def sidebar_filters() -> tuple[dict | None, dt.date | None]:
     rows = df.to_dict("records")
     by_name = {r["plan"]: r for r in rows}
     wanted = st.query_params.get("plan")
+    if wanted is not None and wanted not in by_name:
+        no_such_plan(wanted, rows)
     selector = st.sidebar.container()
     archived = [r["plan"] for r in rows if r["archived"]]
     show_archived = bool(archived) and st.sidebar.toggle(
@@ -123,6 +310,25 @@ def sidebar_filters() -> tuple[dict | None, dt.date | None]:
     as_at = st.sidebar.selectbox("As at", months, key=key, format_func=uk_month,
                                  help="Figures are shown as they stood at the end of this month")
     return by_name[plan], as_at
+
+
+def no_such_plan(wanted: str, rows: list[dict]) -> None:
+    """A link naming no plan (mistyped, or a plan since withdrawn): say so and offer the plans, rather than
+    show another plan under that link. Stops the page."""
+    st.error(f"No plan called '{md(wanted)}'")
+    by_name = {r["plan"]: r for r in rows}
+    chosen = st.selectbox("Open one of these plans instead", plan_choices(rows, False), index=None, key="plan_instead",
+                          format_func=lambda n: plan_label(by_name[n]), placeholder="Choose a plan")
+    if chosen is not None:
+        st.query_params["plan"] = chosen
+        st.session_state["plan"] = chosen
+        st.rerun()
+    st.stop()
+
+
+def dataframe(data: pd.DataFrame, **kwargs):
+    """st.dataframe as every page shows one: no index, and a blank cell, never "None", where a value is missing."""
+    return st.dataframe(data, hide_index=True, placeholder="", **kwargs)
 
 
 def illustrative_note(flagged: bool, what: str = "Some figures on this page") -> None:

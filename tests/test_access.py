@@ -1,5 +1,7 @@
-"""Roles enforced on the server, sign-in and local mode, the audit trail, and fuzzed cell text through
-import and export."""
+"""Roles enforced on the server, sign-in and local mode, the audit trail, a domain that knows no page, and
+fuzzed cell text through import and export."""
+import ast
+import datetime as dt
 import io
 import os
 import re
@@ -14,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st_
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from scorecard import access, actions, queries
+from scorecard import access, actions, queries, ui
 
 from scorecard.intake import load
 from scorecard.exports import FORMULA_STARTS, to_csv_bytes, to_xlsx_bytes
@@ -94,12 +96,50 @@ def test_preflight_reads_the_options_given_to_streamlit_run(options, env, code, 
         assert res.stderr.startswith("Refusing to serve on 0.0.0.0 without sign-in")
 
 
+def app_menu() -> list[tuple[str, str, str, str]]:
+    """app.py's MENU (file, title, icon, role), read without running the app."""
+    tree = ast.parse((ROOT / "app.py").read_text())
+    return ast.literal_eval(next(n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "MENU"))
+
+
 def test_the_menu_offers_the_pages_a_role_allows_and_none_before_sign_in():
+    needs = {name: role for name, _, _, role in app_menu()}
     person = lambda role: access.User("x", "x@council.gov.uk", role)  # noqa: E731
-    assert access.pages_for(None) == access.pages_for(person(None)) == set()
-    assert access.pages_for(person("viewer")) == {"overview", "kpis", "audits", "actions", "boardpack"}
-    assert access.pages_for(person("uploader")) == access.pages_for(person("viewer")) | {"upload"}
-    assert access.pages_for(person("admin")) == {name for name, *_ in access.PAGES}
+    assert access.pages_for(None, needs) == access.pages_for(person(None), needs) == set()
+    assert access.pages_for(person("viewer"), needs) == {"overview", "kpis", "audits", "actions", "boardpack"}
+    assert access.pages_for(person("uploader"), needs) == access.pages_for(person("viewer"), needs) | {"upload"}
+    assert access.pages_for(person("admin"), needs) == set(needs)
+
+
+def test_every_page_checks_the_role_and_names_itself_as_the_menu_does():
+    """Each page's own gate(role, title) call agrees with its line in app.py's menu."""
+    calls = {}
+    for path in (ROOT / "app_pages").glob("*.py"):
+        gates = [n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Call)
+                 and getattr(n.func, "id", None) == "gate"]
+        assert len(gates) == 1, path.name
+        calls[path.stem] = tuple(ast.literal_eval(a) for a in gates[0].args)
+    assert calls.pop("meeting") == ("viewer", "Meeting mode")
+    assert calls == {name: (role, title) for name, title, _, role in app_menu()}
+
+
+def test_the_domain_knows_no_page():
+    """Only scorecard/ui.py imports Streamlit: nothing else under scorecard/ names it, and importing every
+    other module leaves it unloaded."""
+    modules = sorted(p for p in (ROOT / "scorecard").rglob("*.py") if p != ROOT / "scorecard" / "ui.py")
+    naming = []
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            naming += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] == "streamlit"]
+    assert naming == []
+    dotted = [".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__") for p in modules
+              if p.name != "__main__.py"]  # (that one runs the command line)
+    code = (f"import importlib, sys\nfor m in {dotted!r}:\n    importlib.import_module(m)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (res.returncode, res.stdout.strip()) == (0, "[]"), res.stderr
 
 
 def test_case_references_are_never_read_by_any_query():
@@ -114,8 +154,7 @@ def signed_in(demo_copy, monkeypatch, tmp_path):
     roles.write_text(ROLES_TOML)
     monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
     monkeypatch.setenv("SCORECARD_ROLES", str(roles))
-    monkeypatch.setattr(access, "sign_in_configured", lambda: True)
-    from scorecard import ui
+    monkeypatch.setattr(ui, "sign_in_configured", lambda: True)
     ui.get_store.clear()
     yield
     ui.get_store.clear()
@@ -128,7 +167,6 @@ def app_as(who: str, script: str = "app.py") -> AppTest:
 
 
 def trail() -> pd.DataFrame:
-    from scorecard import ui
     return queries.run(ui.get_store(), "audit_log")
 
 
@@ -139,29 +177,29 @@ def test_nobody_signed_in_sees_only_the_sign_in_button(signed_in):
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"]
     assert not at.dataframe and not at.metric and not at.sidebar.selectbox
-    at.switch_page("pages/admin.py").run()  # a link to a page: the same sign-in screen, not "Page not found"
+    at.switch_page("app_pages/admin.py").run()  # a link to a page: the same sign-in screen, not "Page not found"
     assert not at.exception and [b.label for b in at.button] == ["Sign in"] and not at.dataframe
 
 
 def test_a_viewer_reads_but_cannot_reach_upload_or_admin_by_menu_or_by_url(signed_in):
     at = app_as("viewer")
     assert not at.exception and at.title[0].value  # the overview
-    for page, role in (("pages/upload.py", "uploader"), ("pages/admin.py", "admin")):
+    for page, role in (("app_pages/upload.py", "uploader"), ("app_pages/admin.py", "admin")):
         at.switch_page(page).run()  # opened by URL: the page refuses, rather than "Page not found"
         assert not at.exception and not at.title and not at.file_uploader and not at.dataframe
         assert [e.value for e in at.error] == [f"This needs the **{role}** role; you are signed in as a **viewer**."]
-    at.switch_page("pages/kpis.py").run()
+    at.switch_page("app_pages/kpis.py").run()
     assert not at.exception and at.title[0].value == "Compliance KPIs"
     assert not [b for b in at.button if b.key == "rebase_add"]  # no writes for viewers
     # straight at the page's code, with a forged commit and revert waiting in session state
-    forged = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60)
+    forged = AppTest.from_file(str(ROOT / "app_pages" / "upload.py"), default_timeout=60)
     forged.user = dict(PEOPLE["viewer"])
     forged.session_state["revert_pending"] = 1
     forged.session_state["upload_done"] = {"id": 99, "file": "x.xlsx", "plan": "P", "sheets": []}
     forged.run()
     assert [e.value for e in forged.error] == ["This needs the **uploader** role; you are signed in as a **viewer**."]
     assert not forged.file_uploader and not forged.success
-    from scorecard import ui  # nothing reverted: every upload is still in force
+    # nothing reverted: every upload is still in force
     assert (ui.get_store().history()["status"] == "committed").all()
     denied = trail()[lambda t: t["event"] == "denied"].iloc[::-1]  # oldest first
     assert denied[["who", "role"]].drop_duplicates().values.tolist() == [["member@council.gov.uk", "viewer"]]
@@ -172,14 +210,14 @@ def test_a_viewer_reads_but_cannot_reach_upload_or_admin_by_menu_or_by_url(signe
 
 def test_an_uploader_uploads_but_cannot_revert_or_open_admin(signed_in):
     at = app_as("uploader")
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("app_pages/admin.py").run()
     assert [e.value for e in at.error] == ["This needs the **admin** role; you are signed in as a **uploader**."]
     assert not at.dataframe
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     assert not at.exception and at.title[0].value == "Upload centre"
     assert "Reverting an upload needs the admin role." in [c.value for c in at.caption]
     assert not [b for b in at.button if b.key in ("revert_ask", "revert_yes")]
-    direct = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60)
+    direct = AppTest.from_file(str(ROOT / "app_pages" / "admin.py"), default_timeout=60)
     direct.user = dict(PEOPLE["uploader"])
     direct.run()
     assert [e.value for e in direct.error] == ["This needs the **admin** role; you are signed in as a **uploader**."]
@@ -191,7 +229,7 @@ def test_an_admin_sees_the_audit_trail_of_everyone(signed_in):
     app_as("viewer")
     app_as("stranger")
     at = app_as("admin")
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("app_pages/admin.py").run()
     assert not at.exception and at.header[0].value == "Audit trail"
     log = at.dataframe[0].value
     assert {"member@council.gov.uk", "someone@elsewhere.org", "head@council.gov.uk"} <= set(log["who"])
@@ -208,11 +246,10 @@ def test_someone_with_no_role_is_told_so(signed_in):
 def test_local_mode_has_a_banner_every_role_and_refuses_a_public_bind(demo_copy, monkeypatch):
     monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
     monkeypatch.setenv("SCORECARD_USER", "officer")
-    from scorecard import ui
     ui.get_store.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert any(c.value.startswith("🔓 **Local mode**") for c in at.sidebar.caption)
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("app_pages/admin.py").run()
     assert not at.exception and at.title[0].value == "Admin"
     ui.get_store.clear()
 
@@ -221,10 +258,9 @@ def test_a_public_bind_without_sign_in_gets_only_the_refusal(tmp_path, monkeypat
     """Nothing but the one line: no menu, no sidebar, and the store is neither opened nor seeded."""
     db = tmp_path / "never.duckdb"
     monkeypatch.setenv("SCORECARD_DB", str(db))
-    monkeypatch.setattr(access, "bind_address", lambda: "0.0.0.0")
-    from scorecard import ui
+    monkeypatch.setattr(ui, "bind_address", lambda: "0.0.0.0")
     ui.get_store.clear()
-    for script in ("app.py", "pages/upload.py"):
+    for script in ("app.py", "app_pages/upload.py"):
         public = AppTest.from_file(str(ROOT / script), default_timeout=60).run()
         assert not public.exception
         assert [e.value for e in public.error] == [access.bind_problem("0.0.0.0", False)]
@@ -235,10 +271,9 @@ def test_a_public_bind_without_sign_in_gets_only_the_refusal(tmp_path, monkeypat
 def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path):
     monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
     monkeypatch.setenv("SCORECARD_USER", "officer")
-    from scorecard import ui
     ui.get_store.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     wb = make_workbook(tmp_path / "m.xlsx", {"Plan": [["Plan", "Tameside 2023-25"]],
                                              "Values": [["Code", "Period", "Value"], ["CIN8", "Feb-24", 77]]})
     at.file_uploader(key="upload_files").set_value(("m.xlsx", wb.read_bytes(), "application/octet-stream")).run()
@@ -246,16 +281,63 @@ def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path
     at.selectbox(key="revert_id").set_value(6).run()
     at.button(key="revert_ask").click().run()
     at.button(key="revert_yes").click().run()
-    user = access.current_user()
-    access.logged(user, "export", lambda: b"csv", plan="Tameside 2023-25", detail="kpis.csv")()
+    user = ui.current_user()
+    ui.logged(user, "export", lambda: b"csv", plan="Tameside 2023-25", detail="kpis.csv")()
     log = trail()
     sha = load.sha256_bytes(wb.read_bytes())
     got = {e: log[log["event"] == e].iloc[0] for e in ("upload", "commit", "revert", "export")}
     assert got["upload"][["who", "plan", "sha256"]].tolist() == ["officer", "Tameside 2023-25", sha]
     assert got["commit"][["upload_id", "sha256", "detail"]].tolist() == [6, sha, "m.xlsx"]
-    assert got["revert"][["upload_id", "plan"]].tolist() == [6, "Tameside 2023-25"]
+    assert got["revert"][["upload_id", "plan", "sha256", "detail"]].tolist() == [6, "Tameside 2023-25", sha, "m.xlsx"]
     assert got["export"]["detail"] == "kpis.csv"
     assert not hasattr(ui.get_store(), "delete_event") and not hasattr(ui.get_store(), "update_event")
+    ui.get_store.clear()
+
+
+def test_every_revert_names_the_file_and_its_sha256_from_the_app_and_the_command_line(demo_copy, monkeypatch):
+    """A revert by the command line, and each upload an admin's withdrawal of a plan reverts, say which file it
+    undid: its name and its sha256, as the commit did."""
+    store = Store(demo_copy)
+    uploads = store.history().set_index("id")
+    store.close()
+    tameside = int(uploads.index[uploads["plan"] == "Tameside 2023-25"][0])
+    res = subprocess.run([sys.executable, "-m", "scorecard", "revert", str(tameside), "--db", str(demo_copy)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    monkeypatch.setenv("SCORECARD_USER", "head")
+    ui.get_store.clear()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "admin.py"), default_timeout=60).run()
+    at.selectbox(key="manage_plan").set_value("Sefton 2017-18").run()
+    at.text_input(key="withdraw_confirm").input("Sefton 2017-18").run()
+    at.button(key="plan_withdraw").click().run()
+    assert not at.exception
+    sefton = int(uploads.index[uploads["plan"] == "Sefton 2017-18"][0])
+    reverts = trail().query("event == 'revert'").set_index("upload_id")
+    assert reverts.loc[tameside, ["role", "sha256", "detail"]].tolist() == [
+        "command line", uploads.at[tameside, "sha256"], "tameside-2023-25.xlsx"]
+    assert reverts.loc[sefton, ["role", "sha256", "detail"]].tolist() == [
+        "admin", uploads.at[sefton, "sha256"], "sefton-2017-18.xlsx; the whole plan was withdrawn"]
+    ui.get_store.clear()
+
+
+def test_local_mode_records_one_sign_in_a_day_per_person_however_many_sessions(demo_copy, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
+    ui.get_store.clear()
+    sign_ins = lambda: trail().query("event == 'sign-in'")[["who", "logged_at"]]  # noqa: E731
+    yesterday = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=1)
+    with monkeypatch.context() as m:  # a sign-in yesterday does not count for today
+        m.setattr("scorecard.store.now", lambda: yesterday)
+        monkeypatch.setenv("SCORECARD_USER", "officer")
+        AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    for who in ("officer", "officer", "head", "officer"):  # four browser sessions, two people
+        monkeypatch.setenv("SCORECARD_USER", who)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.switch_page("app_pages/kpis.py").run()
+        assert not at.exception
+    got = sign_ins()
+    assert sorted(got["who"]) == ["head", "officer", "officer"]
+    assert sorted(got["logged_at"].dt.date.tolist()) == sorted([yesterday.date(), dt.date.today(), dt.date.today()])
     ui.get_store.clear()
 
 
@@ -293,7 +375,6 @@ def unwritable_trail(request, demo_copy, monkeypatch, tmp_path):
     try:
         yield db, fill, (disk / "filler").unlink
     finally:
-        from scorecard import ui
         ui.get_store.clear()
         subprocess.run(["umount", "--lazy", str(disk)], check=True)
 
@@ -306,7 +387,6 @@ def test_pages_still_open_when_the_audit_trail_cannot_be_written_but_changes_are
     db, stop, mend = unwritable_trail
     monkeypatch.setenv("SCORECARD_DB", str(db))
     monkeypatch.setenv("SCORECARD_USER", "officer")
-    from scorecard import ui
     ui.get_store.clear()
     ui.get_store()  # the running app's store, opened before the trail stops working
     stop()
@@ -320,10 +400,10 @@ def test_pages_still_open_when_the_audit_trail_cannot_be_written_but_changes_are
                      caplog.text)
     for page, title in (("kpis", "Compliance KPIs"), ("audits", "Case-file audits"), ("actions", "Actions"),
                         ("boardpack", "Board pack"), ("admin", "Admin")):
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception and at.title[0].value == title
         assert len(at.error) == 1 and banner.fullmatch(at.error[0].value), at.error
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     wb = make_workbook(tmp_path / "m.xlsx", {"Plan": [["Plan", "Tameside 2023-25"]],
                                              "Values": [["Code", "Period", "Value"], ["CIN8", "Feb-24", 77]]})
     at.file_uploader(key="upload_files").set_value(("m.xlsx", wb.read_bytes(), "application/octet-stream")).run()
@@ -333,7 +413,7 @@ def test_pages_still_open_when_the_audit_trail_cannot_be_written_but_changes_are
                                  "upload until this is fixed.")
     assert len(ui.get_store().history()) == 5 and not at.success
     with pytest.raises(Exception, match="No space left on device"):  # a download is not let out unrecorded
-        access.logged(access.current_user(), "export", lambda: b"csv", detail="kpis.csv")()
+        ui.logged(ui.current_user(), "export", lambda: b"csv", detail="kpis.csv")()
 
     mend()
     at.run()

@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "actions.py")
+PAGE = str(ROOT / "app_pages" / "actions.py")
 
 
 @pytest.fixture

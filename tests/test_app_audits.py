@@ -8,7 +8,7 @@ from scorecard.intake import load
 from scorecard.store import Store
 from tests.conftest import ROOT, make_workbook
 
-PAGE = str(ROOT / "pages" / "audits.py")
+PAGE = str(ROOT / "app_pages" / "audits.py")
 PROGRESS = "Cheshire East progress against Ofsted recommendations 2017"
 
 

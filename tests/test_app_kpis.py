@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 from scorecard.kpis import EXCEPTION_ORDER
 from tests.conftest import ROOT
 
-PAGE = str(ROOT / "pages" / "kpis.py")
+PAGE = str(ROOT / "app_pages" / "kpis.py")
 
 
 @pytest.fixture
@@ -38,7 +38,8 @@ def test_exceptions_come_first_in_the_page_order(page):
     first_band = df["band_label"].iloc[0]
     assert first_band.endswith(("Inadequate", "Requires improvement"))
     assert {"trend", "variation_label", "assurance_label", "england"} <= set(df.columns)
-    assert df["exception"].iloc[-1] == "" and df["exception"].notna().all()  # blank, not "None"
+    assert df["exception"].isna().iloc[-1] and at.dataframe[0].proto.HasField("placeholder")  # blank, not "None"
+    assert at.dataframe[0].proto.placeholder == ""
 
 
 def test_filters_and_search_change_the_table(page):
@@ -111,3 +112,71 @@ def test_a_measure_sourced_from_audits_is_listed_like_any_other(page):
     row = table(at).set_index("code").loc["CE-PR11"]
     assert (round(row["value"], 1), row["denominator"], row["latest"]) == (45.5, 154, "Q1 2017/18")
     assert row["band_label"].endswith("Inadequate") and row["source"] == "audit: All streams"
+
+
+def test_the_table_leads_with_what_a_leader_scans_and_priority_as_a_short_label(page):
+    at = open_plan(page, "Sefton 2017-18")
+    shown = at.dataframe[0].proto
+    assert list(shown.column_order)[:10] == ["code", "measure_short", "value", "latest", "band_label", "target_text",
+                                             "direction_label", "trend", "spc_label", "priority_short"]
+    df = table(at).set_index("code")
+    assert set(df["priority_short"]) == {"Priority 1", "Priority 2"}  # not the priorities' full 120-character names
+    assert df["measure_short"].str.len().max() <= 48 and df.loc["SEF41", "measure_short"] == (
+        "% of re-referrals within 12 months")
+    assert df["spc_label"].str.fullmatch(r"Run chart|[●▲▼△▽] [CI!HL]( · [✓✗?] [PFH])?|").all()  # key below
+
+
+TOLERANCE = [["Code", "Measure", "Priority", "Unit", "Polarity", "Target", "Tolerance", "Requires Improvement", "Good",
+              "Outstanding"],
+             ["V1", "Statutory visits in timescale", "1. Practice", "%", "Higher is better", 90, "5 points"],
+             ["V2", "Assessments within 45 days", "1. Practice", "%", "Higher is better", 90, "2 points"],
+             ["V3", "Children seen within 5 days", "1. Practice", "%", "Higher is better", 90, "5%"],
+             ["V4", "Plans reviewed on time", "1. Practice", "%", "Higher is better", 90, "", "60-69", "70-79",
+              "80-100"]]
+
+
+@pytest.fixture
+def tolerance_store(tmp_path, monkeypatch):
+    """A plan whose measures are rated against their target with a tolerance: V1 Amber (88 against 90, 5 points
+    allowed), V2 Red (80, 2 points allowed), V3 Green (92); V4 has bands and no tolerance."""
+    from scorecard import ui
+    from scorecard.intake import load
+    from scorecard.store import Store
+    from tests.conftest import make_workbook
+    store = Store(tmp_path / "tolerance.duckdb")
+    series = {"V1": (85, 88), "V2": (84, 80), "V3": (90, 92), "V4": (72, 75)}
+    values = [["Code", "Period", "Value"]] + [[c, p, v] for c, vs in series.items() for p, v in zip(("Jan-24", "Feb-24"), vs)]
+    _, upload_id = load.import_path(store, make_workbook(tmp_path / "t.xlsx", {
+        "Plan": [["Plan", "Tolerance plan"]], "Measures": TOLERANCE, "Values": values}))
+    store.close()
+    assert upload_id is not None
+    monkeypatch.setenv("SCORECARD_DB", str(tmp_path / "tolerance.duckdb"))
+    ui.get_store.clear()
+    yield
+    ui.get_store.clear()
+
+
+def test_a_measure_with_a_tolerance_is_rated_against_its_target_on_every_page(tolerance_store):
+    from scorecard.kpis import TARGET_RAG_LABELS
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    df = table(at).set_index("code")
+    assert df["band_label"].to_dict() == {"V1": "🔶 Amber", "V2": "🔺 Red", "V3": "🟢 Green", "V4": "🟩 Good"}
+    assert df["target_text"].to_dict() == {"V1": "90% ✗ not met", "V2": "90% ✗ not met", "V3": "90% ✓ met",
+                                           "V4": "90% ✗ not met"}
+    assert at.multiselect(key="kpi_band").options == ["🟩 Good", *TARGET_RAG_LABELS.values()]
+    at.selectbox(key="kpi_measure").set_value("V2").run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Against its target"] == "🔺 Red" and metrics["Target"] == "90% ✗ not met"
+
+    overview = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    tiles = {m.label: m.value for m in overview.metric}
+    assert {label: tiles[label] for label in TARGET_RAG_LABELS.values()} == {
+        "🟢 Green": "1", "🔶 Amber": "1", "🔺 Red": "1"}
+
+    board = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    board.query_params.update({"mode": "board", "plan": "Tolerance plan", "slide": "1"})
+    board.run()
+    assert not board.exception and board.title[0].value == "1\\. Practice"
+    rated = board.table[0].value["Band"].to_dict()
+    assert rated == {"V1": "🔶 Amber", "V2": "🔺 Red", "V3": "🟢 Green", "V4": "🟩 Good"}

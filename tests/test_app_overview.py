@@ -4,6 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from scorecard import board
 
+from scorecard.kpis import BAND_LABELS
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -43,8 +44,7 @@ def test_switching_plan_and_as_at_changes_the_figures(app):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Good or better, Aug-23"] == "61%"   # 20 Good of 33 cases (seed 001)
     assert "20 of 33 cases" in " ".join(c.value for c in at.caption)
-    assert int(metrics["Outstanding"]) + int(metrics["Good"]) + int(metrics["Requires Improvement"]) \
-        + int(metrics["Inadequate"]) + int(metrics["Not rated"]) == 9
+    assert metrics["✓ Targets met"] == "7 of 9"  # the seed's 90% target, on the latest values
     latest = at.sidebar.selectbox[1].value
     at.sidebar.selectbox[1].set_value(at.sidebar.selectbox[1].options[-1]).run()
     assert not at.exception
@@ -90,3 +90,55 @@ def test_cached_figures_never_cross_from_one_store_to_another(tmp_path, monkeypa
         titles.append(at.title[0].value)
     ui.get_store.clear()
     assert titles == ["Plan A", "Plan B"]
+
+
+def test_a_plan_without_bands_leads_with_targets_met_what_got_worse_and_spc(app):
+    """Cheshire East 2023-24 and Tameside set targets (or none) but no bands: no row of empty band tiles."""
+    at = app.run()
+    for plan, targets in (("Cheshire East 2023-24", "7 of 9"), ("Tameside 2023-25", None)):
+        at.sidebar.selectbox[0].set_value(plan).run()
+        assert not at.exception
+        labels = [m.label for m in at.metric]
+        assert not set(BAND_LABELS.values()) & set(labels), labels
+        lead = ["▼ Got worse", "! SPC concern", "I SPC improvement"]
+        assert labels[:4] == ["✓ Targets met", *lead] if targets else labels[:3] == lead
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics.get("✓ Targets met") == targets and int(metrics["▼ Got worse"]) >= 0
+
+
+def test_a_plan_with_bands_leads_with_a_tile_per_band(app):
+    at = app.run()
+    at.sidebar.selectbox[0].set_value("Sefton 2017-18").run()
+    tiles = at.metric[:5]
+    assert [t.label for t in tiles] == list(BAND_LABELS.values())
+    assert sum(int(t.value) for t in tiles) == 46
+    assert [m.label for m in at.metric[5:8]] == ["▼ Got worse", "! SPC concern", "I SPC improvement"]  # no target
+
+
+@pytest.mark.parametrize("page", [None, "kpis", "audits", "actions", "boardpack"])
+def test_a_link_naming_no_plan_says_so_and_offers_the_plans(app, page):
+    app.query_params["plan"] = "Nowhere"
+    at = app.run()
+    if page:
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["No plan called 'Nowhere'"]
+    offer = at.selectbox(key="plan_instead")
+    assert offer.value is None and len(offer.options) == 5
+    assert any(o.startswith("Tameside 2023-25 — ") for o in offer.options)
+    assert not at.title and not at.dataframe and not at.metric  # no other plan shown under that link
+    offer.set_value("Tameside 2023-25").run()
+    assert not at.exception and not at.error
+    assert at.sidebar.selectbox[0].value == "Tameside 2023-25"
+    assert at.query_params["plan"] in ("Tameside 2023-25", ["Tameside 2023-25"])
+
+
+def test_meeting_mode_linked_to_no_plan_says_so_and_offers_the_plans(app):
+    app.query_params.update({"mode": "board", "plan": "Nowhere"})
+    at = app.run()
+    assert not at.exception and [e.value for e in at.error] == ["No plan called 'Nowhere'"]
+    assert not at.metric and not at.title
+    at.selectbox(key="plan_instead").set_value("Tameside 2023-25").run()
+    assert not at.exception and at.title[0].value == "What needs the board's attention"
+    strip = next(h.value for h in at.html if 'class="board-strip"' in h.value)
+    assert "Tameside 2023-25" in strip

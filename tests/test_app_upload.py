@@ -25,7 +25,7 @@ def app(demo_copy, monkeypatch):
     from scorecard import ui
     ui.get_store.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     assert not at.exception
     yield at
     ui.get_store.clear()

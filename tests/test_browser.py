@@ -2,7 +2,10 @@
 and no exception, meeting mode reads from the back of the room and advances by itself. Screenshots go to
 docs/screenshots/ (the README shows them)."""
 import contextlib
+import csv
+import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -147,3 +150,63 @@ def test_a_link_to_a_page_as_the_servers_first_request_still_gets_the_apps_navig
                 assert not {"app", "upload", "admin", "kpis"} & {n.strip() for n in nav}, nav
             finally:
                 page.close()
+
+
+def column_edges(page) -> list[tuple[str, float]]:
+    """The columns the page's first table shows whole, left to right, each with its right edge (px from the
+    window's left): the headers Chromium's accessibility tree lists, matched in order with the places where
+    the header row offers to resize a column (the cursor turns col-resize on a column's right edge)."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.locator("th").first.wait_for(state="attached", timeout=60_000)
+    headers = [h.strip() for h in grid.locator("th").all_inner_texts()]
+    box, canvas = grid.bounding_box(), grid.locator("canvas").first
+    edges, zone = [], []
+    for x in range(int(box["x"]) + 2, int(box["x"] + box["width"]) - 1, 3):
+        page.mouse.move(x, box["y"] + 15)
+        if canvas.evaluate("c => getComputedStyle(c).cursor") == "col-resize":
+            zone.append(x)
+        elif zone:
+            edges.append(sum(zone) / len(zone))
+            zone = []
+    return list(zip(headers, edges))
+
+
+@pytest.mark.parametrize("width, height, needed", [
+    (1920, 1080, ["Code", "Measure", "Value", "Latest", "Band", "Target", "Direction", "Trend", "SPC", "Priority",
+                  "Exception"]),
+    (1366, 768, ["Code", "Measure", "Value", "Band"])])
+def test_the_kpi_table_keeps_what_a_leader_needs_on_screen(server, browser, width, height, needed):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        page.goto(server + "/kpis?plan=Sefton+2017-18")
+        page.wait_for_selector("h1", timeout=60_000)
+        edges = dict(column_edges(page))
+        assert all(edges.get(column, width + 1) <= width for column in needed), edges
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768), (1280, 800)])
+def test_overview_tiles_are_never_cut_short(server, browser, width, height):
+    for plan in ("Sefton+2017-18", "Cheshire+East+2023-24"):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        try:
+            page.goto(f"{server}/?plan={plan}")
+            page.get_by_text("Got worse").first.wait_for(timeout=60_000)
+            labels = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMetricLabel]')].map(e =>
+                [e.innerText, [e, ...e.querySelectorAll('*')].some(x => x.scrollWidth > x.clientWidth + 1)])""")
+            assert labels and not [text for text, cut in labels if cut], labels
+        finally:
+            page.close()
+
+
+def test_the_audit_trail_downloads_with_full_iso_date_times(server, browser):
+    page = open_page(browser, server + "/admin")
+    try:
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="Download the audit trail (CSV)").click()
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+        assert rows and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", r["logged_at"]) for r in rows), rows[:3]
+        assert {r["upload_id"] for r in rows} <= {""} | {str(n) for n in range(1, 100)}  # whole numbers, or blank
+    finally:
+        page.close()

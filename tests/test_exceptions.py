@@ -47,7 +47,7 @@ def test_every_surface_gives_the_same_exceptions(plan, app, demo_copy, capsys):
     assert table[kind == "Audit stream fell"]["What"].tolist() == want["audit_streams"]
 
     # the Actions page, no filter
-    page = app("pages/actions.py")
+    page = app("app_pages/actions.py")
     page.query_params["plan"] = plan
     page.run()
     assert not page.exception

@@ -36,7 +36,7 @@ def test_twenty_sessions_render_while_an_upload_commits(demo_copy, monkeypatch, 
     monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
     from scorecard import ui
     ui.get_store.clear()
-    first = AppTest.from_file(str(ROOT / "pages" / "kpis.py"), default_timeout=120).run()
+    first = AppTest.from_file(str(ROOT / "app_pages" / "kpis.py"), default_timeout=120).run()
     first.sidebar.selectbox[0].set_value(PLAN).run()
     before = kpi_values(first)
     # one upload that moves two measures at once: a session must show both old or both new
@@ -53,7 +53,7 @@ def test_twenty_sessions_render_while_an_upload_commits(demo_copy, monkeypatch, 
     apps = []
     for k in range(SESSIONS):  # each session opens the app and its page before the rush
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-        apps.append(at.switch_page(f"pages/{pages[k % 4]}").run())
+        apps.append(at.switch_page(f"app_pages/{pages[k % 4]}").run())
 
     def viewer(k: int) -> None:
         page, at = pages[k % 4], apps[k]

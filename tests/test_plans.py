@@ -96,7 +96,7 @@ def test_cli_lists_archives_restores_and_withdraws_plans(demo_copy, capsys, monk
     store.close()
     assert log[["role", "event", "plan", "detail"]].values.tolist() == [
         ["command line", "settings", SEFTON, "plan archived"], ["command line", "settings", SEFTON, "plan restored"],
-        ["command line", "revert", SEFTON, "the whole plan was withdrawn"]]
+        ["command line", "revert", SEFTON, "sefton-2017-18.xlsx; the whole plan was withdrawn"]]
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_admin_archives_a_plan_out_of_the_sidebar_and_restores_it(local_app):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert any(o.startswith(SEFTON) for o in at.sidebar.selectbox[0].options)
     assert not at.sidebar.toggle  # nothing archived: no toggle
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("app_pages/admin.py").run()
     at.selectbox(key="manage_plan").set_value(SEFTON).run()
     at.button(key="plan_archive").click().run()
     assert not at.exception
@@ -121,20 +121,21 @@ def test_admin_archives_a_plan_out_of_the_sidebar_and_restores_it(local_app):
     table = at.dataframe[1].value.set_index("plan")
     assert table.loc[SEFTON, "archived"] == "Archived" and table.loc[TAMESIDE, "archived"] == "In use"
     assert at.button(key="plan_archive").label == "Restore"
-    trail = at.dataframe[0].value  # blanks, not "None", where an entry has no plan, upload or file
-    assert trail["plan"].notna().all() and trail["upload_id"].notna().all() and "" in set(trail["upload_id"])
+    trail = at.dataframe[0]  # blanks, not "None", where an entry has no plan, upload or file
+    assert trail.value["plan"].isna().any() and (trail.proto.HasField("placeholder"), trail.proto.placeholder) == (
+        True, "")
     log = queries.run(local_app.get_store(), "audit_log")
     settings = log.query("event == 'settings'")
     assert settings[["who", "plan", "detail"]].values.tolist() == [["head", SEFTON, "plan archived"]]
 
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app_pages/overview.py").run()
     plans_offered = " ".join(at.sidebar.selectbox[0].options)
     assert SEFTON not in plans_offered and TAMESIDE in plans_offered
     at.sidebar.toggle(key="show_archived").set_value(True).run()
     assert at.sidebar.toggle[0].label == "Show archived plans (1)"
     assert at.sidebar.selectbox[0].options[-1] == f"{SEFTON} — Sefton Metropolitan Borough Council (archived)"
 
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("app_pages/admin.py").run()
     at.selectbox(key="manage_plan").set_value(SEFTON).run()
     at.button(key="plan_archive").click().run()
     assert at.success[0].value == f"{SEFTON} restored to the plan selectors."
@@ -143,7 +144,7 @@ def test_admin_archives_a_plan_out_of_the_sidebar_and_restores_it(local_app):
 
 
 def test_admin_withdraws_a_plan_only_after_typing_its_name(local_app):
-    at = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "admin.py"), default_timeout=60).run()
     at.selectbox(key="manage_plan").set_value(SEFTON).run()
     assert at.button(key="plan_withdraw").disabled
     at.text_input(key="withdraw_confirm").input("Sefton").run()

@@ -17,11 +17,11 @@ from packaging.requirements import Requirement
 from scorecard import access, queries
 from scorecard.store import Store
 from tests.conftest import ROOT
-from tests.test_access import PEOPLE, ROLES_TOML
+from tests.test_access import PEOPLE, ROLES_TOML, app_menu
 from tests.test_browser import CHROMIUM, browser, running_app  # noqa: F401 - browser is a fixture
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)")
-TITLES = [title for _, title, _, _ in access.PAGES]
+TITLES = [title for _, title, _, _ in app_menu()]
 
 
 def test_everything_streamlits_sign_in_needs_is_pinned():

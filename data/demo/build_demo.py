@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -23,7 +24,8 @@ from openpyxl.styles import Font
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from scorecard.bands import resolve_banding, parse_polarity  # noqa: E402
+from scorecard.audits import audit_link, same_stream  # noqa: E402
+from scorecard.bands import Interval, parse_band, parse_polarity, resolve_banding  # noqa: E402
 from scorecard.periods import parse_period  # noqa: E402
 
 RAGS = ["Blue", "Green", "Amber", "Red"]
@@ -43,28 +45,39 @@ def rng_for(*parts) -> random.Random:
     return random.Random(zlib.crc32("|".join(map(str, parts)).encode()))
 
 
-def illustrative_series(plan: str, m: dict, months: list[dt.date]) -> list[float]:
-    """A plausible monthly series that starts weaker and improves, inside the measure's bands."""
-    rng = rng_for(plan, m["code"])
-    polarity = parse_polarity(m.get("polarity"))
-    banding = resolve_banding(m["code"], polarity, {"Requires Improvement": m.get("ri"),
-                                                    "Good": m.get("good"), "Outstanding": m.get("outstanding")})
+def start_and_end(m: dict) -> tuple[float, float]:
+    """Where a measure's illustrative series starts and ends, on the scale of its bands: from its Requires
+    Improvement band to its Good band, by its polarity; with bands whose polarity cannot be told (a single band,
+    as Sefton's SEF20 `25-21`), across the first band text from its first number to its last; with no bands,
+    from below its target to just above it, else a typical level for its unit."""
+    texts = {"Requires Improvement": m.get("ri"), "Good": m.get("good"), "Outstanding": m.get("outstanding")}
+    banding = resolve_banding(m["code"], parse_polarity(m.get("polarity")), texts)
     pol = banding.polarity or "higher"
     ri, good = banding.bands.get("Requires Improvement"), banding.bands.get("Good")
     if ri and good and pol in ("higher", "lower"):
         finite = lambda v, other: other if abs(v) == float("inf") else v  # noqa: E731
         start = finite(ri.lo, ri.hi) if pol == "higher" else finite(ri.hi, ri.lo)
         end = finite(good.hi, good.lo) if pol == "higher" else finite(good.lo, good.hi)
-    elif m.get("unit") == "%":
-        start, end = (72.0, 88.0) if pol in ("higher", "increase") else (18.0, 11.0)
-    else:
-        start, end = (14.0, 22.0) if pol in ("higher", "increase") else (22.0, 16.0)
+        return start, end
+    written = [t for t in texts.values() if isinstance(parse_band(t), Interval)]
+    if written:
+        numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", str(written[0]))]
+        return numbers[0], numbers[-1]
     if m.get("target") is not None and pol == "higher":
-        start, end = m["target"] - 12, m["target"] + 2
+        return m["target"] - 12, m["target"] + 2
+    if m.get("unit") == "%":
+        return (72.0, 88.0) if pol in ("higher", "increase") else (18.0, 11.0)
+    return (14.0, 22.0) if pol in ("higher", "increase") else (22.0, 16.0)
+
+
+def illustrative_series(plan: str, m: dict, periods: list) -> list[float]:
+    """A plausible series, one value per period, that starts weaker and improves, on the measure's scale."""
+    rng = rng_for(plan, m["code"])
+    start, end = start_and_end(m)
     spread = max(abs(end - start) * 0.18, 0.8)
     out = []
-    for i, _ in enumerate(months):
-        trend = start + (end - start) * i / max(1, len(months) - 1)
+    for i, _ in enumerate(periods):
+        trend = start + (end - start) * i / max(1, len(periods) - 1)
         v = trend + rng.gauss(0, spread)
         if m.get("unit") == "%":
             v = min(100.0, max(0.0, v))
@@ -82,14 +95,22 @@ def grade_split(rng: random.Random, cases: int, good_or_better: int) -> dict[str
             "Requires Improvement": below - inadequate, "Inadequate": inadequate}
 
 
-def illustrative_audits(plan: str, streams: list[str], periods: list[str]) -> list[list]:
+def illustrative_audits(plan: str, streams: list[str], periods: list[str], measures: list[dict]) -> list[list]:
+    """Audit counts per stream and period. A stream a measure reads (its Source is `audit: <stream>`) follows
+    that measure's illustrative series, so the measure is rated on the scale of its bands; any other stream
+    drifts upwards from a share of its own."""
+    reads = [(audit_link(m.get("source")), m) for m in measures if audit_link(m.get("source"))]
+    if any(link.figure != "good_or_better" for link, _ in reads):
+        raise ValueError("the demo builds audits for measures of the good-or-better % only")
     rows = []
     for s_i, stream in enumerate(streams):
         rng = rng_for(plan, stream)
+        measure = next((m for link, m in reads if same_stream(link.stream, stream)), None)
+        shares = [v / 100 for v in illustrative_series(plan, measure, periods)] if measure else None
         share = 0.35 + 0.05 * s_i
-        for p in periods:
+        for i, p in enumerate(periods):
             cases = rng.randint(8, 16)
-            share = min(0.9, max(0.1, share + rng.uniform(-0.04, 0.08)))
+            share = shares[i] if shares else min(0.9, max(0.1, share + rng.uniform(-0.04, 0.08)))
             split = grade_split(rng, cases, round(cases * share))
             rows.append([p, stream, *split.values(), "yes"])
     return rows
@@ -204,7 +225,7 @@ def build(source: Path, out_dir: Path) -> Path:
         streams = d.get("illustrative_audit_streams") or [
             "Assessments", "Child in Need plans", "Child Protection plans", "Cared for plans", "Pathway plans",
             "Supervision"]
-        for row in illustrative_audits(plan, streams, labels):
+        for row in illustrative_audits(plan, streams, labels, d["measures"]):
             au.append(row + [None] * 4 + ["illustrative: the document reports no audit counts"])
 
     ac = wb.create_sheet("Actions")

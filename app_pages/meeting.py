@@ -10,10 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import board, charts, spc
-from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS
 from scorecard.safe_text import md, md_table, render
-from scorecard.ui import action_view, kpi_rows, plan_choices, plan_data, plans, uk_date, uk_month
+from scorecard.ui import action_view, gate, kpi_rows, no_such_plan, plan_choices, plan_data, plans, uk_date, uk_month
 
 BOARD_CSS = """
 <style>
@@ -34,14 +33,16 @@ BOARD_CSS = """
 """
 BIG = dict(font=dict(family="Arial, Helvetica, sans-serif", size=22, color="#000000"))
 
-user = gate("viewer")
+user = gate("viewer", "Meeting mode")
 st.markdown(BOARD_CSS, unsafe_allow_html=True)
 plan_name = st.query_params.get("plan")
-names = plan_choices(plans().to_dict("records"), False, plan_name)
-if not names:
+rows = plans().to_dict("records")
+if not rows:
     st.title("No plans loaded yet")
     st.stop()
-plan_name = plan_name if plan_name in names else names[0]
+if plan_name is not None and plan_name not in {r["plan"] for r in rows}:
+    no_such_plan(plan_name, rows)
+plan_name = plan_name or plan_choices(rows, False)[0]
 st.query_params["plan"] = plan_name
 st.query_params["mode"] = "board"
 try:
@@ -92,7 +93,7 @@ def shown(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame({
         "Code": [r["code"] for r in rows], "Measure": [r["measure"] for r in rows],
         "Value": ["" if r["value"] is None else f"{r['value']:g}{'%' if r['unit'] == '%' else ''}" for r in rows],
-        "Band": [r["band"] or "Not rated" for r in rows],
+        "Band": [r["band_label"] or "Not rated" for r in rows],
         "Direction": [r["direction"] or "" for r in rows]}).set_index("Code")
 
 

@@ -3,13 +3,13 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import actions, charts
-from scorecard.access import gate, logged
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.periods import month_key
 from scorecard.safe_text import md, md_code
-from scorecard.ui import action_view, get_store, illustrative_note, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import (action_view, dataframe, gate, get_store, illustrative_note, logged, plan_data, sidebar_filters,
+                          uk_date, uk_month)
 
-user = gate("viewer")
+user = gate("viewer", "Actions")
 plan, as_at = sidebar_filters()
 st.title("Actions")
 if plan is None or as_at is None:
@@ -75,23 +75,26 @@ for col, (key, label) in zip(m, (("moved", "Rating moved"), ("new", "New"), ("cl
                                  ("slipped", "Due date slipped"), ("stale", "Stale commentary"))):
     col.metric(label, len(ch[key]))
 tabs = st.tabs(["Rating moved", "New and closed", "Slipped", "Stale commentary"])
-tabs[0].dataframe(ch["moved"], hide_index=True, width="stretch", column_config={
-    "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"), "priority": "Priority",
-    "owner": "Owner", "source": "Source", "before": "Before", "after": "Now"})
-tabs[1].dataframe(pd.concat([ch["new"].assign(change="New"), ch["closed"].assign(change="Closed (no longer in the plan)")]),
-                  hide_index=True, width="stretch", column_config={
-                      "change": "Change", "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"),
-                      "action_rag": "Action RAG"})
-tabs[2].dataframe(ch["slipped"], hide_index=True, width="stretch", column_config={
-    "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"), "due_before": "Was due",
-    "due_now": "Now due", "slippage_days": st.column_config.NumberColumn("Slipped (days)", format="%d"),
-    "rebaselines": st.column_config.NumberColumn("Times re-baselined", format="%d")})
-tabs[3].dataframe(ch["stale"].assign(since=[uk_month(d) for d in ch["stale"]["since"]]), hide_index=True,
-                  width="stretch", column_config={
-                      "ref": "Ref", "action": st.column_config.TextColumn("Action", width="medium"),
-                      "commentary": st.column_config.TextColumn("Commentary", width="large"),
-                      "unchanged_for": st.column_config.NumberColumn("Unchanged for (snapshots)", format="%d"),
-                      "since": "Same since"})
+with tabs[0]:
+    dataframe(ch["moved"], column_config={
+        "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"), "priority": "Priority",
+        "owner": "Owner", "source": "Source", "before": "Before", "after": "Now"})
+with tabs[1]:
+    dataframe(pd.concat([ch["new"].assign(change="New"),
+                         ch["closed"].assign(change="Closed (no longer in the plan)")]), column_config={
+        "change": "Change", "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"),
+        "action_rag": "Action RAG"})
+with tabs[2]:
+    dataframe(ch["slipped"], column_config={
+        "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"), "due_before": "Was due",
+        "due_now": "Now due", "slippage_days": st.column_config.NumberColumn("Slipped (days)", format="%d"),
+        "rebaselines": st.column_config.NumberColumn("Times re-baselined", format="%d")})
+with tabs[3]:
+    dataframe(ch["stale"].assign(since=[uk_month(d) for d in ch["stale"]["since"]]), column_config={
+        "ref": "Ref", "action": st.column_config.TextColumn("Action", width="medium"),
+        "commentary": st.column_config.TextColumn("Commentary", width="large"),
+        "unchanged_for": st.column_config.NumberColumn("Unchanged for (snapshots)", format="%d"),
+        "since": "Same since"})
 
 # -- Exceptions ---------------------------------------------------------------------------------
 st.header("Exceptions")
@@ -99,22 +102,22 @@ exc = v["exceptions"]
 if exc.empty:
     st.success("Nothing overdue, nothing Red, no Red impact on a Green or Blue action.")
 else:
-    st.dataframe(exc, hide_index=True, width="stretch", key="act_exceptions", column_config={
+    dataframe(exc, key="act_exceptions", column_config={
         "exception": "Exception", "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"),
         "owner": "Owner", "source": "Source", "action_rag": "Action RAG", "impact_rag": "Impact RAG",
         "due_text": "Due", "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d")})
 
 # -- Owners -------------------------------------------------------------------------------------
 st.header("Owners")
-st.dataframe(v["owners"], hide_index=True, width="stretch", key="act_owners", column_config={
+dataframe(v["owners"], key="act_owners", column_config={
     "owner": st.column_config.TextColumn("Owner", width="large"), "total": "Actions", "overdue": "Overdue"})
 
 # -- The actions --------------------------------------------------------------------------------
 st.header("The actions")
 table = actions.export_frame(now)
-st.dataframe(table.drop(columns=["As at", "Children will say"]), hide_index=True, width="stretch",
-             key="act_table", column_config={"Action": st.column_config.TextColumn(width="large"),
-                                             "Due (read as)": st.column_config.DateColumn(format="DD/MM/YYYY")})
+dataframe(table.drop(columns=["As at", "Children will say"]), key="act_table", column_config={
+    "Action": st.column_config.TextColumn(width="large"),
+    "Due (read as)": st.column_config.DateColumn(format="DD/MM/YYYY")})
 stem = f"actions-{plan['plan']}-{month_key(snapshot)}".replace(" ", "-")
 e1, e2, _ = st.columns([1, 1, 4])
 e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(table), plan=plan["plan"],
@@ -146,10 +149,10 @@ if ref is not None:
         st.info(f"**What our children will say:** {md(a['children_will_say'])}")
     rows = actions.timeline(get_store(), plan["plan"], as_at, ref)
     history = rows.assign(as_at=[uk_month(d) for d in rows["as_at"]])
-    st.dataframe(history[["as_at", "action_rag", "impact_rag", "due_text", "commentary"]], hide_index=True,
-                 width="stretch", key="act_history", column_config={
-                     "as_at": "As at", "action_rag": "Action RAG", "impact_rag": "Impact RAG", "due_text": "Due",
-                     "commentary": st.column_config.TextColumn("Commentary", width="large")})
+    dataframe(history[["as_at", "action_rag", "impact_rag", "due_text", "commentary"]], key="act_history",
+              column_config={
+                  "as_at": "As at", "action_rag": "Action RAG", "impact_rag": "Impact RAG", "due_text": "Due",
+                  "commentary": st.column_config.TextColumn("Commentary", width="large")})
     st.markdown("**Commentary timeline**")
     last = None
     for r in history.to_dict("records"):

@@ -1,21 +1,35 @@
-"""Overview: one plan at a glance - measures by band, audit quality, actions by BRAG, exceptions."""
+"""Overview: one plan at a glance - measures by band and target, audit quality, actions by BRAG, exceptions."""
 from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
-from scorecard import board, charts, spc
-from scorecard.access import gate
+from scorecard import board, charts, kpis, spc
 from scorecard.audits import ALL_STREAMS
 from scorecard.safe_text import md
-from scorecard.ui import illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import gate, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
 
-user = gate("viewer")
+user = gate("viewer", "Overview")
 plan, as_at = sidebar_filters()
 if plan is None:
     st.title("Overview")
     st.info("No plans loaded yet.")
     st.stop()
+
+
+def tiles(items: list[tuple[str, object, str]]) -> None:
+    """A row of tiles (label, figure, help), each as wide as its label, so none is cut short ("Requires
+    improvement"), side by side, wrapping onto a second line on a narrow screen."""
+    row = st.container(horizontal=True, gap="large")
+    for label, value, help_text in items:
+        row.metric(label, value, help=help_text, width="content")
+
+
+def rated(labels: dict, ratings: list, what: str) -> list[tuple[str, int, str]]:
+    """A tile per rating (its shape and its name) with how many measures have it."""
+    return [(label, sum(r == key for r in ratings), f"Measures {f'rated {key}' if key else 'not rated'} {what}")
+            for key, label in labels.items()]
+
 
 data = plan_data(plan["plan"], as_at)
 st.title(md(plan["plan"]))
@@ -26,20 +40,29 @@ illustrative_note(bool(data.measures["illustrative"].any() if len(data.measures)
                   or bool(data.audits["illustrative"].any() if len(data.audits) else False)
                   or bool(data.actions["illustrative"].any() if len(data.actions) else False))
 
-# -- Measures by band ---------------------------------------------------------------------------
+# -- Measures ----------------------------------------------------------------------------------
 st.header("Measures against the plan's thresholds")
 m = data.measures
-if m.empty:
+kpi = kpi_rows(plan["plan"], as_at, spc.DEFAULT_RUN, False)
+if kpi.empty:
     st.write("This plan has no measures loaded.")
 else:
-    bands = m["band"].fillna("Not rated")
-    cols = st.columns(5)
-    for col, band in zip(cols, ["Outstanding", "Good", "Requires Improvement", "Inadequate", "Not rated"]):
-        col.metric(band, int((bands == band).sum()), help=f"Measures rated {band} on their latest value")
-    met = m["target_met"].dropna()
-    if len(met):
-        st.write(f"**{int(met.sum())} of {len(met)}** measures with a target meet it.")
-    st.page_link("pages/kpis.py", label="Every measure, with SPC, on Compliance KPIs", icon="📈")
+    # A plan with bands leads with them; every plan then shows targets met, what got worse and SPC signals.
+    if kpi["band"].notna().any():
+        tiles(rated(kpis.BAND_LABELS, [b if b in kpis.BAND_LABELS else None for b in kpi["band"]],
+                    "on their latest value against the plan's bands"))
+    if kpi["target_rag"].notna().any():
+        tiles(rated(kpis.TARGET_RAG_LABELS, kpi["target_rag"].tolist(), "against their target, with its tolerance"))
+    met = kpi["target_met"].dropna()
+    tiles(([("✓ Targets met", f"{int(met.sum())} of {len(met)}", "Measures whose latest value is at or better than "
+             "their target, of those with a target")] if len(met) else [])
+          + [("▼ Got worse", int((kpi["direction"] == "worsening").sum()),
+              "Measures whose latest value is worse than the one before"),
+             ("! SPC concern", int((kpi["variation"] == "concern").sum()),
+              "Measures whose latest point is a special cause of concern (13 points or more)"),
+             ("I SPC improvement", int((kpi["variation"] == "improvement").sum()),
+              "Measures whose latest point is a special cause of improvement (13 points or more)")])
+    st.page_link("app_pages/kpis.py", label="Every measure, with SPC, on Compliance KPIs", icon="📈")
 
 # -- Audit quality -----------------------------------------------------------------------------
 st.header("Case-file audits")
@@ -58,7 +81,7 @@ else:
                f"{last['ci_low']:.0f}%–{last['ci_high']:.0f}%"
                + (" · ◇ illustrative counts" if last["illustrative"] else ""))
     c2.plotly_chart(charts.audit_trajectory(a, height=320), width="stretch", key="audit_trend")
-    st.page_link("pages/audits.py", label="Stream by stream, against the plan, on Case-file audits", icon="🔍")
+    st.page_link("app_pages/audits.py", label="Stream by stream, against the plan, on Case-file audits", icon="🔍")
 
 # -- Actions by BRAG ---------------------------------------------------------------------------
 st.header("Actions by BRAG rating")
@@ -70,7 +93,7 @@ else:
     st.caption(f"Action snapshot as at {uk_month(snapshot)} · {len(acts)} actions"
                + (" · ◇ illustrative ratings" if acts["illustrative"].any() else ""))
     st.plotly_chart(charts.brag_bars(data.action_counts), width="stretch", key="brag")
-    st.page_link("pages/actions.py", label="What changed, exceptions and owners, on Actions", icon="✅")
+    st.page_link("app_pages/actions.py", label="What changed, exceptions and owners, on Actions", icon="✅")
 
 # -- Exceptions -------------------------------------------------------------------------------
 st.header("Exceptions")

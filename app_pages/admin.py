@@ -3,13 +3,11 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import queries
-from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_csv_bytes
 from scorecard.safe_text import md
-from scorecard.ui import get_store, plan_label, plans, uk_date, uk_month
+from scorecard.ui import dataframe, gate, get_store, log, logged, plan_label, plans, require, uk_date, uk_month
 
-user = gate("admin")
-who = user.email or user.name
+user = gate("admin", "Admin")
 st.title("Admin")
 store = get_store()
 
@@ -19,17 +17,19 @@ st.caption("Every sign-in, upload, commit, revert, export and settings change, w
 trail = queries.run(store, "audit_log")
 f1, f2 = st.columns(2)
 events = f1.multiselect("Event", sorted(trail["event"].unique()), key="audit_events", placeholder="All")
-who = f2.text_input("Who", key="audit_who", placeholder="part of a name or e-mail")
+person = f2.text_input("Who", key="audit_who", placeholder="part of a name or e-mail")
 shown = trail[trail["event"].isin(events)] if events else trail
-if who.strip():
-    shown = shown[shown["who"].str.contains(who.strip(), case=False, regex=False)]
-st.dataframe(shown.assign(logged_at=[f"{uk_date(t)} {pd.Timestamp(t):%H:%M:%S}" for t in shown["logged_at"]],
-                          upload_id=[str(int(u)) if pd.notna(u) else "" for u in shown["upload_id"]])
-             .fillna({"role": "", "plan": "", "sha256": "", "detail": ""}),
-             hide_index=True, width="stretch", key="audit_table", column_config={
-                 "id": "No.", "logged_at": "When", "who": "Who", "role": "Role", "event": "Event", "plan": "Plan",
-                 "upload_id": "Upload", "sha256": "File sha256", "detail": st.column_config.TextColumn("What", width="large")})
-st.download_button("Download the audit trail (CSV)", logged(user, "export", lambda: to_csv_bytes(shown),
+if person.strip():
+    shown = shown[shown["who"].str.contains(person.strip(), case=False, regex=False)]
+dataframe(shown.assign(logged_at=[f"{uk_date(t)} {pd.Timestamp(t):%H:%M:%S}" for t in shown["logged_at"]]),
+          key="audit_table", column_config={
+              "id": "No.", "logged_at": "When", "who": "Who", "role": "Role", "event": "Event", "plan": "Plan",
+              "upload_id": st.column_config.NumberColumn("Upload", format="%d"), "sha256": "File sha256",
+              "detail": st.column_config.TextColumn("What", width="large")})
+# The file keeps each entry's full date and time, as ISO 8601 (2026-11-27T13:05:09), and whole upload ids.
+trail_file = shown.assign(logged_at=[pd.Timestamp(t).isoformat(timespec="seconds") for t in shown["logged_at"]],
+                          upload_id=shown["upload_id"].astype("Int64"))
+st.download_button("Download the audit trail (CSV)", logged(user, "export", lambda: to_csv_bytes(trail_file),
                                                              detail="audit trail"),
                    "audit-trail.csv", "text/csv", key="audit_csv")
 
@@ -41,13 +41,15 @@ done = st.session_state.pop("plan_done", None)
 if done:
     st.success(done)
 table = plans().merge(queries.run(store, "plan_uploads"), on="plan", how="left")  # uploads in force, reverted
-st.dataframe(table.assign(as_at=[uk_month(d) if pd.notna(d) else "" for d in table["as_at"]],
-                          last_upload_at=[uk_date(d) for d in table["last_upload_at"]],
-                          archived=["Archived" if a else "In use" for a in table["archived"]]),
-             hide_index=True, width="stretch", key="admin_plans", column_config={
-                 "plan": "Plan", "authority": "Authority", "as_at": "Latest as-at", "last_upload_at": "Last upload",
-                 "last_upload_id": "Last upload id", "archived": "Status", "committed": "Uploads in force",
-                 "reverted": "Reverted"})
+dataframe(table.assign(as_at=[uk_month(d) if pd.notna(d) else None for d in table["as_at"]],
+                       last_upload_at=[uk_date(d) for d in table["last_upload_at"]],
+                       archived=["Archived" if a else "In use" for a in table["archived"]]),
+          key="admin_plans", column_config={
+              "plan": st.column_config.TextColumn("Plan", width="medium"),
+              "authority": st.column_config.TextColumn("Authority", width="medium"),
+              "as_at": "Latest as-at", "last_upload_at": "Last upload",
+              "last_upload_id": "Last upload id", "archived": "Status", "committed": "Uploads in force",
+              "reverted": "Reverted"})
 if len(table):
     rows = {r["plan"]: r for r in table.to_dict("records")}
     m1, m2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -55,7 +57,7 @@ if len(table):
     archived = bool(rows[target]["archived"])
     if m2.button("Restore" if archived else "Archive", key="plan_archive"):
         require(user, "admin", f"{'restore' if archived else 'archive'} the plan {target}")
-        store.set_archived(target, not archived, who)
+        store.set_archived(target, not archived, user.who)
         log(user, "settings", plan=target, detail="plan restored" if archived else "plan archived")
         st.session_state["plan_done"] = f"{md(target)} {'restored to the plan selectors' if archived else 'archived'}."
         st.rerun()
@@ -67,9 +69,7 @@ if len(table):
         typed = st.text_input("Type the plan's name to confirm", key="withdraw_confirm")
         if st.button(f"Withdraw {md(target)}", type="primary", key="plan_withdraw", disabled=typed.strip() != target):
             require(user, "admin", f"withdraw the plan {target}")
-            ids = store.withdraw_plan(target, who)
-            for upload_id in ids:
-                log(user, "revert", plan=target, upload_id=upload_id, detail="the whole plan was withdrawn")
+            ids = store.withdraw_plan(target, user.who, audit_role=user.role)  # each revert recorded with it
             st.session_state["plan_done"] = (f"{md(target)} withdrawn: upload(s) {', '.join(map(str, ids))} "
                                              "reverted.")
             st.session_state.pop("withdraw_confirm", None)

@@ -2,11 +2,10 @@
 import streamlit as st
 
 from scorecard import boardpack
-from scorecard.access import gate, logged
 from scorecard.safe_text import md
-from scorecard.ui import action_view, get_store, kpi_rows, plan_data, sidebar_filters, uk_month
+from scorecard.ui import action_view, gate, get_store, kpi_rows, logged, plan_data, sidebar_filters, uk_month
 
-user = gate("viewer")
+user = gate("viewer", "Board pack")
 plan, as_at = sidebar_filters()
 st.title("Board pack")
 if plan is None or as_at is None:

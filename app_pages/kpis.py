@@ -3,13 +3,13 @@ import pandas as pd
 import streamlit as st
 
 from scorecard import charts, kpis, spc
-from scorecard.access import gate, log, logged, require
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
 from scorecard.summary import banding_for
-from scorecard.ui import get_store, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import (dataframe, gate, get_store, illustrative_note, kpi_rows, log, logged, plan_data, require,
+                          sidebar_filters, uk_date, uk_month)
 
-user = gate("viewer")
+user = gate("viewer", "Compliance KPIs")
 plan, as_at = sidebar_filters()
 st.title("Compliance KPIs")
 if plan is None or as_at is None:
@@ -38,45 +38,48 @@ def options(col: str) -> list[str]:
 
 
 f1, f2, f3, f4 = st.columns(4)
+ratings = [*kpis.BAND_LABELS.values(), *kpis.TARGET_RAG_LABELS.values()]
 chosen = dict(
     priorities=f1.multiselect("Priority", options("priority"), key="kpi_priority", placeholder="All"),
     focus_areas=f2.multiselect("Focus area", options("focus_area"), key="kpi_focus", placeholder="All"),
-    band_labels=f3.multiselect("Band", [kpis.BAND_LABELS[b] for b in kpis.BAND_LABELS
-                                        if kpis.BAND_LABELS[b] in set(table["band_label"])],
+    band_labels=f3.multiselect("Band or rating", [r for r in ratings if r in set(table["band_label"])],
                                key="kpi_band", placeholder="All"),
     sources=f4.multiselect("Source", options("source"), key="kpi_source", placeholder="All"),
 )
 search = st.text_input("Search measures", key="kpi_search", placeholder="code, words in the measure, priority…")
 shown = kpis.filter_table(table, search=search, **chosen)
 
-text_columns = ["exception", "priority", "focus_area", "target_label", "direction_label", "variation_label",
-                "assurance_label", "source"]
-st.dataframe(
-    shown[["exception", "code", "measure", "priority", "focus_area", "latest", "value", "numerator", "denominator",
-           "band_label", "target", "target_label", "direction_label", "trend", "variation_label",
-           "assurance_label", "england", "region", "neighbours", "source"]]
-    .fillna({c: "" for c in text_columns}),  # blank, not "None", where a measure has no exception
-    hide_index=True, key="kpi_table", height=min(38 * (len(shown) + 1), 560),
-    column_config={
-        "exception": st.column_config.TextColumn("Exception", width="small"),
-        "code": st.column_config.TextColumn("Code", width="small"),
-        "measure": st.column_config.TextColumn("Measure", width="large"),
-        "priority": "Priority", "focus_area": "Focus area", "latest": "Latest",
-        "value": st.column_config.NumberColumn("Value", format="%.1f"),
-        "numerator": st.column_config.NumberColumn("Num.", format="%g"),
-        "denominator": st.column_config.NumberColumn("Den.", format="%g"),
-        "band_label": "Band", "target": st.column_config.NumberColumn("Target", format="%g"),
-        "target_label": "Target met", "direction_label": "Direction",
-        "trend": st.column_config.LineChartColumn("Trend"),
-        "variation_label": "SPC variation", "assurance_label": "SPC assurance",
-        "england": st.column_config.NumberColumn("England", format="%g"),
-        "region": st.column_config.NumberColumn("Region", format="%g"),
-        "neighbours": st.column_config.NumberColumn("Stat. neighbours", format="%g"),
-        "source": "Source",
-    })
-st.caption(f"Showing {len(shown)} of {len(table)} measures. SPC icons carry a letter and a shape: "
-           "C common cause, I improvement, ! concern, H/L special cause high/low on a measure with no "
-           "direction; assurance P target always met, F never met, H hit or miss.")
+# What a leader scans first (code, measure, value and band stay in view at 1366 px wide, the lot at 1920), then
+# the detail to scroll to. The whole row is in the downloads.
+dataframe(shown, key="kpi_table", height=min(35 * (len(shown) + 1) + 3, 560), column_order=[
+    "code", "measure_short", "value", "latest", "band_label", "target_text", "direction_label", "trend",
+    "spc_label", "priority_short", "exception", "numerator", "denominator", "england", "region", "neighbours",
+    "focus_area", "source"], column_config={
+        "code": st.column_config.TextColumn("Code", width=75),
+        "measure_short": st.column_config.TextColumn("Measure", width=300,
+                                                     help="The full name is in the measure's detail below"),
+        "value": st.column_config.NumberColumn("Value", format="%.1f", width=70),
+        "latest": st.column_config.TextColumn("Latest", width=85, help="The period of the latest value"),
+        "band_label": st.column_config.TextColumn(
+            "Band", width=175, help="Against the plan's thresholds; a measure with a tolerance and no bands is "
+                                    "rated 🟢 Green, 🔶 Amber or 🔺 Red against its target"),
+        "target_text": st.column_config.TextColumn("Target", width=110),
+        "direction_label": st.column_config.TextColumn("Direction", width=115),
+        "trend": st.column_config.LineChartColumn("Trend", width=100),
+        "spc_label": st.column_config.TextColumn("SPC", width=90, help="Variation · assurance (key below)"),
+        "priority_short": st.column_config.TextColumn("Priority", width=90),
+        "exception": st.column_config.TextColumn("Exception", width=160),
+        "numerator": st.column_config.NumberColumn("Num.", format="%g", width=70),
+        "denominator": st.column_config.NumberColumn("Den.", format="%g", width=70),
+        "england": st.column_config.NumberColumn("England", format="%g", width=75),
+        "region": st.column_config.NumberColumn("Region", format="%g", width=75),
+        "neighbours": st.column_config.NumberColumn("Stat. neighbours", format="%g", width=120),
+        "focus_area": st.column_config.TextColumn("Focus area", width=200),
+        "source": st.column_config.TextColumn("Source", width=200)})
+st.caption(f"Showing {len(shown)} of {len(table)} measures. SPC: variation · assurance, each a shape and a "
+           "letter: ● C common cause, ▲ I / ▼ I improvement, ▲ ! / ▼ ! concern, △ H / ▽ L special cause high/low "
+           "on a measure with no direction; assurance ✓ P target always met, ✗ F never met, ? H hit or miss; a run "
+           "chart (fewer than 13 points) has neither.")
 
 export = kpis.export_frame(shown)
 e1, e2, _ = st.columns([1, 1, 4])
@@ -106,12 +109,17 @@ target = None if pd.isna(row["target"]) else float(row["target"])
 chart = spc.analyse(series["value"].tolist(), row["polarity"], target, run, screen, cuts) if len(series) else None
 bench = data.benchmarks[data.benchmarks["code"] == code]
 
-c1, c2, c3, c4 = st.columns(4)
+st.caption(md(row["measure"]))
+c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric(f"Latest ({row['latest'] or 'no value'})", "—" if pd.isna(row["value"]) else
           f"{row['value']:g}{'%' if row['unit'] == '%' else ''}")
-c2.metric("Band", row["band_label"])
-c3.metric("SPC variation", row["variation_label"] or "—")
-c4.metric("SPC assurance", row["assurance_label"] or "—")
+rated_by_target = pd.notna(row["target_rag"])
+c2.metric("Against its target" if pd.isna(row["band"]) and rated_by_target else "Band", row["band_label"])
+c3.metric("Target", row["target_text"] or "—",
+          help=f"Rated {kpis.TARGET_RAG_LABELS[row['target_rag']]} against the target, with the tolerance "
+               f"{md(measure['tolerance'])}" if rated_by_target else None)
+c4.metric("SPC variation", row["variation_label"] or "—")
+c5.metric("SPC assurance", row["assurance_label"] or "—")
 if series.empty:
     st.write("No values loaded for this measure yet.")
     st.stop()

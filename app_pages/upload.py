@@ -7,13 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from scorecard.intake import load, preview
-from scorecard.access import gate, log, logged, require
 from scorecard.exports import to_xlsx_bytes
 from scorecard.periods import parse_month
 from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
 from scorecard.intake.template import write_template
 from scorecard.safe_text import md, md_code
-from scorecard.ui import get_store, plans, uk_date, uk_month
+from scorecard.ui import dataframe, gate, get_store, log, logged, plans, require, uk_date, uk_month
 from scorecard.intake import dfe
 from scorecard.intake.cells import text
 from scorecard.intake.format import BENCHMARK_FIELDS, SHEETS
@@ -26,9 +25,11 @@ from scorecard.intake.words import RAG_ORDER, UNRATED
 
 NEW_PLAN = "➕ New plan…"
 FROM_FILE = "As named in the file"
-PAGES_FOR = {"measures": ("pages/kpis.py", "Compliance KPIs", "📈"), "values": ("pages/kpis.py", "Compliance KPIs", "📈"),
-             "benchmarks": ("pages/kpis.py", "Compliance KPIs", "📈"),
-             "audits": ("pages/audits.py", "Case-file audits", "🔍"), "actions": ("pages/actions.py", "Actions", "✅")}
+PAGES_FOR = {"measures": ("app_pages/kpis.py", "Compliance KPIs", "📈"),
+             "values": ("app_pages/kpis.py", "Compliance KPIs", "📈"),
+             "benchmarks": ("app_pages/kpis.py", "Compliance KPIs", "📈"),
+             "audits": ("app_pages/audits.py", "Case-file audits", "🔍"),
+             "actions": ("app_pages/actions.py", "Actions", "✅")}
 EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "demo" / "tameside-2023-25.xlsx"
 
 ROLE_CHOICES = [*ROLES, "Plan", UNUSED]
@@ -213,7 +214,7 @@ def mapping_step(i: int, first, c) -> None:
                 st.dataframe(pd.DataFrame(sample), hide_index=True, width="stretch", key=f"map_sample_{i}_{name}")
 
 
-user = gate("uploader")
+user = gate("uploader", "Upload centre")
 who = user.email or user.name
 st.title("Upload centre")
 store = get_store()
@@ -356,15 +357,15 @@ with tab_history:
             as_at=[uk_month(d) if pd.notna(d) else "" for d in history["as_at"]],
             sha256=history["sha256"].str.slice(0, 12),
             reverted_at=[uk_date(d) if pd.notna(d) else "" for d in history["reverted_at"]])
-        st.dataframe(shown[["id", "status", "plan", "file_name", "uploaded_by", "uploaded_at", "as_at", "measures",
-                            "values", "audits", "actions", "warnings", "sha256", "reverted_by", "reverted_at"]],
-                     hide_index=True, width="stretch", key="upload_history", column_config={
-                         "id": "Upload", "status": "Status", "plan": "Plan", "file_name": "File",
-                         "uploaded_by": "By", "uploaded_at": "When", "as_at": "As at", "measures": "Measures",
-                         "values": "Values", "audits": st.column_config.NumberColumn(
-                             "Audits", help="Audit periods of a stream, as the upload preview counts them"),
-                         "actions": "Action rows", "warnings": "Warnings", "sha256": "sha256",
-                         "reverted_by": "Reverted by", "reverted_at": "Reverted on"})
+        dataframe(shown[["id", "status", "plan", "file_name", "uploaded_by", "uploaded_at", "as_at", "measures",
+                         "values", "audits", "actions", "warnings", "sha256", "reverted_by", "reverted_at"]],
+                  key="upload_history", column_config={
+                      "id": "Upload", "status": "Status", "plan": "Plan", "file_name": "File",
+                      "uploaded_by": "By", "uploaded_at": "When", "as_at": "As at", "measures": "Measures",
+                      "values": "Values", "audits": st.column_config.NumberColumn(
+                          "Audits", help="Audit periods of a stream, as the upload preview counts them"),
+                      "actions": "Action rows", "warnings": "Warnings", "sha256": "sha256",
+                      "reverted_by": "Reverted by", "reverted_at": "Reverted on"})
         live = history[history["status"] == "committed"]
         if not user.can("admin"):
             st.caption("Reverting an upload needs the admin role.")

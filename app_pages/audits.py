@@ -2,14 +2,13 @@
 import streamlit as st
 
 from scorecard import charts, kpis
-from scorecard.access import gate
 from scorecard.audits import ALL_STREAMS, MIN_CASES, describe_change, summarise_counts, threshold_lines
 from scorecard.bands import GRADES
 from scorecard.safe_text import md
 from scorecard.summary import audit_measures, banding_for
-from scorecard.ui import get_store, illustrative_note, plan_data, sidebar_filters, uk_month
+from scorecard.ui import dataframe, gate, get_store, illustrative_note, plan_data, sidebar_filters, uk_month
 
-user = gate("viewer")
+user = gate("viewer", "Case-file audits")
 plan, as_at = sidebar_filters()
 st.title("Case-file audits")
 if plan is None or as_at is None:
@@ -62,11 +61,11 @@ else:
         note=[", ".join(n for n in ((f"too few to judge (<{MIN_CASES})" if c < MIN_CASES else ""),
                                     ("◇ illustrative" if i else "")) if n)
               for c, i in zip(rows["cases"], rows["illustrative"])])
-    st.dataframe(table[["period_label", "cases", *GRADES, "good_or_better_pct", "interval", "note"]],
-                 hide_index=True, width="stretch", key="audit_table", column_config={
-                     "period_label": "Period", "cases": "Cases (n)",
-                     "good_or_better_pct": st.column_config.NumberColumn("Good or better", format="%.0f%%"),
-                     "interval": "95% interval", "note": "Note"})
+    dataframe(table[["period_label", "cases", *GRADES, "good_or_better_pct", "interval", "note"]],
+              key="audit_table", column_config={
+                  "period_label": "Period", "cases": "Cases (n)",
+                  "good_or_better_pct": st.column_config.NumberColumn("Good or better", format="%.0f%%"),
+                  "interval": "95% interval", "note": "Note"})
 
 # -- Against the plan --------------------------------------------------------------------------
 st.header("Against the plan")
@@ -76,14 +75,17 @@ if linked.empty:
              "thresholds, set a measure's **Source** to `audit: <stream>` (good-or-better %, e.g. "
              "`audit: All streams`) or `audit inadequate: <stream>` (inadequate %).")
 else:
-    st.dataframe(linked.assign(band_label=linked["band"].map(lambda b: kpis.BAND_LABELS.get(b, b)))[
-        ["code", "measure", "stream", "figure", "latest_label", "value", "denominator", "band_label", "target"]],
-        hide_index=True, width="stretch", key="audit_measures", column_config={
-            "code": "Code", "measure": st.column_config.TextColumn("Measure", width="large"),
-            "stream": "Audit stream", "figure": "Figure", "latest_label": "Latest",
-            "value": st.column_config.NumberColumn("Value", format="%.1f%%"),
-            "denominator": st.column_config.NumberColumn("Cases (n)", format="%d"),
-            "band_label": "Band", "target": st.column_config.NumberColumn("Target", format="%g%%")})
+    rated = [kpis.rating_label(b, r) for b, r in zip(linked["band"], linked["target_rag"])]
+    dataframe(linked.assign(band_label=rated, measure=[kpis.short_name(m) for m in linked["measure"]])[
+        ["code", "measure", "value", "band_label", "denominator", "latest_label", "stream", "figure", "target"]],
+        key="audit_measures", column_config={
+            "code": st.column_config.TextColumn("Code", width=75),
+            "measure": st.column_config.TextColumn("Measure", width=300),
+            "value": st.column_config.NumberColumn("Value", format="%.1f%%", width=70),
+            "band_label": st.column_config.TextColumn("Band", width=175),
+            "denominator": st.column_config.NumberColumn("Cases (n)", format="%d", width=80),
+            "latest_label": st.column_config.TextColumn("Latest", width=90), "stream": "Audit stream",
+            "figure": "Figure", "target": st.column_config.NumberColumn("Target", format="%g%%")})
     st.caption("Rated with the same rules as the Compliance KPIs page; values are the audit figures per period.")
     for m in linked[linked["stream"].str.casefold() == stream.casefold()].to_dict("records"):
         series = kpis.measure_series(get_store(), data, m["code"])
