@@ -69,6 +69,7 @@ def test_publication_shows_small_counts_as_c_and_no_case_reference_ever(demo_cop
     assert "LL-77" not in plain and "LL-77" not in public
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(boardpack.chromium() is None, reason="Chromium is installed by make test / CI")
 def test_the_pdf_is_printed_by_chromium(demo_db):
     s = Store(demo_db, read_only=True)

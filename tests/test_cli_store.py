@@ -140,9 +140,9 @@ def test_locked_store_exits_2_with_one_line(tmp_path, good_workbook):
     db = tmp_path / "locked.duckdb"
     holder = Store(db)  # another process holding the store, as the running app does
     holder.close()
-    script = ("import sys, time; sys.path.insert(0, %r); from scorecard.store import Store; "
-              "s = Store(%r); print('ready', flush=True); time.sleep(30)") % (str(ROOT), str(db))
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    script = ("import time; from scorecard.store import Store; "
+              "s = Store(%r); print('ready', flush=True); time.sleep(30)") % str(db)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert proc.stdout.readline().strip() == "ready"
         started = time.monotonic()

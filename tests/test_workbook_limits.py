@@ -177,6 +177,7 @@ def test_a_utf16_csv_without_a_byte_order_mark_is_recognised():
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)")
 def test_the_far_corner_file_dropped_on_the_upload_centre_is_refused_and_the_server_keeps_serving(demo_copy, tmp_path):
     from playwright.sync_api import sync_playwright
