@@ -126,6 +126,7 @@ def test_exports_are_formula_safe():
     assert "'=HYPERLINK" in csv and ",'@evil," in csv
 
 
+@pytest.mark.slow
 def test_demo_summary_json_has_slipped_and_changed(demo_db):
     from scorecard.store import Store
     from scorecard.summary import PlanData, summary

@@ -32,6 +32,7 @@ def test_overview_renders_a_plan_with_its_authority(app):
         ("What changed, exceptions and owners, on Actions", "actions")]
 
 
+@pytest.mark.slow
 def test_switching_plan_and_as_at_changes_the_figures(app):
     at = app.run()
     at.sidebar.selectbox[0].set_value("Cheshire East 2023-24").run()

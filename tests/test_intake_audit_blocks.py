@@ -343,6 +343,7 @@ def test_other_layouts_with_grade_headings_are_not_taken(rows, role):
 
 
 # -- The whole way: import, then the Case-file audits page ----------------------------------------------------
+@pytest.mark.slow
 def test_a_mixed_workbook_imports_through_the_command_line_and_the_page_shows_its_streams(tmp_path, monkeypatch):
     rows, pct, merged = stacked([
         ("Quarter 4 2023/24 (Jan - Mar)", {"Referrals": (1, 5, 3, 1), "CP plans": (0, 4, 4, 2)}),

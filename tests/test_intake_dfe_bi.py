@@ -337,6 +337,7 @@ def test_next_years_lait_download_lands_on_the_same_measures(tmp_path):
     assert stored(db, f"SELECT count(*) FROM current_benchmarks WHERE code = '{CODES[RE_REFERRALS]}'") == [(4,)]
 
 
+@pytest.mark.slow
 def test_next_years_lait_download_through_python_m_scorecard(tmp_path):
     db = tmp_path / "s.duckdb"
     for name, data in (("lait-2022.xlsx", lait_download(THIS_YEAR)), ("lait-2023.xlsx",
