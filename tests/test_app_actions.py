@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow  # every test here takes more than about 0.7 s on its own
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
 
 PAGE = str(ROOT / "pages" / "actions.py")
 

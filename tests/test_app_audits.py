@@ -8,7 +8,7 @@ from scorecard.intake import load
 from scorecard.store import Store
 from tests.conftest import ROOT, make_workbook
 
-pytestmark = pytest.mark.slow  # every test here takes more than about 0.7 s on its own
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
 
 PAGE = str(ROOT / "pages" / "audits.py")
 PROGRESS = "Cheshire East progress against Ofsted recommendations 2017"

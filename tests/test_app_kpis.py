@@ -5,6 +5,8 @@ from streamlit.testing.v1 import AppTest
 from scorecard.kpis import EXCEPTION_ORDER
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
+
 PAGE = str(ROOT / "pages" / "kpis.py")
 
 
@@ -29,7 +31,6 @@ def table(at):
     return at.dataframe[0].value
 
 
-@pytest.mark.slow
 def test_exceptions_come_first_in_the_page_order(page):
     at = open_plan(page, "Sefton 2017-18")
     df = table(at)
@@ -42,7 +43,6 @@ def test_exceptions_come_first_in_the_page_order(page):
     assert df["exception"].iloc[-1] == "" and df["exception"].notna().all()  # blank, not "None"
 
 
-@pytest.mark.slow
 def test_filters_and_search_change_the_table(page):
     at = open_plan(page, "Sefton 2017-18")
     full = table(at)
@@ -58,7 +58,6 @@ def test_filters_and_search_change_the_table(page):
     assert table(at).empty and "No measure matches the filters." in [m.value for m in at.markdown]
 
 
-@pytest.mark.slow
 def test_band_filter_keeps_only_that_band(page):
     at = open_plan(page, "Sefton 2017-18")
     band = table(at)["band_label"].iloc[0]
@@ -66,7 +65,6 @@ def test_band_filter_keeps_only_that_band(page):
     assert set(table(at)["band_label"]) == {band}
 
 
-@pytest.mark.slow
 def test_measure_detail_renders_with_its_metrics(page):
     at = open_plan(page, "Tameside 2023-25")
     at.selectbox(key="kpi_measure").set_value("CF4").run()
@@ -77,7 +75,6 @@ def test_measure_detail_renders_with_its_metrics(page):
     assert at.get("plotly_chart") or any(e.type == "plotly_chart" for e in at.main)
 
 
-@pytest.mark.slow
 def test_marking_a_process_change_rebases_and_can_be_removed(page):
     at = open_plan(page, "Cheshire East 2023-24")
     code = at.selectbox(key="kpi_measure").value
@@ -93,7 +90,6 @@ def test_marking_a_process_change_rebases_and_can_be_removed(page):
     assert not any("New front door" in m.value for m in at.markdown), (code, period)
 
 
-@pytest.mark.slow
 def test_spc_settings_feed_the_table(page):
     at = open_plan(page, "Sefton 2017-18")
     six = table(at)["variation_label"].tolist()
@@ -103,7 +99,6 @@ def test_spc_settings_feed_the_table(page):
     assert sum("C " in v for v in eight) >= sum("C " in v for v in six)  # fewer signals with a longer run
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("plan", ["Cheshire East 2017-18", "Cheshire East 2023-24",
                                   "Cheshire East progress against Ofsted recommendations 2017", "Tameside 2023-25"])
 def test_every_demo_plan_renders(page, plan):

@@ -51,6 +51,7 @@ def test_switching_plan_and_as_at_changes_the_figures(app):
     assert "as at" in at.caption[0].value
 
 
+@pytest.mark.slow
 def test_exceptions_list_overdue_actions_first_after_inadequate(app):
     at = app.run()
     at.sidebar.selectbox[0].set_value("Sefton 2017-18").run()
@@ -69,6 +70,7 @@ def test_plan_in_the_url_is_selected(app):
     assert any("illustrative" in i.value for i in at.info)
 
 
+@pytest.mark.slow
 def test_cached_figures_never_cross_from_one_store_to_another(tmp_path, monkeypatch):
     from scorecard import ui
     from scorecard.intake import load

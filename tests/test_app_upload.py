@@ -47,6 +47,7 @@ def upload(at, *files):
     return at
 
 
+@pytest.mark.slow
 def test_bad_file_lists_every_problem_and_changes_nothing(app, demo_copy, tmp_path):
     before = cin8(demo_copy)
     bad = make_workbook(tmp_path / "bad.xlsx", {"Plan": [["Plan", PLAN]], "Values": [

@@ -96,6 +96,7 @@ def meeting(demo_copy, monkeypatch):
     ui.get_store.clear()
 
 
+@pytest.mark.slow
 def test_meeting_mode_opens_on_the_exceptions_with_plain_headings(meeting):
     at = meeting.run()
     assert not at.exception

@@ -16,7 +16,7 @@ from benchmarks.generate import council_workbook
 from scorecard.store import Store, _TABLES
 from tests.conftest import MEASURES, ROOT, make_workbook
 
-pytestmark = pytest.mark.slow  # every test here takes more than about 0.7 s on its own
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
 
 TABLES = [*_TABLES, "uploads", "audit_log", "meta"]
 

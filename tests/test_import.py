@@ -233,6 +233,7 @@ def test_a_colon_in_the_file_name_stays_out_of_the_message(store):
     assert [(i.sheet, i.message) for i in checked.parsed.issues] == [("March: scorecard.xlsx", "the file is empty")]
 
 
+@pytest.mark.slow
 def test_size_cap_and_zip_bomb():
     with pytest.raises(WorkbookError, match="over the 0.001 MB limit"):
         read_bytes(b"x" * 5000, "big.csv", max_mb=0.001)

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from scorecard.intake import load
 from tests.conftest import ROOT, make_workbook
 
-pytestmark = pytest.mark.slow  # every test here takes more than about 0.7 s on its own
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
 
 PLAN = "Tameside 2023-25"
 SESSIONS = 20

@@ -38,6 +38,7 @@ def test_every_demo_plan_loads_back_into_an_empty_store_exactly(demo_copy, tmp_p
     fresh.close()
 
 
+@pytest.mark.slow
 def test_loaded_back_it_changes_nothing_and_a_corrected_cell_changes_just_that(demo_copy):
     store = Store(demo_copy)
     plan = "Tameside 2023-25"

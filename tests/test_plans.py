@@ -144,6 +144,7 @@ def test_admin_archives_a_plan_out_of_the_sidebar_and_restores_it(local_app):
         "SELECT archived FROM plan_status WHERE plan = ?", [SEFTON]).fetchone()[0]
 
 
+@pytest.mark.slow
 def test_admin_withdraws_a_plan_only_after_typing_its_name(local_app):
     at = AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60).run()
     at.selectbox(key="manage_plan").set_value(SEFTON).run()

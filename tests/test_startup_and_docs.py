@@ -32,6 +32,7 @@ def test_help_imports_no_data_library_and_no_streamlit():
     assert imported("import", "--help") & set(HEAVY) == set()
 
 
+@pytest.mark.slow
 def test_an_import_from_the_command_line_loads_neither_pandas_nor_streamlit(good_workbook, tmp_path):
     """The command line's import reads, checks and commits with calamine and DuckDB (and NumPy to hand the rows
     over): no pandas, pyarrow, Streamlit, Plotly or openpyxl, half a second of start-up between them."""
