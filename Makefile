@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 
-.PHONY: run test bench template clean chromium
+.PHONY: run check test lint screenshots bench template clean chromium
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,20 @@ run: $(STAMP)  ## start the dashboard on http://127.0.0.1:8501 (seeds the demo p
 	$(BIN)/python -m scorecard preflight $(ARGS)
 	$(BIN)/streamlit run app.py $(ARGS)
 
+check: $(STAMP)  ## the fast tests, in under a minute: not the browser tests, not those marked slow
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
 test: $(STAMP) chromium  ## the whole test suite (browser tests included)
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff, as configured in pyproject.toml
+	$(BIN)/ruff check .
+
+# The screenshots the README shows, refreshed from the browser tests' own (tests/artifacts/screenshots/).
+SHOWN := $(sort $(shell grep -o 'docs/screenshots/[a-z_-]*\.png' README.md))
+screenshots: $(STAMP) chromium  ## take the screenshots again (tests/test_browser.py) and copy the README's into docs/screenshots/
+	$(BIN)/python -m pytest -q tests/test_browser.py
+	cp $(SHOWN:docs/screenshots/%=tests/artifacts/screenshots/%) docs/screenshots/
 
 chromium:  ## Debian's Chromium (and an emoji font for the icons) for the browser tests and the PDF board pack, installed when missing
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \

@@ -9,6 +9,9 @@ or month); 2 store locked by another process (e.g. the running app) for longer t
 SCORECARD_LOCK_WAIT seconds (default 10: a second import waits for the first to finish); 3 store
 cannot be written (disk full, quota used up or read-only file system; one line, nothing changed).
 JSON output is strict: no NaN or Infinity, a missing figure is null.
+
+Each command imports what it needs when it runs (the store brings DuckDB, the summary pandas, preflight
+Streamlit), so that --help and a mistyped option answer at once (tests/test_startup_and_docs.py).
 """
 from __future__ import annotations
 
@@ -18,12 +21,13 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import summary as summary_mod
-from .intake import load
-from .spc import DEFAULT_RUN, RUN_CHOICES
 from .periods import month_label, parse_as_at
-from .store import PlanNotFound, Store, StoreLocked, StoreUnwritable, UploadNotFound, current_user
+from .spc import DEFAULT_RUN, RUN_CHOICES
+
+if TYPE_CHECKING:
+    from .store import Store
 
 ROLE = "command line"  # the role the audit trail records for changes made here
 
@@ -100,6 +104,14 @@ def lock_wait() -> float:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "template":
+        from .intake.template import write_template
+        write_template(args.path)
+        print(f"wrote {args.path}")
+        return 0
+    if args.command == "preflight":
+        return _preflight(args.options)
+    from .store import PlanNotFound, StoreLocked, StoreUnwritable, UploadNotFound
     try:
         return _run(args)
     except (PlanNotFound, UploadNotFound) as exc:
@@ -114,13 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    if args.command == "template":
-        from .intake.template import write_template
-        write_template(args.path)
-        print(f"wrote {args.path}")
-        return 0
-    if args.command == "preflight":
-        return _preflight(args.options)
+    from .store import Store
     if getattr(args, "as_at", None):
         try:
             args.as_at = parse_as_at(args.as_at)
@@ -132,7 +138,8 @@ def _run(args) -> int:
     store = Store(args.db, wait=lock_wait())
     try:
         if args.command == "summary":
-            _print_json(summary_mod.summary(store, args.plan, args.as_at, args.spc_points, args.spc_screen))
+            from .summary import summary
+            _print_json(summary(store, args.plan, args.as_at, args.spc_points, args.spc_screen))
             return 0
         if args.command == "history":
             return _history(store)
@@ -209,6 +216,8 @@ def _print_json(data) -> None:
 
 
 def _import(args) -> int:
+    from .intake import load
+    from .store import Store
     path = Path(args.path)
     if not path.is_file():
         print(f"{path.name}: no such file", file=sys.stderr)
@@ -240,6 +249,7 @@ def _import(args) -> int:
 
 def _export(store: Store, args) -> int:
     from .intake.export import plan_workbook_bytes
+    from .store import current_user
     data = plan_workbook_bytes(store, args.plan)
     Path(args.path).write_bytes(data)
     store.log_event(current_user(), ROLE, "export", plan=args.plan, detail=f"plan workbook {Path(args.path).name}")

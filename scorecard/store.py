@@ -20,12 +20,14 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from .intake.format import VALUE_FIELDS, store_columns
+
+if TYPE_CHECKING:  # DuckDB imports pandas itself when a query asks for a DataFrame
+    import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "scorecard.duckdb"
@@ -261,12 +263,20 @@ class Store:
 
     @staticmethod
     def _insert(cur, table: str, upload_id: int, plan: str, columns: dict[str, list]) -> None:
-        """Insert rows given column-wise (every column of the table but upload_id and plan).
-        _TABLES lists each table's columns in the table's own order, as insert_into needs."""
-        n = len(next(iter(columns.values())))
-        data = {"upload_id": pa.repeat(upload_id, n), "plan": pa.repeat(plan, n)}
-        data.update({c: columns[c] for c in _TABLES[table] if c != "plan"})
-        cur.from_arrow(pa.table(data)).insert_into(table)
+        """Insert rows given column-wise (every column of the table but upload_id and plan), in the table's own
+        column order (_TABLES). They reach DuckDB as NumPy object arrays, not Arrow: pyarrow imports pandas,
+        half a second of every command-line import. DuckDB types each column from all its values, not from
+        its default sample of 1,000 (which reads a column of whole numbers with one decimal further down as
+        integers, silently)."""
+        import numpy as np  # only a commit needs it: commands that only read start without it
+        names = [c for c in _TABLES[table] if c != "plan"]
+        cur.execute(f"SET pandas_analyze_sample = {len(columns[names[0]])}")
+        cur.register("upload_rows", {c: np.array(columns[c], dtype=object) for c in names})
+        try:
+            cur.execute(f"INSERT INTO {table} SELECT $upload_id, $plan, * FROM upload_rows",
+                        {"upload_id": upload_id, "plan": plan})
+        finally:
+            cur.unregister("upload_rows")
 
     def mark_rebase(self, plan: str, code: str, period: dt.date, reason: str | None = None,
                     user: str | None = None) -> None:

@@ -1,15 +1,13 @@
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from scorecard.demo import seed_if_empty
+from scorecard.store import Store
 
-from scorecard.demo import seed_if_empty  # noqa: E402
-from scorecard.store import Store  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent  # the repository (pyproject.toml puts it on sys.path for pytest)
 
 
 @pytest.fixture(scope="session")

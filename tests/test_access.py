@@ -66,6 +66,7 @@ def test_a_public_bind_needs_sign_in():
     assert "every network interface" in access.bind_problem("", False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("address, code", [("0.0.0.0", 1), ("192.168.1.20", 1), ("127.0.0.1", 0)])
 def test_preflight_refuses_a_public_bind_in_local_mode_in_one_line(address, code):
     res = subprocess.run([sys.executable, "-m", "scorecard", "preflight"], cwd=ROOT, capture_output=True, text=True,
@@ -75,6 +76,7 @@ def test_preflight_refuses_a_public_bind_in_local_mode_in_one_line(address, code
         assert res.stderr.count("\n") == 1 and res.stderr.startswith(f"Refusing to serve on {address} without sign-in")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options, env, code", [
     (["--server.address", "0.0.0.0"], {}, 1),
     (["--server.address=0.0.0.0", "--server.port", "8502"], {}, 1),
@@ -170,6 +172,7 @@ def trail() -> pd.DataFrame:
     return queries.run(ui.get_store(), "audit_log")
 
 
+@pytest.mark.slow
 def test_nobody_signed_in_sees_only_the_sign_in_button(signed_in):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.user = {"is_logged_in": False}
@@ -181,6 +184,7 @@ def test_nobody_signed_in_sees_only_the_sign_in_button(signed_in):
     assert not at.exception and [b.label for b in at.button] == ["Sign in"] and not at.dataframe
 
 
+@pytest.mark.slow
 def test_a_viewer_reads_but_cannot_reach_upload_or_admin_by_menu_or_by_url(signed_in):
     at = app_as("viewer")
     assert not at.exception and at.title[0].value  # the overview
@@ -208,6 +212,7 @@ def test_a_viewer_reads_but_cannot_reach_upload_or_admin_by_menu_or_by_url(signe
                                          "tried to open the Upload centre page; needs uploader"]
 
 
+@pytest.mark.slow
 def test_an_uploader_uploads_but_cannot_revert_or_open_admin(signed_in):
     at = app_as("uploader")
     at.switch_page("app_pages/admin.py").run()
@@ -225,6 +230,7 @@ def test_an_uploader_uploads_but_cannot_revert_or_open_admin(signed_in):
         "tried to open the Admin page; needs admin"] * 2
 
 
+@pytest.mark.slow
 def test_an_admin_sees_the_audit_trail_of_everyone(signed_in):
     app_as("viewer")
     app_as("stranger")
@@ -268,6 +274,7 @@ def test_a_public_bind_without_sign_in_gets_only_the_refusal(tmp_path, monkeypat
     assert not db.exists()
 
 
+@pytest.mark.slow
 def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path):
     monkeypatch.setenv("SCORECARD_DB", str(demo_copy))
     monkeypatch.setenv("SCORECARD_USER", "officer")
@@ -379,6 +386,7 @@ def unwritable_trail(request, demo_copy, monkeypatch, tmp_path):
         subprocess.run(["umount", "--lazy", str(disk)], check=True)
 
 
+@pytest.mark.slow
 def test_pages_still_open_when_the_audit_trail_cannot_be_written_but_changes_are_refused(
         unwritable_trail, monkeypatch, tmp_path, caplog):
     """The sign-in entry cannot be written. Every page still opens, with a banner, and the failure is logged on
@@ -430,6 +438,7 @@ TEXT = st_.text(st_.characters(blacklist_categories=("Cs", "Cc")), min_size=1, m
 DANGEROUS = st_.sampled_from(["=", "+", "-", "@", "=cmd|' /C calc'!A0", "=HYPERLINK(\"http://x\")", "+1+1"])
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st_.lists(st_.one_of(TEXT, st_.builds(lambda d, t: d + t, DANGEROUS, TEXT)), min_size=3, max_size=3))
 def test_fuzzed_cell_text_survives_import_and_leaves_exports_formula_safe(tmp_path_factory, texts):

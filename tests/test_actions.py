@@ -154,6 +154,7 @@ def test_exports_are_formula_safe(history):
     assert "'=HYPERLINK" in csv and ",'@evil," in csv
 
 
+@pytest.mark.slow
 def test_demo_summary_json_has_slipped_and_changed(demo_db):
     from scorecard.summary import summary
     s = Store(demo_db, read_only=True)

@@ -4,6 +4,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
+
 PAGE = str(ROOT / "app_pages" / "actions.py")
 
 

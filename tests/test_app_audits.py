@@ -8,6 +8,8 @@ from scorecard.intake import load
 from scorecard.store import Store
 from tests.conftest import ROOT, make_workbook
 
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
+
 PAGE = str(ROOT / "app_pages" / "audits.py")
 PROGRESS = "Cheshire East progress against Ofsted recommendations 2017"
 

@@ -5,6 +5,8 @@ from streamlit.testing.v1 import AppTest
 from scorecard.kpis import EXCEPTION_ORDER
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
+
 PAGE = str(ROOT / "app_pages" / "kpis.py")
 
 

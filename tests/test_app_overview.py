@@ -35,6 +35,7 @@ def test_overview_renders_a_plan_with_its_authority(app):
         ("What changed, exceptions and owners, on Actions", "actions")]
 
 
+@pytest.mark.slow
 def test_switching_plan_and_as_at_changes_the_figures(app):
     at = app.run()
     at.sidebar.selectbox[0].set_value("Cheshire East 2023-24").run()
@@ -52,6 +53,7 @@ def test_switching_plan_and_as_at_changes_the_figures(app):
     assert "as at" in at.caption[0].value
 
 
+@pytest.mark.slow
 def test_exceptions_list_overdue_actions_first_after_inadequate(app):
     at = app.run()
     at.sidebar.selectbox[0].set_value("Sefton 2017-18").run()
@@ -71,6 +73,7 @@ def test_plan_in_the_url_is_selected(app):
     assert any("illustrative" in i.value for i in at.info)
 
 
+@pytest.mark.slow
 def test_cached_figures_never_cross_from_one_store_to_another(tmp_path, monkeypatch):
     from scorecard import ui
     from scorecard.intake import load

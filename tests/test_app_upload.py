@@ -48,6 +48,7 @@ def upload(at, *files):
     return at
 
 
+@pytest.mark.slow
 def test_bad_file_lists_every_problem_and_changes_nothing(app, demo_copy, tmp_path):
     before = cin8(demo_copy)
     bad = make_workbook(tmp_path / "bad.xlsx", {"Plan": [["Plan", PLAN]], "Values": [
@@ -63,6 +64,7 @@ def test_bad_file_lists_every_problem_and_changes_nothing(app, demo_copy, tmp_pa
     assert cin8(demo_copy) == before
 
 
+@pytest.mark.slow
 def test_preview_then_commit_then_identical_reupload_then_revert(app, demo_copy, tmp_path):
     before = cin8(demo_copy)
     good = make_workbook(tmp_path / "march.xlsx", {"Plan": [["Plan", PLAN], ["As at", "Feb-24"]], "Values": [
@@ -100,6 +102,7 @@ def test_preview_then_commit_then_identical_reupload_then_revert(app, demo_copy,
     assert history.iloc[0][["id", "status", "reverted_by"]].tolist() == [6, "reverted", "perf.officer"]
 
 
+@pytest.mark.slow
 def test_csv_files_dropped_together_make_one_workbook_for_a_new_plan(app, demo_copy):
     measures = b"Code,Measure,Unit,Requires Improvement,Good,Outstanding\nM1,Visits on time,%,60-69,70-79,80-100\n"
     values = "Code;Period;Value\nM1;Jan-24;72\nM1;Feb-24;81\n".encode("cp1252")
@@ -116,6 +119,7 @@ def test_csv_files_dropped_together_make_one_workbook_for_a_new_plan(app, demo_c
     assert (m["value"], m["band"]) == (81.0, "Outstanding")
 
 
+@pytest.mark.slow
 def test_the_as_at_month_can_be_changed_and_follows_a_new_file(app, tmp_path):
     one = make_workbook(tmp_path / "one.xlsx", {"Plan": [["Plan", PLAN], ["As at", "Feb-24"]], "Actions": [
         ["Ref", "Action", "Action RAG"], ["9.1", "A new action", "Green"]]})
@@ -139,6 +143,7 @@ def test_template_and_example_downloads(app):
     assert app.selectbox(key="export_plan").options[0] == "Cheshire East 2017-18"
 
 
+@pytest.mark.slow
 def test_an_unknown_layout_is_mapped_in_the_upload_centre_and_next_month_loads_with_no_questions(app, demo_copy):
     from tests.test_intake_profiles import odd
     at = upload(app, ("odd.xlsx", odd(), XLSX))
@@ -170,6 +175,7 @@ def test_an_unknown_layout_is_mapped_in_the_upload_centre_and_next_month_loads_w
     assert (change.loc["Values", "New"], change.loc["Values", "Unchanged"]) == (2, 4)
 
 
+@pytest.mark.slow
 def test_a_dfe_download_for_a_new_plan_is_read_for_the_authority_row_picked_in_the_mapping(app):
     from tests.test_intake_dfe_bi import THIS_YEAR, lait_download
     at = upload(app, ("lait.xlsx", lait_download(THIS_YEAR, plan=[["Plan", "Boltonshire 2024-25"]]), XLSX))

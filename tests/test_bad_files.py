@@ -35,6 +35,7 @@ def test_the_corpus_has_at_least_30_files_with_distinct_names():
     assert len(CORPUS) >= 30 and len({b.name for b in CORPUS}) == len(CORPUS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", CORPUS, ids=[b.name for b in CORPUS])
 def test_bad_file_is_refused_with_its_exact_messages_and_nothing_changes(bad, db, tmp_path, capsys):
     before = state(capsys, db)

@@ -28,6 +28,7 @@ def pack_inputs(store, plan):
     return row, data, kpi_table(data), view, store.history()
 
 
+@pytest.mark.slow
 def test_the_pack_is_self_contained_with_exceptions_first_and_sources_on_every_section(demo_db):
     s = Store(demo_db, read_only=True)
     try:
@@ -47,6 +48,7 @@ def test_the_pack_is_self_contained_with_exceptions_first_and_sources_on_every_s
     assert all("As at Jan-24. Figures from upload 5 (tameside-2023-25.xlsx" in sec for sec in sections)
 
 
+@pytest.mark.slow
 def test_publication_shows_small_counts_as_c_and_no_case_reference_ever(demo_copy, tmp_path):
     s = Store(demo_copy)
     try:
@@ -69,6 +71,7 @@ def test_publication_shows_small_counts_as_c_and_no_case_reference_ever(demo_cop
     assert "LL-77" not in plain and "LL-77" not in public
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(boardpack.chromium() is None, reason="Chromium is installed by make test / CI")
 def test_the_pdf_is_printed_by_chromium(demo_db):
     s = Store(demo_db, read_only=True)
@@ -93,6 +96,7 @@ def meeting(demo_copy, monkeypatch):
     ui.get_store.clear()
 
 
+@pytest.mark.slow
 def test_meeting_mode_opens_on_the_exceptions_with_plain_headings(meeting):
     at = meeting.run()
     assert not at.exception
@@ -108,6 +112,7 @@ def test_meeting_mode_opens_on_the_exceptions_with_plain_headings(meeting):
     assert "as at Jan-24" in strip and "last upload" in strip
 
 
+@pytest.mark.slow
 def test_the_chair_moves_between_slides_pauses_and_a_reconnect_comes_back(meeting):
     at = meeting.run()
     at.button(key="board_next").click().run()

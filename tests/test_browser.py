@@ -1,6 +1,7 @@
 """A real headless Chromium against the running app: every page at 1920x1080 renders with its headings
 and no exception, meeting mode reads from the back of the room and advances by itself. Screenshots go to
-docs/screenshots/ (the README shows them)."""
+tests/artifacts/screenshots/ (ignored by git, so a test run leaves the work tree as it was); `make screenshots`
+copies the README's into docs/screenshots/."""
 import contextlib
 import csv
 import io
@@ -19,8 +20,9 @@ import pytest
 from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)")
-SHOTS = ROOT / "docs" / "screenshots"
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)"),
+              pytest.mark.browser]
+SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 PAGES = [  # url, first heading, other headings that must show, screenshot
     ("/", "Cheshire East 2017-18", ["Measures against the plan's thresholds", "Case-file audits"], "overview"),
     ("/kpis?plan=Tameside+2023-25", "Compliance KPIs", ["Measure detail"], "kpis"),

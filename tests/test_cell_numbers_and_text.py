@@ -45,6 +45,7 @@ def errors(store, tmp_path, sheets, name="w.xlsx", **kw) -> list[str]:
     return [str(e) for e in load.check_bytes(store, path.read_bytes(), path.name, plan="P", **kw).parsed.errors]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", CELLS)
 def test_every_non_finite_spelling_is_refused_in_every_kind_of_number_cell(kind, store, tmp_path):
     build, cell, what = CELLS[kind]
@@ -52,6 +53,7 @@ def test_every_non_finite_spelling_is_refused_in_every_kind_of_number_cell(kind,
         assert errors(store, tmp_path, build(text)) == [f"{cell}: {text!r} " + NOT_A_NUMBER.format(what)], text
 
 
+@pytest.mark.slow
 def test_non_finite_targets_and_bands_are_refused(store, tmp_path):
     for text in NON_FINITE:
         measures = [MEASURES[0], [*MEASURES[1][:9], text, MEASURES[1][10]]]

@@ -27,6 +27,7 @@ def summary(capsys, db) -> dict:
     return json.loads(out)
 
 
+@pytest.mark.slow
 def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
     db = tmp_path / "s.duckdb"
     code, out, _ = run_cli(capsys, "import", good_workbook, "--db", db)
@@ -119,6 +120,7 @@ MESSAGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", [*BAD, "not-a-workbook"])
 def test_bad_input_exits_1_and_changes_nothing(case, demo_copy, tmp_path, capsys):
     before = summary(capsys, demo_copy)
@@ -136,13 +138,14 @@ def test_bad_input_exits_1_and_changes_nothing(case, demo_copy, tmp_path, capsys
     assert run_cli(capsys, "history", "--db", demo_copy)[1] == history_before
 
 
+@pytest.mark.slow
 def test_locked_store_exits_2_with_one_line(tmp_path, good_workbook):
     db = tmp_path / "locked.duckdb"
     holder = Store(db)  # another process holding the store, as the running app does
     holder.close()
-    script = ("import sys, time; sys.path.insert(0, %r); from scorecard.store import Store; "
-              "s = Store(%r); print('ready', flush=True); time.sleep(30)") % (str(ROOT), str(db))
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    script = ("import time; from scorecard.store import Store; "
+              "s = Store(%r); print('ready', flush=True); time.sleep(30)") % str(db)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert proc.stdout.readline().strip() == "ready"
         started = time.monotonic()
@@ -211,6 +214,7 @@ def test_every_query_runs_against_a_fixture_store(demo_copy, tmp_path, monkeypat
                                     "action_trajectory", "action_changes", "stale_commentary", "plan_uploads"}
 
 
+@pytest.mark.slow
 def test_summary_spc_fields_settings_and_rebase(demo_copy, capsys):
     def tameside(*extra):
         code, out, _ = run_cli(capsys, "summary", "--json", "--plan", "Tameside 2023-25", "--db", demo_copy, *extra)
@@ -254,6 +258,7 @@ def strict_json(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
+@pytest.mark.slow
 def test_summary_json_of_the_demo_store_is_strict_json_with_null_for_what_is_missing(demo_db, capsys):
     code, out, _ = run_cli(capsys, "summary", "--json", "--db", demo_db)
     assert code == 0
@@ -293,6 +298,7 @@ def refuse_audit_entries(db, events: str) -> None:
     s.close()
 
 
+@pytest.mark.slow
 def test_a_cli_change_whose_audit_entry_cannot_be_written_is_not_made(demo_copy, tmp_path, capsys):
     """The change and its audit-trail entry are one transaction: no entry, no change."""
     import duckdb

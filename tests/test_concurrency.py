@@ -6,6 +6,8 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from benchmarks.generate import council_workbook
 from scorecard.intake import load
 from scorecard.store import Store
@@ -61,6 +63,7 @@ def test_two_uploads_from_threads_at_once_are_both_kept(tmp_path):
         store.close()
 
 
+@pytest.mark.slow
 def test_a_second_cli_import_waits_for_the_first_and_both_land(tmp_path):
     db = tmp_path / "s.duckdb"
     first = cli("import", values_workbook(tmp_path, "a.xlsx", "Plan A", 60), "--db", db,
@@ -74,6 +77,7 @@ def test_a_second_cli_import_waits_for_the_first_and_both_land(tmp_path):
     assert snapshot(db)[1]["uploads"] == 2
 
 
+@pytest.mark.slow
 def test_kill_9_in_the_middle_of_an_import_leaves_the_store_as_it_was(tmp_path):
     db = tmp_path / "s.duckdb"
     first = cli("import", values_workbook(tmp_path, "a.xlsx", "Benchshire 2021-24", 60), "--db", db)

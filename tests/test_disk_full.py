@@ -16,6 +16,8 @@ from benchmarks.generate import council_workbook
 from scorecard.store import Store, _TABLES
 from tests.conftest import MEASURES, ROOT, make_workbook
 
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
+
 TABLES = [*_TABLES, "uploads", "audit_log", "meta"]
 
 

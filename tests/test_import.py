@@ -207,6 +207,7 @@ def test_files_that_are_not_workbooks(data, name, message):
         read_bytes(data, name)
 
 
+@pytest.mark.slow
 def test_sheets_read_on_two_threads_come_back_whole_and_in_workbook_order(tmp_path):
     big = [[f"r{i}c{j}" if j % 2 else i * 10 + j for j in range(30)] for i in range(2000)]
     path = make_workbook(tmp_path / "order.xlsx", {
@@ -232,6 +233,7 @@ def test_a_colon_in_the_file_name_stays_out_of_the_message(store):
     assert [(i.sheet, i.message) for i in checked.parsed.issues] == [("March: scorecard.xlsx", "the file is empty")]
 
 
+@pytest.mark.slow
 def test_size_cap_and_zip_bomb():
     with pytest.raises(WorkbookError, match="over the 0.001 MB limit"):
         read_bytes(b"x" * 5000, "big.csv", max_mb=0.001)
@@ -242,6 +244,7 @@ def test_size_cap_and_zip_bomb():
         read_bytes(buf.getvalue(), "bomb.zip")
 
 
+@pytest.mark.slow
 def test_demo_workbooks_import_cleanly(demo_db):
     from scorecard.store import Store
     from scorecard.summary import summary

@@ -24,7 +24,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.conftest import make_workbook
 from tests.test_browser import CHROMIUM, browser, open_page, running_app  # noqa: F401 - browser is a fixture
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)"),
+              pytest.mark.browser]
 WORD_JOINER = "\u2060"  # invisible: the app puts it inside text Streamlit would rewrite (' -> ', www., ':streamlit:')
 
 

@@ -343,6 +343,7 @@ def test_other_layouts_with_grade_headings_are_not_taken(rows, role):
 
 
 # -- The whole way: import, then the Case-file audits page ----------------------------------------------------
+@pytest.mark.slow
 def test_a_mixed_workbook_imports_through_the_command_line_and_the_page_shows_its_streams(tmp_path, monkeypatch):
     rows, pct, merged = stacked([
         ("Quarter 4 2023/24 (Jan - Mar)", {"Referrals": (1, 5, 3, 1), "CP plans": (0, 4, 4, 2)}),
@@ -364,7 +365,7 @@ def test_a_mixed_workbook_imports_through_the_command_line_and_the_page_shows_it
     from scorecard import ui
     ui.get_store.clear()
     try:
-        at = AppTest.from_file(str(ROOT / "pages" / "audits.py"), default_timeout=60).run()
+        at = AppTest.from_file(str(ROOT / "app_pages" / "audits.py"), default_timeout=60).run()
         assert not at.exception, at.exception
         assert at.selectbox(key="audit_stream").options == ["All streams", "CP plans", "Referrals"]
         assert at.dataframe[0].value["period_label"].tolist() == ["Q4 2023/24", "Q1 2024/25"]

@@ -312,6 +312,7 @@ def test_a_lait_download_gives_the_authoritys_values_and_the_comparators_benchma
                                    "Caseload: 1 measure, 2 values, 3 benchmark rows"]
 
 
+@pytest.mark.slow
 def test_next_years_lait_download_lands_on_the_same_measures(tmp_path):
     """This year's download with a Plan sheet, then next year's (one more year, no Plan sheet: the plan's stored
     authority), into one store: the same three measure codes, every year's values and benchmarks."""
@@ -337,6 +338,7 @@ def test_next_years_lait_download_lands_on_the_same_measures(tmp_path):
     assert stored(db, f"SELECT count(*) FROM current_benchmarks WHERE code = '{CODES[RE_REFERRALS]}'") == [(4,)]
 
 
+@pytest.mark.slow
 def test_next_years_lait_download_through_python_m_scorecard(tmp_path):
     db = tmp_path / "s.duckdb"
     for name, data in (("lait-2022.xlsx", lait_download(THIS_YEAR)), ("lait-2023.xlsx",

@@ -2,10 +2,13 @@
 session sees either the data before the upload or after it, never a mix; cached figures never outlive it."""
 import threading
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from scorecard.intake import load
 from tests.conftest import ROOT, make_workbook
+
+pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own
 
 PLAN = "Tameside 2023-25"
 SESSIONS = 20

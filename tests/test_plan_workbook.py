@@ -23,6 +23,7 @@ def tables(store, plan) -> dict[str, pd.DataFrame]:
             for name, params in TABLES.items()}
 
 
+@pytest.mark.slow
 def test_every_demo_plan_loads_back_into_an_empty_store_exactly(demo_copy, tmp_path):
     demo, fresh = Store(demo_copy), Store(tmp_path / "fresh.duckdb")
     for plan in demo.plan_names():
@@ -37,6 +38,7 @@ def test_every_demo_plan_loads_back_into_an_empty_store_exactly(demo_copy, tmp_p
     fresh.close()
 
 
+@pytest.mark.slow
 def test_loaded_back_it_changes_nothing_and_a_corrected_cell_changes_just_that(demo_copy):
     store = Store(demo_copy)
     plan = "Tameside 2023-25"
@@ -90,6 +92,7 @@ def test_case_references_stay_in_the_store_and_text_is_never_a_formula(store, tm
     again.close()
 
 
+@pytest.mark.slow
 def test_cli_export_writes_the_workbook_and_records_it(demo_copy, tmp_path, capsys):
     out = tmp_path / "sefton.xlsx"
     assert main(["export", "Sefton 2017-18", str(out), "--db", str(demo_copy)]) == 0

@@ -69,6 +69,7 @@ def test_plan_choices_hide_archived_plans_unless_asked_or_linked():
     assert plan_choices([], False) == []
 
 
+@pytest.mark.slow
 def test_cli_lists_archives_restores_and_withdraws_plans(demo_copy, capsys, monkeypatch):
     monkeypatch.setenv("SCORECARD_USER", "head")
     def cli(*args):
@@ -109,6 +110,7 @@ def local_app(demo_copy, monkeypatch):
     ui.get_store.clear()
 
 
+@pytest.mark.slow
 def test_admin_archives_a_plan_out_of_the_sidebar_and_restores_it(local_app):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert any(o.startswith(SEFTON) for o in at.sidebar.selectbox[0].options)
@@ -143,6 +145,7 @@ def test_admin_archives_a_plan_out_of_the_sidebar_and_restores_it(local_app):
         "SELECT archived FROM plan_status WHERE plan = ?", [SEFTON]).fetchone()[0]
 
 
+@pytest.mark.slow
 def test_admin_withdraws_a_plan_only_after_typing_its_name(local_app):
     at = AppTest.from_file(str(ROOT / "app_pages" / "admin.py"), default_timeout=60).run()
     at.selectbox(key="manage_plan").set_value(SEFTON).run()
@@ -161,6 +164,7 @@ def test_admin_withdraws_a_plan_only_after_typing_its_name(local_app):
     assert sorted(log["upload_id"].astype(int)) == sorted(ids) and (log["plan"] == SEFTON).all()
 
 
+@pytest.mark.slow
 def test_meeting_mode_skips_archived_plans_unless_the_link_names_one(local_app):
     store = local_app.get_store()
     first = next(iter(plan_rows(store)))

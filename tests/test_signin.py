@@ -94,6 +94,7 @@ def sign_in(browser, url: str, who: str):
     return settled(page)
 
 
+@pytest.mark.browser
 @needs_chromium
 def test_sign_in_gives_each_person_their_role_and_sign_out_signs_out(provider, browser, demo_db, tmp_path):
     db = tmp_path / "demo.duckdb"
@@ -140,6 +141,7 @@ def signed_in_flows(browser, url: str):
     assert menu(stranger) == [] and not stranger.locator("h1").count()
 
 
+@pytest.mark.browser
 @needs_chromium
 def test_a_public_bind_without_sign_in_serves_only_the_refusal(browser, tmp_path):
     """No menu, no page names, no store: one line, whether the first request is the app or a link to a page."""

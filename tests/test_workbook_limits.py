@@ -60,6 +60,7 @@ def run_capped(args: list[str], cap_bytes: int = 2048 * MB) -> tuple[int, str, s
         return proc.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss * 1024
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("far", FAR)
 def test_a_far_corner_file_is_refused_in_one_line_with_little_memory_and_nothing_changes(far, demo_copy, tmp_path):
     path = tmp_path / f"far-{far}.xlsx"
@@ -130,6 +131,7 @@ def test_every_copy_of_a_sheet_part_is_checked_however_the_relationships_name_it
     assert refused(book.getvalue()) == message
 
 
+@pytest.mark.slow
 def test_a_million_cells_at_one_address_are_refused():
     cells = '<row r="1">' + '<c r="A1"><v>1</v></c>' * 1_000_001 + "</row>"
     assert refused(raw_xlsx({"Values": sheet_xml(cells)})) == (
@@ -177,6 +179,7 @@ def test_a_utf16_csv_without_a_byte_order_mark_is_recognised():
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)")
 def test_the_far_corner_file_dropped_on_the_upload_centre_is_refused_and_the_server_keeps_serving(demo_copy, tmp_path):
     from playwright.sync_api import sync_playwright

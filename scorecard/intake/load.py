@@ -4,8 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..store import Store, sha256_bytes
 from . import profiles
@@ -13,6 +12,9 @@ from .issues import Issue
 from .parse import ParsedWorkbook, parse_workbook, plan_named
 from .read import Sheet, WorkbookError, read_bytes
 from .sheetmap import SheetMap
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -142,6 +144,7 @@ LEVEL_ORDER = {"error": 0, "warning": 1, "note": 2}
 def issues_frame(checked: Checked) -> pd.DataFrame:
     """Every error, warning and note, errors first, as the downloadable report lists them (a problem that
     repeats is one row naming its cells)."""
+    import pandas as pd  # the Upload centre's report only: the command line's import runs without pandas
     rows = [(i.level, i.sheet, i.where.partition("!")[2] if "!" in i.where else "", _shown(i.value),
              i.message + (f" ({i.count} times)" if i.count > 1 else ""))
             for i in sorted(checked.parsed.issues, key=lambda i: LEVEL_ORDER[i.level])]
