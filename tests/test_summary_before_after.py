@@ -1,6 +1,7 @@
 """`summary --json` and the pages' figures are the same as before SQL took over the counting (issue 17): the
 code at BEFORE and this tree read the demo store and agree field for field. The JSON's only addition is each
-plan's "exceptions"; the KPI table's, its target_rag and previous_value columns."""
+plan's "exceptions"; the KPI table's, its target_rag, previous_value, measure_short, priority_short, spc_label and
+target_text columns (issue 17, section 4)."""
 import datetime as dt
 import io
 import json
@@ -50,7 +51,8 @@ for plan in store.plan_names():
                                   "counts": v["counts"], "owners": js(v["owners"]), "exceptions": js(v["exceptions"]),
                                   "snapshots": [str(t.date()) for t in v["snapshots"]],
                                   **{k: js(f) for k, f in v["changes"].items()}}
-    kpi = kpi_table(data).drop(columns=["target_rag", "previous_value"] if new else [])
+    added = ["target_rag", "previous_value", "measure_short", "priority_short", "spc_label", "target_text"]
+    kpi = kpi_table(data).drop(columns=added if new else [])
     out[f"{plan} KPIs"] = js(kpi)
 store.close()
 print(json.dumps(out))
