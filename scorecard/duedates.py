@@ -13,8 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .periods import (MONTHS, excel_serial_to_date, fy_label, fy_quarter_start, month_end, parse_month_text,
-                      parse_period)
+from .periods import MONTHS, excel_serial_to_date, fy_label, fy_quarter_start, month_end, parse_month_text, parse_period
 
 RECURRING_WORDS = (
     "weekly", "fortnightly", "bi-weekly", "biweekly", "monthly", "quarterly", "termly",

@@ -7,7 +7,7 @@ run() gives a DataFrame, for tables shown or exported as they are.
 from __future__ import annotations
 
 import re
-from functools import lru_cache, partial
+from functools import cache, partial
 from pathlib import Path
 
 import duckdb
@@ -17,7 +17,7 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql(name: str) -> str:
     """The text of queries/<name>.sql (name may be a path below queries/, e.g. 'preview/value_diff')."""
     path = QUERIES_DIR / f"{name}.sql"
@@ -31,7 +31,7 @@ def names() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def parameters(name: str) -> frozenset[str]:
     text = "\n".join(line.split("--", 1)[0] for line in sql(name).splitlines())  # not those named in comments
     return frozenset(_PARAM.findall(text))

@@ -24,7 +24,6 @@ variation and assurance icons.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 MIN_POINTS = 13

@@ -6,7 +6,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..duedates import parse_due as _parse_due
-from ..periods import fy_start_year, parse_month as _parse_month
+from ..periods import fy_start_year
+from ..periods import parse_month as _parse_month
 from .cells import LONG_TEXT, SHORT_TEXT, Ctx, at, text
 from .format import header_of
 from .issues import hint
@@ -35,7 +36,8 @@ def parse(ctx: Ctx, m: SheetMap, reading) -> None:
     ignored_headings: dict[str, int] = {}
     coloured: dict[str, list[str]] = {}
     seen: dict[tuple, str] = {}
-    texts = [(f, cols[f], WHAT[f].lower(), LONG_TEXT if f in LONG else SHORT_TEXT) for f in (*SHORT, *LONG) if f in cols]
+    texts = [(f, cols[f], WHAT[f].lower(), LONG_TEXT if f in LONG else SHORT_TEXT)
+             for f in (*SHORT, *LONG) if f in cols]
     absent = {f: None for f in (*SHORT, *LONG) if f not in cols}
     for i, row, heading in rows_under(sheet, m.header_row):
         mark = len(ctx.issues)

@@ -21,7 +21,7 @@ def code_from_title(title: str, prefix: str = "") -> str:
     words = [w for w in re.findall(r"[a-z0-9]+", str(title).lower()) if w not in _STOP_WORDS and (
         len(w) > 1 or w.isdigit())]
     slug = ""
-    for k, w in enumerate(words):
+    for w in words:
         longer = f"{slug}-{w}" if slug else w
         if len(longer) > CODE_WORDS:
             break

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 from ..periods import Period, fy_label, fy_start_year, parse_period
 from .bi_export import define_measure, kept_note
-from .codes import code_from_title
 from .cells import Ctx, at, blank, text
+from .codes import code_from_title
 from .format import BENCHMARK_FIELDS, REGIONS, normalise
 from .measures_sheet import benchmark
 from .read import Sheet, cell_ref, column_letter

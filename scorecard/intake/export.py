@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .. import queries
-from ..exports import FORMULA_STARTS, XLSX_MEDIA_TYPE as MEDIA_TYPE  # noqa: F401 - the pages' name for it
+from ..exports import FORMULA_STARTS
+from ..exports import XLSX_MEDIA_TYPE as MEDIA_TYPE  # noqa: F401 - the pages' name for it
 from ..periods import EVERYTHING, period_label
 from ..store import PlanNotFound, Store
 from .format import SHEETS

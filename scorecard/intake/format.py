@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 VERSION = 1
 
@@ -231,7 +231,7 @@ def sheet_kind(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def field_names(sheet: str) -> dict[str, str]:
     """normalised header -> field, for one sheet (first definition wins)."""
     out: dict[str, str] = {}

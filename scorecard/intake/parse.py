@@ -6,11 +6,20 @@ the file holds, at the right scale, or has said (per sheet and cell) what it lef
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from . import actions_sheet, audits_sheet, benchmarks_sheet, measures_sheet, plan_sheet, values_sheet
-from . import audit_blocks, bi_export, dfe  # councils' own layouts
+from . import (
+    actions_sheet,
+    audit_blocks,
+    audits_sheet,
+    benchmarks_sheet,
+    bi_export,
+    dfe,
+    measures_sheet,
+    plan_sheet,
+    values_sheet,
+)
 from .cells import Ctx, blank
 from .checks import check_percent_scale
 from .format import VALUE_FIELDS
@@ -18,6 +27,7 @@ from .issues import Issue, grouped, hint
 from .read import Sheet
 from .recognise import DESCRIBE, recognise
 from .sheetmap import UNUSED, SheetMap, role_by_name
+
 
 @dataclass
 class ParsedWorkbook:

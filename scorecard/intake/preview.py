@@ -114,7 +114,8 @@ def _measures(read, measures: list[dict]) -> SheetChange:
             rows.append({"change": "new", "key": m["code"], "before": "", "after": m.get("measure") or "",
                          "what": "Measure"})
             continue
-        diffs = [(label, before.get(f), m.get(f)) for f, label in MEASURE_FIELDS.items() if not _same(before.get(f), m.get(f))]
+        diffs = [(label, before.get(f), m.get(f)) for f, label in MEASURE_FIELDS.items()
+                 if not _same(before.get(f), m.get(f))]
         if diffs:
             sc.changed += 1
             rows += [{"change": "changed", "key": m["code"], "before": _show(a), "after": _show(b), "what": label}
@@ -234,7 +235,8 @@ def _benchmarks(read, benchmarks: list[dict]) -> SheetChange:
         if old is None:
             sc.new += 1
             continue
-        diffs = [(f, old.get(f), b.get(f)) for f in ("england", "region", "neighbours") if not _same(old.get(f), b.get(f))]
+        diffs = [(f, old.get(f), b.get(f)) for f in ("england", "region", "neighbours")
+                 if not _same(old.get(f), b.get(f))]
         if diffs:
             sc.changed += 1
             rows += [{"change": "changed", "key": label, "before": _show(x), "after": _show(y), "what": f.title()}

@@ -94,7 +94,8 @@ def loads(text: str) -> dict:
             raise ProfileError(f'{where}: "header_row" is the header\'s row number, from 1')
         fields = set(SHEETS[s["role"]].fields) if s["role"] in SHEETS else None
         for header, f in s["columns"].items():
-            ok = f is None or (f.startswith("benchmark:") and f[10:] in BENCHMARK_FIELDS) or fields is None or f in fields
+            ok = (f is None or (f.startswith("benchmark:") and f[10:] in BENCHMARK_FIELDS)
+                  or fields is None or f in fields)
             if not ok:
                 raise ProfileError(f'{where}: the column {header!r} names {f!r}, not a field of {s["role"]}')
         if not isinstance(s.get("options", {}), dict):

@@ -14,10 +14,10 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum, XmlError
 
@@ -125,10 +125,10 @@ def read_bytes(data: bytes, name: str, max_mb: float | None = None) -> list[Shee
     ext = Path(name).suffix.lower()
     if data.startswith(_CFB_MAGIC):
         if _ENCRYPTED_MARK in data:
-            raise WorkbookError(name, f"the workbook is password-protected; remove the password "
-                                "in Excel (File > Info > Protect Workbook) and upload it again")
-        raise WorkbookError(name, f"this is an old Excel 97-2003 (.xls) file; open it in Excel "
-                            "and save it as .xlsx, then upload that")
+            raise WorkbookError(name, "the workbook is password-protected; remove the password "
+                               "in Excel (File > Info > Protect Workbook) and upload it again")
+        raise WorkbookError(name, "this is an old Excel 97-2003 (.xls) file; open it in Excel "
+                           "and save it as .xlsx, then upload that")
     if ext == ".xls":
         raise WorkbookError(name, ".xls files are not read; save it as .xlsx and upload that")
     if data.startswith(b"PK"):
@@ -142,8 +142,8 @@ def read_bytes(data: bytes, name: str, max_mb: float | None = None) -> list[Shee
             return _read_xlsx(data, zf, name)
         return _read_zip_of_csv(zf, name)
     if ext in (".xlsx", ".xlsm", ".zip"):
-        raise WorkbookError(name, f"this is not an Excel workbook or zip file; "
-                            "export it again from Excel as .xlsx")
+        raise WorkbookError(name, "this is not an Excel workbook or zip file; "
+                           "export it again from Excel as .xlsx")
     return [_read_csv(data, Path(name).stem)]
 
 
@@ -435,7 +435,8 @@ def _xml_unescape(s: str) -> str:
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-_RE_ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:<f[^>]*?(?:/>|>.*?</f>))?<v>([^<]*)</v>', re.S)
+_RE_ERROR_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>'
+                            rb'(?:<f[^>]*?(?:/>|>.*?</f>))?<v>([^<]*)</v>', re.S)
 
 
 def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
@@ -471,7 +472,7 @@ def _read_csv(data: bytes, sheet_name: str, label: str = "the file") -> Sheet:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if sum(len(r) for r in rows) > MAX_CELLS:
         raise WorkbookError(sheet_name, f"more than {MAX_CELLS:,} cells, over the safety limit")
     return Sheet(sheet_name, rows)
@@ -486,6 +487,6 @@ def _read_zip_of_csv(zf: zipfile.ZipFile, name: str) -> list[Sheet]:
             continue
         sheets.append(_read_csv(zf.read(info), Path(info.filename).stem, Path(info.filename).name))
     if not sheets:
-        raise WorkbookError(name, f"the zip file holds no .csv files; put one CSV per sheet "
-                            "(Measures.csv, Values.csv, Audits.csv, Actions.csv) in it")
+        raise WorkbookError(name, "the zip file holds no .csv files; put one CSV per sheet "
+                           "(Measures.csv, Values.csv, Audits.csv, Actions.csv) in it")
     return sheets

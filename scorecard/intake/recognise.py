@@ -9,12 +9,22 @@ lets the officer change, and what parse.py reads.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .format import SHEETS
 from .read import Sheet
-from .sheetmap import HEADER_SCAN, UNUSED, SheetMap, classify, find_header, has_data, header_labels, match_fields, role_by_name
+from .sheetmap import (
+    HEADER_SCAN,
+    UNUSED,
+    SheetMap,
+    classify,
+    find_header,
+    has_data,
+    header_labels,
+    match_fields,
+    role_by_name,
+)
 
 BY_NAME, BY_CONTENT = "by its name", "by its content"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .cells import text
-from .words import looks_like_ref
 from .read import Sheet
+from .words import looks_like_ref
 
 NOTE_STARTS = ("note", "notes", "nb", "n.b", "source", "sources", "*", "please", "key", "data as at",
                "figures", "provisional", "last updated", "updated", "extracted", "produced", "applied filters",
@@ -48,4 +48,5 @@ def rows_under(sheet: Sheet, header_row: int) -> Iterator[tuple[int, list, tuple
 
 def is_heading(t: str) -> bool:
     low = t.lower().lstrip("* ")
-    return len(t) <= HEADING_MAX and not any(low.startswith(w) for w in NOTE_STARTS if w != "*") and not t.startswith("*")
+    return (len(t) <= HEADING_MAX and not any(low.startswith(w) for w in NOTE_STARTS if w != "*")
+            and not t.startswith("*"))

@@ -132,7 +132,8 @@ def missing_header_message(sheet: Sheet, role: str) -> str:
     with the nearest names we know."""
     fmt = SHEETS[role]
     wanted = " and ".join(f"'{fmt.column(r).header}'" for r in fmt.required)
-    base = f"no header row with the {wanted} column{'s' if len(fmt.required) > 1 else ''} in the first {HEADER_SCAN} rows"
+    base = (f"no header row with the {wanted} column{'s' if len(fmt.required) > 1 else ''} "
+            f"in the first {HEADER_SCAN} rows")
     best, best_score = None, 0
     for h, row in enumerate(sheet.rows[:HEADER_SCAN]):
         score = sum(1 for v in row if isinstance(v, str) and v.strip() and not _is_number_text(v))
@@ -187,7 +188,8 @@ def classify(sheet: Sheet, m: SheetMap, first_data_row: int, long: bool = False)
         if j in m.columns:
             continue
         if wide and label:
-            p = periods.parse_period(sheet.rows[h][j] if j < len(sheet.rows[h]) and not blank(sheet.rows[h][j]) else label)
+            p = periods.parse_period(sheet.rows[h][j] if j < len(sheet.rows[h]) and not blank(sheet.rows[h][j])
+                                     else label)
             bare = _QUALIFIER.sub("", label)  # `Apr-24 (provisional)`, `Q1 2024/25 [revised]`
             if p is None and bare != label:
                 p = periods.parse_period(bare)
@@ -214,7 +216,7 @@ def classify(sheet: Sheet, m: SheetMap, first_data_row: int, long: bool = False)
 
 
 def _benchmark_with_period(label: str) -> tuple[str | None, Period | None]:
-    names = {**field_names("Benchmarks"), **{r: "region" for r in REGIONS}}
+    names = {**field_names("Benchmarks"), **dict.fromkeys(REGIONS, "region")}
     f, p = _field_with_period(label, names)
     return (f, p) if f in BENCHMARK_FIELDS else (None, None)
 

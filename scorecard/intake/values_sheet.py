@@ -18,7 +18,6 @@ _FLOAT_ONLY = {float}
 
 
 def parse(ctx: Ctx, m: SheetMap, reading) -> None:
-    sheet = ctx.sheet
     if not ready(ctx, m):
         return
     cols = m.cols
