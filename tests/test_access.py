@@ -12,14 +12,14 @@ import sys
 import duckdb
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st_
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st_
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from scorecard import access, actions, queries, ui
-
-from scorecard.intake import load
 from scorecard.exports import FORMULA_STARTS, to_csv_bytes, to_xlsx_bytes
+from scorecard.intake import load
 from scorecard.store import Store
 from scorecard.summary import PlanData
 from tests.conftest import ROOT, make_workbook

@@ -5,10 +5,18 @@ import pandas as pd
 import pytest
 
 from scorecard import bands, charts, kpis
-
+from scorecard.audits import (
+    ALL_STREAMS,
+    AuditLink,
+    AuditResult,
+    audit_link,
+    describe_change,
+    parse_grade,
+    summarise_counts,
+    threshold_lines,
+    wilson,
+)
 from scorecard.intake import load
-from scorecard.audits import (ALL_STREAMS, AuditLink, AuditResult, audit_link, describe_change,
-                              summarise_counts, threshold_lines, wilson)
 from scorecard.summary import PlanData
 from tests.conftest import commit_rows, make_workbook
 
@@ -30,6 +38,17 @@ def test_wilson_known_answers(k, n, expected):
 def test_wilson_without_cases_is_empty():
     assert wilson(0, 0) == (None, None)
     assert AuditResult(0, 0, 0).good_or_better_pct is None
+
+
+@pytest.mark.parametrize("text,grade", [("RI", "Requires Improvement"), ("requires improvement to be good",
+                                        "Requires Improvement"), (" GOOD ", "Good"), ("Outstanding", "Outstanding")])
+def test_grades(text, grade):
+    assert parse_grade(text) == grade
+
+
+def test_unknown_grade():
+    with pytest.raises(ValueError, match="unknown grade 'Satisfactory'"):
+        parse_grade("Satisfactory")
 
 
 @pytest.mark.parametrize("before, after, expected", [

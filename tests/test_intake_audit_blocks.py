@@ -99,7 +99,7 @@ def side_by_side() -> tuple[list[list], list[str]]:
               "Sep-24": {"Referrals": (2, 3, 2, 0), "CIN plans": (0, 4, 2, 1), "Supervision": (0, 6, 1, 1)}}
     title = ["Case file audit grades by month"]
     heads, merged = ["Audit theme"], []
-    for k, name in enumerate(months):
+    for k in range(len(months)):
         first = 1 + 7 * k
         heads += ["Outstanding", "Good", "RI", "Inadequate", "Total", "Good %", "Good or better %"]
         merged.append(f"{column_letter(first)}2:{column_letter(first + 6)}2")

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from scorecard.intake.export import plan_workbook_bytes
 from scorecard.intake.format import DATA_SHEETS, SHEETS, field_names, normalise, store_columns
 from scorecard.intake.template import write_template
-from scorecard.store import Store, _TABLES
+from scorecard.store import _TABLES, Store
 from tests.conftest import ROOT
 
 

@@ -183,6 +183,7 @@ def test_meeting_mode_skips_archived_plans_unless_the_link_names_one(local_app):
 
 def test_a_store_from_before_plan_archiving_is_migrated_at_start_up(demo_copy):
     import duckdb
+
     from scorecard.store import MIGRATIONS
     con = duckdb.connect(str(demo_copy))  # wind the store back to the schema before plan_status (version 3)
     con.execute("DROP TABLE plan_status")

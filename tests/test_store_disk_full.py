@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from benchmarks.generate import council_workbook
-from scorecard.store import Store, _TABLES
+from scorecard.store import _TABLES, Store
 from tests.conftest import MEASURES, ROOT, make_workbook
 
 pytestmark = pytest.mark.slow  # every test here takes more than about half a second on its own

@@ -7,9 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from scorecard import queries, summary
-
-from scorecard.intake import load, preview
 from scorecard.cli import main
+from scorecard.intake import load, preview
 from scorecard.intake.export import EVERYTHING, plan_workbook_bytes, safe_file_name
 from scorecard.store import Store
 from tests.conftest import make_workbook

@@ -19,8 +19,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scorecard.store import Store
 from scorecard.intake.read import WorkbookError, read_bytes
+from scorecard.store import Store
 from tests.bad_files import FAR_HINT, REL_NS, far_corner_xlsx, raw_xlsx, sheet_xml, zipped
 from tests.conftest import ROOT
 

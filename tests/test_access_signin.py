@@ -78,7 +78,7 @@ def menu(page) -> list[str]:
     return [link.strip().split("\n")[-1].strip() for link in links]
 
 
-def sign_in(browser, url: str, who: str):
+def sign_in(browser, url: str, who: str):  # noqa: F811 - the fixture
     """A fresh browser signs in as `who` at the provider; returns the page, back in the app."""
     page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
     page.goto(url)
@@ -96,7 +96,8 @@ def sign_in(browser, url: str, who: str):
 
 @pytest.mark.browser
 @needs_chromium
-def test_sign_in_gives_each_person_their_role_and_sign_out_signs_out(provider, browser, demo_db, tmp_path):
+def test_sign_in_gives_each_person_their_role_and_sign_out_signs_out(
+        provider, browser, demo_db, tmp_path):  # noqa: F811 - the fixture
     db = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, db)
     with app_with_sign_in(provider, db, tmp_path) as url:
@@ -115,7 +116,7 @@ def test_sign_in_gives_each_person_their_role_and_sign_out_signs_out(provider, b
         ["someone@elsewhere.org", "tried to open the Overview page; needs viewer"]]
 
 
-def signed_in_flows(browser, url: str):
+def signed_in_flows(browser, url: str):  # noqa: F811 - the fixture
     viewer = sign_in(browser, url, "viewer")
     assert "Signed in as member@council.gov.uk · viewer" in viewer.locator('[data-testid="stSidebar"]').inner_text()
     assert viewer.locator("h1").first.is_visible() and viewer.locator('[data-testid="stException"]').count() == 0
@@ -143,7 +144,7 @@ def signed_in_flows(browser, url: str):
 
 @pytest.mark.browser
 @needs_chromium
-def test_a_public_bind_without_sign_in_serves_only_the_refusal(browser, tmp_path):
+def test_a_public_bind_without_sign_in_serves_only_the_refusal(browser, tmp_path):  # noqa: F811 - the fixture
     """No menu, no page names, no store: one line, whether the first request is the app or a link to a page."""
     db = tmp_path / "never.duckdb"
     with running_app(db, "--server.address", "0.0.0.0") as url:

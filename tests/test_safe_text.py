@@ -37,7 +37,7 @@ class Beacon(http.server.ThreadingHTTPServer):
         beacon = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the standard library's name
+            def do_GET(self):  # the standard library's name
                 beacon.hits.append(self.path)
                 self.send_response(204)
                 self.end_headers()

@@ -1,7 +1,7 @@
 """The workbook format: sheets and headers found as councils write them, every bad input refused."""
 import io
-import re
 import json
+import re
 import zipfile
 
 import pytest
