@@ -2,36 +2,14 @@
 expected warnings, or refused with a message that says what to fix. Never loaded silently wrong."""
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
 
 from scorecard.cli import main
 from scorecard.intake import load
 from scorecard.store import Store
+from tests.bad_files import xlsx
 
 PLAN = [["Local authority", "Testshire Council"], ["Plan name", "Testshire 2024-25"], ["Reporting month", "Sep-24"]]
-
-
-def xlsx(sheets: dict[str, list[list]], percent: dict[str, list[str]] | None = None,
-         fills: dict[str, dict[str, str]] | None = None, merged: dict[str, list[str]] | None = None) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for ref in (percent or {}).get(name, []):
-            ws[ref].number_format = "0.0%"
-        for ref, colour in (fills or {}).get(name, {}).items():
-            ws[ref].fill = PatternFill("solid", fgColor=colour)
-        for rng in (merged or {}).get(name, []):
-            ws.merge_cells(rng)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def check(store, data: bytes, name: str = "council.xlsx", **kw):

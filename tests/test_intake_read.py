@@ -8,6 +8,7 @@ import zipfile
 from openpyxl import Workbook
 
 from scorecard.intake import load
+from tests.bad_files import xlsx
 
 PLAN = [["Plan", "Messyshire 2024"], ["As at", "Mar-24"]]
 MEASURES = [["Code", "Measure", "Unit"], ["CIN8", "Assessments in time", "%"], ["WF6", "Caseload", "number"]]
@@ -72,55 +73,30 @@ def test_merged_title_and_header_cells_trailing_blanks_and_notes(store):
 
 
 def test_formula_cells_are_read_from_their_cached_values(store):
-    wb = Workbook()
-    wb.active.title = "Plan"
-    for row in PLAN:
-        wb.active.append(row)
-    ms = wb.create_sheet("Measures")
-    for row in MEASURES:
-        ms.append(row)
-    vs = wb.create_sheet("Values")
-    for row in (["Code", "Period", "Value", "Numerator", "Denominator"], ["CIN8", "Jan-24", 75, 30, 40]):
-        vs.append(row)
-    data = with_formulas(save(wb), "xl/worksheets/sheet3.xml", {"C2": "D2/E2*100"})
+    data = xlsx({"Plan": PLAN, "Measures": MEASURES,
+                 "Values": [["Code", "Period", "Value", "Numerator", "Denominator"], ["CIN8", "Jan-24", 75, 30, 40]]})
+    data = with_formulas(data, "xl/worksheets/sheet3.xml", {"C2": "D2/E2*100"})
     assert b"<f>D2/E2*100</f>" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet3.xml")
     c = check(store, data)
     assert values(c) == [("CIN8", "2024-01-01", 75.0)]
 
 
 def test_hidden_sheets_are_ignored_unless_named_as_ours(store):
-    wb = Workbook()
-    wb.active.title = "Plan"
-    for row in PLAN:
-        wb.active.append(row)
-    for name, rows, hidden in (("Measures", MEASURES, True),  # hidden but named: used
-                               ("Old Values", [["Code", "Period", "Value"], ["CIN8", "Jan-23", 1]], True),
-                               ("Values", [["Code", "Period", "Value"], ["CIN8", "Jan-24", 70]], False)):
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        if hidden:
-            ws.sheet_state = "hidden"
-    c = check(store, save(wb))
+    c = check(store, xlsx({"Plan": PLAN, "Measures": MEASURES,  # Measures hidden but named: used
+                           "Old Values": [["Code", "Period", "Value"], ["CIN8", "Jan-23", 1]],
+                           "Values": [["Code", "Period", "Value"], ["CIN8", "Jan-24", 70]]},
+                          hidden=("Measures", "Old Values")))
     assert c.parsed.sheets_found == {"Plan": "Plan", "Measures": "Measures", "Values": "Values"}
     assert values(c) == [("CIN8", "2024-01-01", 70.0)]
 
 
 def test_dates_as_excel_serials_text_and_uk_dates_and_non_breaking_spaces(store):
-    wb = Workbook()
-    wb.active.title = "Plan"
-    for row in PLAN:
-        wb.active.append(row)
-    ms = wb.create_sheet("Measures")
-    for row in MEASURES:
-        ms.append(row)
-    vs = wb.create_sheet("Values")
-    vs.append(["Code\u00a0", "\u00a0Period", "Value"])
-    vs.append(["CIN8", dt.datetime(2024, 1, 1), 70])          # a real date cell
-    vs.append(["CIN8", "01/02/2024", 71])                        # UK date as text: 1 February
-    vs.append(["CIN8", 45352, 72])                               # Excel serial for 01/03/2024
-    vs.append(["WF6\u00a0", "April\u00a02024", "18"])           # non-breaking spaces, number as text
-    c = check(store, save(wb))
+    c = check(store, xlsx({"Plan": PLAN, "Measures": MEASURES, "Values": [
+        ["Code\u00a0", "\u00a0Period", "Value"],
+        ["CIN8", dt.datetime(2024, 1, 1), 70],      # a real date cell
+        ["CIN8", "01/02/2024", 71],                 # UK date as text: 1 February
+        ["CIN8", 45352, 72],                        # Excel serial for 01/03/2024
+        ["WF6\u00a0", "April\u00a02024", "18"]]}))  # non-breaking spaces, number as text
     assert values(c) == [("CIN8", "2024-01-01", 70.0), ("CIN8", "2024-02-01", 71.0), ("CIN8", "2024-03-01", 72.0),
                          ("WF6", "2024-04-01", 18.0)]
 
