@@ -196,7 +196,8 @@ CORPUS = [
         "Measures!A3: measure code CIN8 appears twice (also at A2); each code must be unique",)),
     BadFile("measure-no-name.xlsx", lambda: plan_xlsx(Measures=[["Code", "Measure"], ["M1", None]]), (
         "Measures!B2: measure M1 has no name in the Measure column",)),
-    BadFile("measure-bad-unit.xlsx", lambda: plan_xlsx(Measures=[["Code", "Measure", "Unit"], ["M1", "Visits", "litres"]]), (
+    BadFile("measure-bad-unit.xlsx", lambda: plan_xlsx(Measures=[["Code", "Measure", "Unit"],
+                                                                 ["M1", "Visits", "litres"]]), (
         "Measures!C2: unknown unit 'litres': use %, number or days",)),
     BadFile("unknown-grade.xlsx", lambda: plan_xlsx(Audits=[AU, ["Q1 2023/24", "CP plans", "Satisfactory", 3]]), (
         "Audits!C2: unknown grade 'Satisfactory': use Outstanding, Good, Requires Improvement (or RI) or Inadequate",)),
@@ -206,7 +207,8 @@ CORPUS = [
         "Audits!D2: the count 2.5 is not a whole number of cases",)),
     BadFile("audit-no-stream.xlsx", lambda: plan_xlsx(Audits=[AU, ["Q1 2023/24", None, "Good", 2]]), (
         "Audits!B2: the audit row has no Stream (e.g. Referrals, CP plans)",)),
-    BadFile("audit-no-grades.xlsx", lambda: plan_xlsx(Audits=[["Period", "Stream", "Cases"], ["Q1 2023/24", "CP", 2]]), (
+    BadFile("audit-no-grades.xlsx", lambda: plan_xlsx(Audits=[["Period", "Stream", "Cases"],
+                                                              ["Q1 2023/24", "CP", 2]]), (
         "Audits!1:1: the Audits sheet needs a Grade column, or Outstanding, Good, Requires Improvement and "
         "Inadequate count columns",)),
     BadFile("unknown-rag.xlsx", lambda: plan_xlsx(Actions=[AC, ["1.1", "Do it", "Purple", None, "Feb-24"]]), (
@@ -223,7 +225,8 @@ CORPUS = [
         "Actions!A2: the action has no As at month: add an 'As at' column, an 'As at' row on the Plan sheet, "
         "or choose the month when importing (--as-at YYYY-MM)",)),
     BadFile("benchmark-unknown-code.xlsx", lambda: plan_xlsx(Values=[V, ["CIN8", "Jan-24", 50]],
-                                                                    Benchmarks=[["Code", "Period", "England"], ["XX1", "2023/24", 5]]), (
+                                                                    Benchmarks=[["Code", "Period", "England"],
+                                                                                ["XX1", "2023/24", 5]]), (
         "Benchmarks!A2: " + UNKNOWN_CODE.format("XX1"),)),
     BadFile("windows-1252-Measures.csv", lambda: "Code;Measure;Unit\nM1;Visits in time;½ litres\n".encode("cp1252"), (
         "Plan: no plan name: add a Plan sheet with a 'Plan' row, or choose the plan when importing (--plan NAME)",

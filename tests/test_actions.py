@@ -131,7 +131,8 @@ def test_exceptions_owners_and_filters(three, history):
     done_not_working = board.exceptions(actions=history(act("2024-01-01", "9", "Blue", impact="Red")).now)
     assert done_not_working.action_table()["exception"].tolist() == ["Red impact, Green/Blue action"]
     owners = actions.owner_table(three.read, now)
-    assert owners.iloc[0][["owner", "Blue", "Green", "Red", "total", "overdue"]].tolist() == ["DMT", 1, 1, 2, 4, 1]  # 1.3 overdue
+    # 1.3 overdue
+    assert owners.iloc[0][["owner", "Blue", "Green", "Red", "total", "overdue"]].tolist() == ["DMT", 1, 1, 2, 4, 1]
     refs = lambda **f: [a["ref"] for a in actions.filter_actions(now, **f)]  # noqa: E731
     assert refs(owners=["AD QA"]) == ["2.1"]
     assert set(refs(sources=["FV1"])) == {"1.1", "1.2", "1.3", "1.4", "2.1"}

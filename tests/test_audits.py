@@ -167,7 +167,8 @@ def test_demo_audit_measures_rated_like_kpis(demo_db):
     finally:
         s.close()
     m = data.measures.set_index("code").loc["CE-PR11"]
-    assert (round(m["value"], 1), m["denominator"], m["latest_label"], m["band"]) == (45.5, 154, "Q1 2017/18", "Inadequate")
+    assert (round(m["value"], 1), m["denominator"], m["latest_label"], m["band"]) == (
+        45.5, 154, "Q1 2017/18", "Inadequate")
     assert m["direction"] == "improving" and not data.warnings
     assert set(ce17.measures.dropna(subset=["value"])["code"]) >= {"CE17-A3", "CE17-A4"}
     assert not ce17.warnings

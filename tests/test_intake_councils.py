@@ -44,7 +44,8 @@ def test_month_columns_beside_measures_are_their_values_and_benchmark_columns_th
                          ("CF4", "May-24", "month"): 10.5}
     bench = {(b["code"], b["period"].strftime("%b-%y")): (b["england"], b["neighbours"]) for b in p.benchmarks}
     assert bench == {("CIN8", "Jun-24"): (82.1, 85.0), ("CF4", "May-24"): (10.0, 9.5)}  # each row's latest period
-    assert {m["code"]: (m["polarity"], m["target"]) for m in p.measures} == {"CIN8": ("higher", 90), "CF4": ("lower", 10)}
+    assert {m["code"]: (m["polarity"], m["target"]) for m in p.measures} == {
+        "CIN8": ("higher", 90), "CF4": ("lower", 10)}
     assert "Measures!I:I: the England figures in column I name no period, so each is taken as of its measure's " \
            "latest value on the row; name the period in the header (e.g. 'England 2023/24') if that is wrong" \
            in texts(p.warnings)
@@ -191,7 +192,8 @@ def test_financial_years_and_quarters_as_the_dfe_and_councils_write_them(store):
 
 def test_due_dates_as_plans_write_them_with_the_year_assumed_said(store):
     p = ok(store, xlsx({"Plan": PLAN, "Actions": [
-        ["Ref", "Action", "Deadline"], ["1", "a", "31 March 2025"], ["2", "b", "End of Q2"], ["3", "c", "Spring 2025"]]}))
+        ["Ref", "Action", "Deadline"], ["1", "a", "31 March 2025"], ["2", "b", "End of Q2"],
+        ["3", "c", "Spring 2025"]]}))
     assert {a["ref"]: a["due_date"].isoformat() for a in p.actions} == {
         "1": "2025-03-31", "2": "2024-09-30", "3": "2025-05-31"}
     assert texts(p.warnings) == [
@@ -292,7 +294,8 @@ def test_import_prints_a_line_for_every_sheet_it_loaded(tmp_path, capsys):
 
 def test_bare_quarters_under_a_financial_year_heading_and_refused_without_one(store):
     p = ok(store, xlsx({"Plan": PLAN, "Measures": [["", "", "2024/25"], ["Code", "Measure", "Q1", "Q2", "Q3"],
-                                                   ["CP1", "Repeat plans", 18, 17, 16]]}, merged={"Measures": ["C1:E1"]}))
+                                                   ["CP1", "Repeat plans", 18, 17, 16]]},
+                       merged={"Measures": ["C1:E1"]}))
     assert values(p) == {("CP1", "Apr-24", "quarter"): 18, ("CP1", "Jul-24", "quarter"): 17,
                          ("CP1", "Oct-24", "quarter"): 16}
     c = check(store, xlsx({"Plan": PLAN, "Measures": [["", "", "2024"], ["Code", "Measure", "Q1"], ["CP1", "x", 1]]}))

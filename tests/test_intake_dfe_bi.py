@@ -369,7 +369,8 @@ def test_a_lait_download_with_no_authority_is_refused(tmp_path, capsys):
                "authority's row in the Upload centre")
     assert lines == [f"{sheet}: {message}" for sheet in ("Re-referrals", "CIN rate", "Caseload")]
     assert err.strip() == "3 errors: nothing was imported"
-    assert not (tmp_path / "s.duckdb").exists() or stored(tmp_path / "s.duckdb", "SELECT count(*) FROM uploads") == [(0,)]
+    assert (not (tmp_path / "s.duckdb").exists()
+            or stored(tmp_path / "s.duckdb", "SELECT count(*) FROM uploads") == [(0,)])
 
 
 def test_an_authority_matching_no_row_is_refused_with_the_nearest_names(tmp_path, capsys):

@@ -87,7 +87,8 @@ def test_case_references_stay_in_the_store_and_text_is_never_a_formula(store, tm
     (tmp_path / "back.xlsx").write_bytes(data)
     load.import_path(again, tmp_path / "back.xlsx")
     got = queries.run(again, "action_history", plan="Caseshire", as_at=EVERYTHING).iloc[0]
-    assert (got["action"], got["commentary"], got["owner"]) == ('=HYPERLINK("http://evil","click")', "+44 call back", "@ops")
+    assert (got["action"], got["commentary"], got["owner"]) == (
+        '=HYPERLINK("http://evil","click")', "+44 call back", "@ops")
     again.close()
 
 

@@ -65,7 +65,8 @@ def test_thresholds_and_values_on_one_sheet_sefton_style(store):
 
 def test_an_audit_tool_export_one_row_per_case(store):
     p = ok(store, xlsx({"Plan": PLAN, "Export 2024-07-31": [
-        ["Audit ID", "Child ID", "Team", "Audit month", "Auditor", "Auditor grade", "Moderated grade", "Date completed"],
+        ["Audit ID", "Child ID", "Team", "Audit month", "Auditor", "Auditor grade", "Moderated grade",
+         "Date completed"],
         ["A-1", "LCS123", "Assessment team", "Jul-24", "J Smith", "Good", "Good", "12/07/2024"],
         ["A-2", "LCS124", "Assessment team", "Jul-24", "J Smith", "Good", "Requires improvement", "13/07/2024"],
         ["A-3", "LCS125", "Child protection", "Jul-24", "K Jones", "Inadequate", None, "14/07/2024"]]}))

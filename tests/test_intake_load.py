@@ -32,7 +32,8 @@ def test_good_workbook_parses(store, good_workbook):
 
 def test_headers_not_on_row_one_synonyms_and_title_rows(store, tmp_path):
     path = make_workbook(tmp_path / "messy.xlsx", {
-        "  measures ": [["Cheshire East scorecard"], [], ["Code", "Measure", "Requires Improvement", "Good", "Outstanding"],
+        "  measures ": [["Cheshire East scorecard"], [],
+                        ["Code", "Measure", "Requires Improvement", "Good", "Outstanding"],
                         ["A1", "Audit good or better", "60-69%", "70-79%", "80-100%"]],
         "VALUES": [["Exported from Liquidlogic"], ["Code", "Apr-23", "May 2023", "01/06/2023", "Q2 2023/24"],
                    ["A1", 61, "65%", "-", 70], [], ["Note: provisional"]],
@@ -96,12 +97,18 @@ VALUES_HEAD = ["Code", "Period", "Value"]
 
 
 @pytest.mark.parametrize("rows,expected", [
-    ([["XX9", "Apr-24", 50]], "Values!A2: unknown measure code 'XX9': add it to the Measures sheet, or correct the code"),
-    ([["CIN8", "Apr-24", "about half"]], "Values!C2: 'about half' is not a number; type a number (e.g. 65 or 65%), or leave it blank or '-' if there is no figure"),
+    ([["XX9", "Apr-24", 50]],
+     "Values!A2: unknown measure code 'XX9': add it to the Measures sheet, or correct the code"),
+    ([["CIN8", "Apr-24", "about half"]],
+     "Values!C2: 'about half' is not a number; type a number (e.g. 65 or 65%), or leave it blank or '-' if there is "
+     "no figure"),
     ([["CIN8", "Apr-24", 120]], "Values!C2: CIN8 Apr-24: 120% is outside 0-100; percentages must be between 0 and 100"),
-    ([["CIN8", "Apr-24", 50], ["CIN8", "2024-04", 51]], "Values!C3: CIN8 Apr-24 is given twice (also at C2); keep one value per measure and period"),
-    ([["CIN8", "Spring 24", 50]], "Values!B2: cannot read the period 'Spring 24'; write it like Apr-24, 2024-04, 01/04/2024, Q1 2024/25 or 2024/25"),
-    ([["CIN8", "Apr-24", "#DIV/0!"]], "Values!C2: the cell holds the Excel error #DIV/0! instead of a number; fix the formula or type the value"),
+    ([["CIN8", "Apr-24", 50], ["CIN8", "2024-04", 51]],
+     "Values!C3: CIN8 Apr-24 is given twice (also at C2); keep one value per measure and period"),
+    ([["CIN8", "Spring 24", 50]],
+     "Values!B2: cannot read the period 'Spring 24'; write it like Apr-24, 2024-04, 01/04/2024, Q1 2024/25 or 2024/25"),
+    ([["CIN8", "Apr-24", "#DIV/0!"]],
+     "Values!C2: the cell holds the Excel error #DIV/0! instead of a number; fix the formula or type the value"),
 ])
 def test_bad_values(store, tmp_path, rows, expected):
     assert errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [VALUES_HEAD, *rows]}) == [expected]
@@ -125,7 +132,8 @@ def test_bad_audits_and_actions(store, tmp_path):
 
 
 def test_wide_values_with_unreadable_period_header(store, tmp_path):
-    errs = errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [["Code", "Apr-24", "Janury 24"], ["CIN8", 50, 50]]})
+    errs = errors_of(store, tmp_path, {"Measures": MEASURES,
+                                       "Values": [["Code", "Apr-24", "Janury 24"], ["CIN8", 50, 50]]})
     assert errs == ["Values!C1: cannot read the period header 'Janury 24'; write the periods like Apr-24, "
                     "Q1 2024/25 or 2024/25 (or month names under a heading such as 2024/25)"]
 
@@ -143,9 +151,12 @@ WIDE_HEAD = ["Code", "Apr-24", "May-24"]
 
 @pytest.mark.parametrize("rows,expected", [
     ([["XX9", 50, 51]], "Values!A2: unknown measure code 'XX9': add it to the Measures sheet, or correct the code"),
-    ([["CIN8", 50, 51], ["CIN8", 52, 53]], "Values!A3: the measure CIN8 has a second row (also row 2); keep one row per measure"),
+    ([["CIN8", 50, 51], ["CIN8", 52, 53]],
+     "Values!A3: the measure CIN8 has a second row (also row 2); keep one row per measure"),
     ([["CIN8", 50, 101.5]], "Values!C2: CIN8 May-24: 101.5% is outside 0-100; percentages must be between 0 and 100"),
-    ([["CIN8", 50, "lots"]], "Values!C2: 'lots' is not a number; type a number (e.g. 65 or 65%), or leave it blank or '-' if there is no figure"),
+    ([["CIN8", 50, "lots"]],
+     "Values!C2: 'lots' is not a number; type a number (e.g. 65 or 65%), or leave it blank or '-' if there is no "
+     "figure"),
     ([["", 50, 51]], "Values!A2: the row has values but no measure Code"),
 ])
 def test_bad_wide_values(store, tmp_path, rows, expected):
@@ -153,7 +164,8 @@ def test_bad_wide_values(store, tmp_path, rows, expected):
 
 
 def test_wide_values_with_a_period_twice(store, tmp_path):
-    errs = errors_of(store, tmp_path, {"Measures": MEASURES, "Values": [["Code", "Apr-24", "2024-04"], ["CIN8", 50, 50]]})
+    errs = errors_of(store, tmp_path, {"Measures": MEASURES,
+                                       "Values": [["Code", "Apr-24", "2024-04"], ["CIN8", 50, 50]]})
     assert errs == ["Values!C1: the period Apr-24 has two columns (also B1); keep one column per period"]
 
 
@@ -174,7 +186,8 @@ def test_benchmarks_sheet(store, tmp_path):
     assert c.ok, [str(e) for e in c.parsed.errors]
     got = {(b["code"], b["period"].isoformat(), b["period_kind"]): (b["england"], b["region"], b["neighbours"])
            for b in c.parsed.benchmarks}
-    assert got == {("CIN8", "2023-04-01", "year"): (82.5, 80.0, None), ("WF6", "2023-09-01", "month"): (16.3, None, 17.1)}
+    assert got == {("CIN8", "2023-04-01", "year"): (82.5, 80.0, None),
+                   ("WF6", "2023-09-01", "month"): (16.3, None, 17.1)}
 
 
 def test_bad_benchmarks(store, tmp_path):
@@ -184,7 +197,8 @@ def test_bad_benchmarks(store, tmp_path):
     assert errs == [
         "Benchmarks!A2: unknown measure code 'XX1': add it to the Measures sheet, or correct the code",
         "Benchmarks!B3: cannot read the period 'someday'; write it like Apr-24, Q1 2024/25 or 2024/25",
-        "Benchmarks!C4: 'high' is not a number for England; type a number (e.g. 65 or 65%), or leave it blank or '-' if there is no figure",
+        "Benchmarks!C4: 'high' is not a number for England; type a number (e.g. 65 or 65%), or leave it blank or '-' "
+        "if there is no figure",
         "Benchmarks!A6: WF6 2023/24 is given twice (also row 5); keep one benchmark row per measure and period",
     ]
 

@@ -106,7 +106,8 @@ def test_variation_from_the_latest_point_under_each_polarity():
 
 @pytest.mark.parametrize("polarity,target,expected", [
     ("higher", 44, "pass"), ("higher", 60, "fail"), ("higher", 50, "hit_or_miss"),
-    ("lower", 60, "pass"), ("lower", 44, "fail"), ("lower", 50, "hit_or_miss"), (None, 50, None), ("higher", None, None),
+    ("lower", 60, "pass"), ("lower", 44, "fail"), ("lower", 50, "hit_or_miss"),
+    (None, 50, None), ("higher", None, None),
 ])
 def test_assurance_from_the_target_against_the_limits(polarity, target, expected):
     r = analyse(stable(20), polarity, target)  # mean 50, mean MR 2: limits 44.68 to 55.32

@@ -80,7 +80,8 @@ def test_cli_lists_archives_restores_and_withdraws_plans(demo_copy, capsys, monk
     code, out, _ = cli("archive", SEFTON)
     assert (code, out) == (0, f"{SEFTON} archived\n")
     code, out, _ = cli("plans")
-    assert code == 0 and out.splitlines()[-1] == f"{SEFTON}  Sefton Metropolitan Borough Council  as at Mar-18  archived"
+    assert code == 0
+    assert out.splitlines()[-1] == f"{SEFTON}  Sefton Metropolitan Borough Council  as at Mar-18  archived"
     assert sum(line.endswith("in use") for line in out.splitlines()) == 4
     code, out, _ = cli("summary", "--json")
     archived = {p["plan"]: p["archived"] for p in json.loads(out)["plans"]}
