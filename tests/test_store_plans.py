@@ -2,12 +2,13 @@
 once), through the store, the CLI, the Admin page, the sidebar and meeting mode."""
 import json
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from scorecard import queries
 from scorecard.cli import main
-from scorecard.store import PlanNotFound, Store
+from scorecard.store import MIGRATIONS, PlanNotFound, Store
 from scorecard.ui import plan_choices
 from tests.conftest import ROOT
 
@@ -183,9 +184,6 @@ def test_meeting_mode_skips_archived_plans_unless_the_link_names_one(local_app):
 
 
 def test_a_store_from_before_plan_archiving_is_migrated_at_start_up(demo_copy):
-    import duckdb
-
-    from scorecard.store import MIGRATIONS
     con = duckdb.connect(str(demo_copy))  # wind the store back to the schema before plan_status (version 3)
     con.execute("DROP TABLE plan_status")
     con.execute("DROP TABLE import_profiles")
