@@ -50,6 +50,7 @@ SMALL = ("meta", "uploads", "plan_status", "spc_rebases", "import_profiles")  # 
 BY_UPLOAD = tuple(_TABLES)  # rows arrive with their upload and never change afterwards
 CONNECT_TIMEOUT = 3  # seconds to wait for PostgreSQL to answer a connection
 RETRY_EVERY = 2.0  # seconds between tries while PostgreSQL cannot be reached
+POOL_WAIT = 10.0  # seconds a write waits for a free connection of the pool
 
 
 def conninfo(target: str) -> str | None:
@@ -145,7 +146,7 @@ class PgStore(Store):
         run_migrations(self.con.cursor(), MIGRATIONS, 0)
         self._pool = ConnectionPool(with_timeout(self.uri), min_size=1, max_size=pool_size(), open=False,
                                     kwargs={"autocommit": True}, check=ConnectionPool.check_connection,
-                                    timeout=CONNECT_TIMEOUT * 2, name="scorecard")
+                                    timeout=POOL_WAIT, name="scorecard")
         with self._reachable():
             psycopg.connect(with_timeout(self.uri)).close()  # unreachable: say why at once, not after the pool's wait
         self._pool.open()
@@ -186,6 +187,11 @@ class PgStore(Store):
 
     @contextlib.contextmanager
     def _connection(self):
+        """A pooled connection; refused at once while PostgreSQL is known to be out of reach (refresh() finds
+        out when it is back), rather than after the pool's wait."""
+        if self.unavailable_since is not None:
+            raise StoreUnavailable(f"the store {self.path} cannot be reached since {self.unavailable_since:%H:%M}; "
+                                   "nothing was changed. Try again once PostgreSQL is back")
         with self._reachable(), self._pool.connection() as conn:
             yield conn
 
