@@ -139,7 +139,7 @@ class PgStore(Store):
         self.uri = conninfo(target)
         self.path = shown(self.uri)
         self._sync_lock = threading.Lock()
-        self._reader = None  # the ADBC connection the read model is synced through
+        self._reader: _Reader | None = None  # the connection the read model is synced through
         self._seen = None  # the sync_version the read model holds
         self._tried = 0.0  # when refresh() last tried while PostgreSQL could not be reached
         self.con = duckdb.connect(":memory:")  # the read model, with the DuckDB schema
@@ -158,8 +158,7 @@ class PgStore(Store):
     def close(self) -> None:
         self._pool.close()
         if self._reader is not None:
-            with contextlib.suppress(Exception):
-                self._reader.close()
+            self._reader.close()
         self.con.close()
 
     def describe(self) -> str:
@@ -253,30 +252,24 @@ class PgStore(Store):
             self.unavailable_since = None
 
     def _sync(self) -> None:
-        from adbc_driver_postgresql import dbapi
         with self._sync_lock:
             try:
                 if self._reader is None:
-                    self._reader = dbapi.connect(with_timeout(self.uri), autocommit=True)
-                cur = self._reader.cursor()
-                cur.execute("SELECT value FROM meta WHERE key = 'sync_version'")
-                if cur.fetchone()[0] == self._seen:
+                    self._reader = _Reader(with_timeout(self.uri))
+                read = self._reader
+                if read.table("SELECT value FROM meta WHERE key = 'sync_version'").column(0)[0].as_py() == self._seen:
                     return
                 seen = self.con.cursor().execute("SELECT (SELECT coalesce(max(id), 0) FROM uploads), "
                                                  "(SELECT coalesce(max(id), 0) FROM audit_log)").fetchone()
                 wanted = {**{t: f"SELECT * FROM {t}" for t in SMALL},
                           **{t: f"SELECT * FROM {t} WHERE upload_id > {int(seen[0])}" for t in BY_UPLOAD},
                           "audit_log": f"SELECT * FROM audit_log WHERE id > {int(seen[1])}"}
-                cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                fetched = {}
-                for table, text in wanted.items():
-                    cur.execute(text)
-                    fetched[table] = cur.fetch_arrow_table()
-                cur.execute("COMMIT")
+                read.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                fetched = {table: read.table(text) for table, text in wanted.items()}
+                read.run("COMMIT")
             except BaseException:
                 if self._reader is not None:
-                    with contextlib.suppress(Exception):
-                        self._reader.close()
+                    self._reader.close()
                 self._reader = None
                 raise
             self._apply(fetched)
@@ -298,6 +291,43 @@ class PgStore(Store):
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+
+
+class _Reader:
+    """The ADBC connection (autocommit) a read model is synced through: a query's rows as an Arrow table.
+    ADBC's own API, not its DB-API module, which imports pandas and pyarrow.dataset (over a second)."""
+
+    def __init__(self, uri: str):
+        import adbc_driver_manager
+        import adbc_driver_postgresql
+        self._db = adbc_driver_postgresql.connect(uri)
+        try:
+            self._con = adbc_driver_manager.AdbcConnection(self._db)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _statement(self, text: str):
+        import adbc_driver_manager
+        statement = adbc_driver_manager.AdbcStatement(self._con)
+        statement.set_sql_query(text)
+        return statement
+
+    def table(self, text: str):
+        import pyarrow as pa
+        with contextlib.closing(self._statement(text)) as statement:
+            stream, _ = statement.execute_query()
+            return pa.RecordBatchReader.from_stream(stream).read_all()
+
+    def run(self, text: str) -> None:
+        with contextlib.closing(self._statement(text)) as statement:
+            statement.execute_update()
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._con.close()
+        with contextlib.suppress(Exception):
+            self._db.close()
 
 
 def _schema_version(conn) -> int:
