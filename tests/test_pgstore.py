@@ -143,3 +143,26 @@ def test_the_app_shows_the_banner_refuses_changes_and_recovers_when_postgresql_r
     assert len(queries.run(ui.get_store(), "spc_rebases", plan="Tameside 2023-25")) == 1
     ui.get_store().close()
     ui.get_store.clear()
+
+
+def test_a_command_line_import_while_the_app_runs_shows_on_its_next_rerun(postgres, demo_pg, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from scorecard import ui
+    from tests.conftest import make_workbook
+    db = postgres.new_database(template=demo_pg)
+    monkeypatch.setenv("SCORECARD_DB", db)
+    ui.get_store.clear()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "kpis.py"), default_timeout=120).run()
+    plans = lambda: [o.split(" — ")[0] for o in at.sidebar.selectbox[0].options]  # noqa: E731
+    assert "Testshire 2025" not in plans()
+    workbook = make_workbook(tmp_path / "t.xlsx", {"Plan": [["Plan", "Testshire 2025"], ["As at", "Mar-24"]],
+                                                   "Measures": [["Code", "Measure", "Unit"], ["M1", "Visits", "%"]],
+                                                   "Values": [["Code", "Period", "Value"], ["M1", "Mar-24", 71]]})
+    res = subprocess.run([sys.executable, "-m", "scorecard", "import", str(workbook), "--db", db], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)  # no "store in use": PostgreSQL has no file lock
+    assert res.returncode == 0 and res.stdout.endswith("upload 6 committed\n"), res.stderr
+    at.run()
+    assert "Testshire 2025" in plans()
+    ui.get_store().close()
+    ui.get_store.clear()
