@@ -31,7 +31,7 @@ import os
 import re
 import threading
 import time
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -94,7 +94,7 @@ def pool_size() -> int:
     return int(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def migrations() -> list[Path]:
     """The migrations as PostgreSQL runs them: NNN_name.postgres.sql where there is one, else NNN_name.sql."""
     return [p.with_name(p.stem + ".postgres.sql") if p.with_name(p.stem + ".postgres.sql").is_file() else p

@@ -368,8 +368,8 @@ class Store:
             raise PlanNotFound(f"there is no plan {plan!r}; see 'plans' for the names")
         user = user or current_user()
         with self.transaction() as cur:
-            cur.execute("INSERT INTO plan_status VALUES (?, ?, ?, ?) ON CONFLICT (plan) DO UPDATE SET "
-                        "archived = excluded.archived, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            cur.execute("INSERT INTO plan_status VALUES (?, ?, ?, ?) ON CONFLICT (plan) DO UPDATE SET archived = "
+                        "excluded.archived, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
                         [plan, archived, user, now()])
             cur.execute(BUMP_VERSION)
             if audit_role is not None:
