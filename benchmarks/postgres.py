@@ -180,7 +180,9 @@ def bench_replicas(url: str, replicas: int = 3, sessions: int = 60, rounds: int 
     results = [r for p in procs for r in json.loads(p.communicate(timeout=900)[0].splitlines()[-1])]
     allowed = {before, *(v for _, v in uploads)}  # before, after the first, after the second: never a mix
     errors = [r for r in results if r["errors"]]
-    mixed = [r["seen"] for r in results if r["seen"] is not None and tuple(r["seen"]) not in allowed]
+    seen = [tuple(r["seen"]) for r in results if r["seen"] is not None]
+    mixed = [v for v in seen if v not in allowed]
+    states = [sum(v == state for v in seen) for state in (before, *(v for _, v in uploads))]
     times = sorted(r["s"] for r in results)
     p95 = times[int(0.95 * (len(times) - 1))]
     return {"name": f"{sessions} sessions over {replicas} replicas on PostgreSQL while two uploads commit",
@@ -189,4 +191,5 @@ def bench_replicas(url: str, replicas: int = 3, sessions: int = 60, rounds: int 
             "met": p95 < 1.5 and not errors and not mixed, "size_mb": None,
             "detail": f"p95 of {len(times)} page runs (demo plans, {rounds} reruns per session of Overview, KPIs, "
                       f"audits, actions); median {statistics.median(times) * 1000:.0f} ms, max {times[-1]:.1f} s; "
-                      f"{len(errors)} with errors; {len(mixed)} KPI tables mixing data before and after an upload"}
+                      f"{len(errors)} with errors; KPI tables seen before, after the first and after the second upload: "
+                      f"{', '.join(map(str, states))}, mixing them: {len(mixed)}"}

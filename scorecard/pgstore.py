@@ -147,16 +147,21 @@ class PgStore(Store):
         self._pool = ConnectionPool(with_timeout(self.uri), min_size=1, max_size=pool_size(), open=False,
                                     kwargs={"autocommit": True}, check=ConnectionPool.check_connection,
                                     timeout=POOL_WAIT, name="scorecard")
-        with self._reachable():
-            psycopg.connect(with_timeout(self.uri)).close()  # unreachable: say why at once, not after the pool's wait
-        self._pool.open()
-        if not read_only:
-            self.migrate()
-        with self._reachable():
-            self._sync()
+        try:
+            with self._reachable():
+                psycopg.connect(with_timeout(self.uri)).close()  # unreachable: say why now, not after the pool's wait
+            self._pool.open()
+            if not read_only:
+                self.migrate()
+            with self._reachable():
+                self._sync()
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
-        self._pool.close()
+        with contextlib.suppress(Exception):  # never opened, when PostgreSQL could not be reached
+            self._pool.close()
         if self._reader is not None:
             self._reader.close()
         self.con.close()
@@ -225,8 +230,10 @@ class PgStore(Store):
     def migrate(self) -> None:
         """The migrations PostgreSQL has not had yet (migrations()), in one transaction under the write lock,
         so replicas starting together run them once."""
+        if self.schema_version() >= len(migrations()):
+            return  # nothing to write (every write moves the replicas' sync version)
         with self.transaction() as cur:
-            version = _schema_version(cur.raw.connection)
+            version = _schema_version(cur.raw.connection)  # again, under the lock: another replica may have run them
             if version < len(migrations()):
                 run_migrations(cur, migrations(), version)
 

@@ -166,3 +166,30 @@ def test_a_command_line_import_while_the_app_runs_shows_on_its_next_rerun(postgr
     assert "Testshire 2025" in plans()
     ui.get_store().close()
     ui.get_store.clear()
+
+
+def test_a_change_whose_audit_entry_cannot_be_written_is_not_made(postgres, demo_pg, tmp_path, capsys):
+    """Each write is one PostgreSQL transaction with its audit entry: no entry, no change (as for the file,
+    test_cli_store.py)."""
+    from tests.conftest import make_workbook
+    db = postgres.new_database(template=demo_pg)
+    with psycopg.connect(db, autocommit=True) as con:  # the trail refuses these events' entries
+        con.execute("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    "RAISE EXCEPTION 'refused %', NEW.event; END $$")
+        con.execute("CREATE TRIGGER refuse BEFORE INSERT ON audit_log FOR EACH ROW "
+                    "WHEN (NEW.event IN ('commit', 'revert', 'settings')) EXECUTE FUNCTION refuse()")
+
+    def state():
+        s = open_store(db)
+        try:
+            return s.row_counts(), queries.run(s, "uploads").to_dict("records"), s.data_version()
+        finally:
+            s.close()
+    before = state()
+    path = make_workbook(tmp_path / "march.xlsx", {"Values": [["Code", "Period", "Value"], ["CIN8", "Mar-24", 65]]})
+    for args in (["import", path, "--plan", "Tameside 2023-25"], ["revert", 1], ["withdraw", "Sefton 2017-18"],
+                 ["archive", "Sefton 2017-18"]):
+        with pytest.raises(psycopg.errors.RaiseException, match="refused"):
+            main([*map(str, args), "--db", db])
+        capsys.readouterr()
+        assert state() == before, args
