@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 n=${1:-2}
 shift || true
 : "${SCORECARD_DB:?set SCORECARD_DB to the PostgreSQL store, e.g. postgresql://scorecard:PASSWORD@db:5432/scorecard}"
-python=.venv/bin/python
+python=${PYTHON:-.venv/bin/python}  # the virtualenv make builds
 # The app is reached through nginx, so it is refused, as on a public address, unless sign-in is configured.
 "$python" -m scorecard preflight --server.address 0.0.0.0 "$@"
 "$python" -m scorecard store check  # creates or upgrades the schema once, and says so if PostgreSQL is out of reach

@@ -41,6 +41,13 @@ class Server:
         self.port = free_port()
         self._names = itertools.count(1)
         self._as = []
+        try:
+            self._init()
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
+
+    def _init(self) -> None:
         if os.geteuid() == 0:  # initdb refuses root: the cluster belongs to the postgres user
             if shutil.which("runuser") is None:
                 raise Unavailable("running as root, and runuser (to run initdb as postgres) is missing")

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -14,9 +15,6 @@ from tests.postgres import free_port
 from tests.test_browser import CHROMIUM, running_app
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)"),
-              pytest.mark.skipif(NGINX is None, reason="nginx is installed by make test / CI (apt)")]
 PLAN = "Replica Test 2025"
 
 
@@ -54,6 +52,20 @@ def routes_to_each(url: str, replicas: list[str]) -> dict[str, str]:
     pytest.fail(f"nginx sent every route to {sorted(found)}")
 
 
+@pytest.mark.slow
+def test_the_replicas_are_not_started_without_sign_in(tmp_path):
+    """Behind a load balancer the app serves beyond its computer: start-replicas.sh refuses, as a public bind."""
+    res = subprocess.run(["bash", str(ROOT / "deploy" / "start-replicas.sh"), "2"], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=60, env={**os.environ, "PYTHON": sys.executable,
+                                                        "SCORECARD_DB": "postgresql://nowhere.invalid/scorecard"})
+    assert res.returncode == 1 and "sign-in" in res.stderr.lower(), res.stderr
+    assert not (ROOT / "logs").exists()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test / CI (apt)")
+@pytest.mark.skipif(NGINX is None, reason="nginx is installed by make test / CI (apt)")
 def test_an_upload_on_one_replica_behind_nginx_is_seen_on_the_other(postgres, demo_pg, tmp_path):
     from playwright.sync_api import sync_playwright
     db = postgres.new_database(template=demo_pg)
