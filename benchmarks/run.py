@@ -342,12 +342,10 @@ def bench_scale(tmp: Path, ns=(1, 25, 153), pg=None) -> list[dict]:
         t0 = time.perf_counter()
         db = synthetic_store(tmp / f"scale{n}.duckdb", n)
         print(f"  N = {n}: store generated in {time.perf_counter() - t0:.0f} s", flush=True)
-        pages = bench_pages(db, n)
-        out += pages
+        out += bench_pages(db, n)
         if pg is not None and n in (25, 153):
             url = postgres.to_postgres(db, pg.new_database())
-            out += postgres.compare_pages(pages, bench_pages(url, n))
-            _use_store(None)
+            out += postgres.compare_pages(db, url, n)
             out += postgres.bench_sync(url, n)
         out.append(bench_queries_vs_pandas(db, n))
         out += bench_process(db, n)
