@@ -24,7 +24,6 @@ of SCORECARD_PG_POOL connections (default 4) per process.
 """
 from __future__ import annotations
 
-import configparser
 import contextlib
 import logging
 import os
@@ -33,14 +32,14 @@ import threading
 import time
 from functools import cache, lru_cache
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 import psycopg
 from psycopg import sql as pgsql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .store import _TABLES, MIGRATIONS, Store, StoreUnavailable, count_rows, now, run_migrations
+from .store import _TABLES, MIGRATIONS, Store, StoreUnavailable, count_rows, now, postgres_uri, run_migrations
 
 logger = logging.getLogger("scorecard")
 
@@ -51,27 +50,6 @@ BY_UPLOAD = tuple(_TABLES)  # rows arrive with their upload and never change aft
 CONNECT_TIMEOUT = 3  # seconds to wait for PostgreSQL to answer a connection
 RETRY_EVERY = 2.0  # seconds between tries while PostgreSQL cannot be reached
 POOL_WAIT = 10.0  # seconds a write waits for a free connection of the pool
-
-
-def conninfo(target: str) -> str | None:
-    """The libpq URI for a PostgreSQL store (a postgresql:// or postgres:// URL, or a service name defined in a
-    libpq service file), or None for anything else (a DuckDB file)."""
-    if target.startswith(("postgresql://", "postgres://")):
-        return target
-    name = target.removeprefix("service=")
-    if re.fullmatch(r"[A-Za-z0-9_.-]+", name) and (target.startswith("service=") or name in pg_services()):
-        return f"postgresql://?service={quote(name)}"
-    return None
-
-
-def pg_services() -> set[str]:
-    """The service names libpq knows: the sections of PGSERVICEFILE (else ~/.pg_service.conf) and of
-    pg_service.conf in PGSYSCONFDIR (else Debian's /etc/postgresql-common)."""
-    files = [os.environ.get("PGSERVICEFILE") or Path.home() / ".pg_service.conf",
-             Path(os.environ.get("PGSYSCONFDIR") or "/etc/postgresql-common") / "pg_service.conf"]
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(files)
-    return set(parser.sections())
 
 
 def shown(uri: str) -> str:
@@ -136,7 +114,7 @@ class PgStore(Store):
     """The Store interface over PostgreSQL: writes go to PostgreSQL, reads to this process's read model."""
 
     def __init__(self, target: str, read_only: bool = False):
-        self.uri = conninfo(target)
+        self.uri = postgres_uri(target)
         self.path = shown(self.uri)
         self._sync_lock = threading.Lock()
         self._reader: _Reader | None = None  # the connection the read model is synced through

@@ -10,17 +10,20 @@ serialised by a lock and each import is one transaction.
 """
 from __future__ import annotations
 
+import configparser
 import contextlib
 import datetime as dt
 import errno
 import getpass
 import hashlib
 import os
+import re
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import duckdb
 
@@ -82,12 +85,36 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
 
 def open_store(target: str | os.PathLike | None = None, read_only: bool = False, wait: float = 0.0) -> Store:
     """The store SCORECARD_DB (or target) names: PostgreSQL for a postgresql:// or postgres:// URL or a libpq
-    service name (scorecard/pgstore.py), else the DuckDB file (Store)."""
+    service name (scorecard/pgstore.py, imported only then), else the DuckDB file (Store)."""
     target = target or os.environ.get("SCORECARD_DB")
-    from .pgstore import PgStore, conninfo
-    if target is not None and conninfo(str(target)) is not None:
+    if target is not None and postgres_uri(str(target)) is not None:
+        from .pgstore import PgStore
         return PgStore(str(target), read_only=read_only)
     return Store(target, read_only=read_only, wait=wait)
+
+
+def postgres_uri(target: str) -> str | None:
+    """The libpq URI for a PostgreSQL store (a postgresql:// or postgres:// URL, or a service name defined in a
+    libpq service file), or None for anything else (a DuckDB file)."""
+    if target.startswith(("postgresql://", "postgres://")):
+        return target
+    name = target.removeprefix("service=")
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", name) and (target.startswith("service=") or name in pg_services()):
+        return f"postgresql://?service={quote(name)}"
+    return None
+
+
+def pg_services() -> set[str]:
+    """The service names libpq knows: the sections of PGSERVICEFILE (else ~/.pg_service.conf) and of
+    pg_service.conf in PGSYSCONFDIR (else Debian's /etc/postgresql-common)."""
+    files = [os.environ.get("PGSERVICEFILE") or Path.home() / ".pg_service.conf",
+             Path(os.environ.get("PGSYSCONFDIR") or "/etc/postgresql-common") / "pg_service.conf"]
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(files)
+    except configparser.Error:  # not a service file libpq could read either
+        return set()
+    return set(parser.sections())
 
 
 # Each data table's columns after upload_id, in the table's own order, from the workbook format.

@@ -11,22 +11,22 @@ import pytest
 
 from scorecard import pgstore, queries
 from scorecard.cli import main
-from scorecard.store import Store, StoreUnavailable, open_store
+from scorecard.store import Store, StoreUnavailable, open_store, postgres_uri
 from tests.conftest import ROOT, commit_rows
 
 pytestmark = pytest.mark.slow  # each needs the throwaway PostgreSQL server
 
 
 def test_the_store_is_chosen_by_scorecard_db(tmp_path, monkeypatch):
-    assert pgstore.conninfo("postgresql://u:p@db.example:5432/scorecard") == "postgresql://u:p@db.example:5432/scorecard"
-    assert pgstore.conninfo("postgres://db.example/scorecard") == "postgres://db.example/scorecard"
-    assert pgstore.conninfo("service=scorecard") == "postgresql://?service=scorecard"
+    assert postgres_uri("postgresql://u:p@db.example:5432/scorecard") == "postgresql://u:p@db.example:5432/scorecard"
+    assert postgres_uri("postgres://db.example/scorecard") == "postgres://db.example/scorecard"
+    assert postgres_uri("service=scorecard") == "postgresql://?service=scorecard"
     services = tmp_path / "pg_service.conf"
     services.write_text("[scorecard-prod]\nhost=db.example\ndbname=scorecard\n")
     monkeypatch.setenv("PGSERVICEFILE", str(services))
-    assert pgstore.conninfo("scorecard-prod") == "postgresql://?service=scorecard-prod"
+    assert postgres_uri("scorecard-prod") == "postgresql://?service=scorecard-prod"
     for a_file in ("scorecard-test", "data/scorecard.duckdb", str(tmp_path / "s.duckdb")):
-        assert pgstore.conninfo(a_file) is None
+        assert postgres_uri(a_file) is None
     assert pgstore.shown("postgresql://app:secret@db:5432/sc") == "postgresql://app:***@db:5432/sc"
     monkeypatch.setenv("SCORECARD_DB", str(tmp_path / "s.duckdb"))
     s = open_store()
