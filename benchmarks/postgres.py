@@ -177,11 +177,14 @@ def session(k):
     at = apps[k]
     for _ in range(rounds):
         t0 = time.perf_counter()
-        at.run()
-        took = time.perf_counter() - t0
-        seen = kpi_values(at) if pages[k % len(pages)] == "kpis.py" and not at.exception else None
-        results.append({"page": pages[k % len(pages)], "s": took, "seen": seen,
-                        "errors": [str(e.value) for e in at.exception]})
+        try:
+            at.run()
+            errors = [str(e.value) for e in at.exception] or ([] if at.title else ["the page drew nothing"])
+            seen = kpi_values(at) if pages[k % len(pages)] == "kpis.py" and not errors else None
+        except Exception as exc:  # a page drawn without its table, say: counted, not lost with the thread
+            errors, seen = [repr(exc)], None
+        results.append({"page": pages[k % len(pages)], "s": time.perf_counter() - t0, "seen": seen,
+                        "errors": errors})
 threads = [threading.Thread(target=session, args=(k,)) for k in range(sessions)]
 for t in threads:
     t.start()
@@ -223,6 +226,7 @@ def bench_replicas(url: str, replicas: int = 3, sessions: int = 60, rounds: int 
     results = [r for p in procs for r in json.loads(p.communicate(timeout=900)[0].splitlines()[-1])]
     allowed = {before, *(v for _, v in uploads)}  # before, after the first, after the second: never a mix
     errors = [r for r in results if r["errors"]]
+    kinds = sorted({e.splitlines()[0][:80] for r in errors for e in r["errors"]})
     seen = [tuple(r["seen"]) for r in results if r["seen"] is not None]
     mixed = [v for v in seen if v not in allowed]
     states = [sum(v == state for v in seen) for state in (before, *(v for _, v in uploads))]
@@ -234,5 +238,6 @@ def bench_replicas(url: str, replicas: int = 3, sessions: int = 60, rounds: int 
             "met": p95 < 1.5 and not errors and not mixed, "size_mb": None,
             "detail": f"p95 of {len(times)} page runs (demo plans, {rounds} reruns per session of Overview, KPIs, "
                       f"audits, actions); median {statistics.median(times) * 1000:.0f} ms, max {times[-1]:.1f} s; "
-                      f"{len(errors)} with errors; KPI tables seen before, after the first and after the second "
+                      f"{len(errors)} with errors{' (' + '; '.join(kinds) + ')' if kinds else ''}; "
+                      f"KPI tables seen before, after the first and after the second "
                       f"upload: {', '.join(map(str, states))}, mixing them: {len(mixed)}"}
