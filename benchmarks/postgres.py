@@ -164,6 +164,19 @@ pages, plan, sessions, rounds = json.loads(sys.argv[1]), sys.argv[2], int(sys.ar
 class Patch:  # one_compiler_at_a_time wants pytest's monkeypatch; only setattr is used
     setattr = staticmethod(setattr)
 one_compiler_at_a_time(Patch)
+from streamlit.runtime import Runtime
+from streamlit.testing.v1 import app_test
+
+class RuntimeSlot:  # Runtime as AppTest's module sees it: each run sets the process's one runtime and clears it
+    # at the end, which breaks the runs of the other sessions still going here; setting is kept, clearing ignored
+    def __getattr__(self, name):
+        return getattr(Runtime, name)
+    def __dir__(self):
+        return dir(Runtime)
+    def __setattr__(self, name, value):
+        if value is not None:
+            setattr(Runtime, name, value)
+app_test.Runtime = RuntimeSlot()
 apps = []
 for k in range(sessions):  # each session opens the app, its page and the plan before the rush
     at = AppTest.from_file("app.py", default_timeout=300).run()
