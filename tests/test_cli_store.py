@@ -122,7 +122,9 @@ MESSAGES = {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", [*BAD, "not-a-workbook"])
+@pytest.mark.parametrize("case, backend", [*((c, "duckdb") for c in [*BAD, "not-a-workbook"]),
+                                           ("duplicate", "postgres"), ("not-a-workbook", "postgres")],
+                         indirect=["backend"])  # the refusals are the importer's; on PostgreSQL, two of them
 def test_bad_input_exits_1_and_changes_nothing(case, demo_store_db, tmp_path, capsys):
     demo_copy = demo_store_db
     before = summary(capsys, demo_copy)
