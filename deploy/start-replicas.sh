@@ -2,7 +2,7 @@
 # Start N Scorecard replicas on 127.0.0.1:8601, 8602, ... against one PostgreSQL store, for nginx in front
 # (deploy/nginx.conf). Sign-in must be configured: behind a load balancer the app serves beyond this computer.
 #   SCORECARD_DB=postgresql://scorecard:PASSWORD@db.example:5432/scorecard deploy/start-replicas.sh 3
-# Options after N go to every `streamlit run` (e.g. --secrets.files /etc/scorecard/secrets.toml).
+# Options after N go to every `streamlit run` (e.g. --secrets.files /etc/scorecard/secrets.toml). Logs: logs/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-2}
