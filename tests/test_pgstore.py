@@ -193,3 +193,18 @@ def test_a_change_whose_audit_entry_cannot_be_written_is_not_made(postgres, demo
             main([*map(str, args), "--db", db])
         capsys.readouterr()
         assert state() == before, args
+
+
+def test_the_same_migrations_upgrade_a_postgresql_store(postgres):
+    url = postgres.new_database()
+    open_store(url).close()
+    with psycopg.connect(url, autocommit=True) as con:  # wind it back to before the tolerance column (version 5)
+        con.execute("ALTER TABLE measures DROP COLUMN tolerance")
+        con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    s = open_store(url)
+    try:
+        assert s.schema_version() == len(pgstore.migrations()) == 6
+        commit_rows(s, "P", measures=[{"code": "M1", "measure": "Visits", "target": 80.0, "tolerance": "5%"}])
+        assert queries.run(s, "measures", plan="P")["tolerance"].tolist() == ["5%"]
+    finally:
+        s.close()
