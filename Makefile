@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 
-.PHONY: run check test lint screenshots bench template clean chromium
+.PHONY: run check test lint screenshots bench template clean chromium postgresql nginx
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ run: $(STAMP)  ## start the dashboard on http://127.0.0.1:8501 (seeds the demo p
 check: $(STAMP)  ## the fast tests, in under a minute: not the browser tests, not those marked slow
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
-test: $(STAMP) chromium  ## the whole test suite (browser tests included)
+test: $(STAMP) chromium postgresql nginx  ## the whole test suite (browser tests included; the store tests on DuckDB and on a throwaway PostgreSQL)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)  ## ruff, as configured in pyproject.toml
@@ -37,7 +37,19 @@ chromium:  ## Debian's Chromium (and an emoji font for the icons) for the browse
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji; } || \
 	  echo "Chromium could not be installed: the browser tests will be skipped"
 
-bench: $(STAMP)  ## benchmarks, medians against baselines measured in the same run
+# The tests start their own throwaway PostgreSQL (tests/postgres.py: initdb into a temporary directory as the
+# postgres user, pg_ctl on a free loopback port, removed afterwards); only the server needs installing.
+postgresql:  ## Debian's PostgreSQL server for the throwaway test database, installed when missing
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; } || \
+	  echo "PostgreSQL could not be installed: the PostgreSQL tests will be skipped"
+
+nginx:  ## Debian's nginx, for the test of deploy/ (two replicas behind it), installed when missing
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx; } || \
+	  echo "nginx could not be installed: the replicas test will be skipped"
+
+bench: $(STAMP) postgresql  ## benchmarks, medians against baselines measured in the same run
 	$(BIN)/python -m benchmarks
 
 template: $(STAMP)  ## write a blank scorecard workbook

@@ -16,7 +16,7 @@ import pandas as pd
 from scorecard.intake import load
 from scorecard.intake import read as workbook
 from scorecard.intake.parse import parse_workbook
-from scorecard.store import Store, sha256_bytes
+from scorecard.store import Store, open_store, sha256_bytes
 
 from .generate import big_workbook, council_workbook, synthetic_store
 
@@ -332,15 +332,21 @@ def bench_process(db: Path, n: int) -> list[dict]:
              "met": rss_mb < 1024 if n == 153 else None, "size_mb": None, "detail": ""}]
 
 
-def bench_scale(tmp: Path, ns=(1, 25, 153)) -> list[dict]:
+def bench_scale(tmp: Path, ns=(1, 25, 153), pg=None) -> list[dict]:
     """N councils x 300 measures x 120 months, 150 actions x 36 snapshots, 10 audit streams x 40 quarters x 50
-    cases: every page cold and warm, the queries against pandas, start-up and memory."""
+    cases: every page cold and warm, the queries against pandas, start-up and memory; with pg (a throwaway
+    PostgreSQL server) at 25 and 153 councils, the same pages on the PostgreSQL store and its read model's syncs."""
+    from . import postgres
     out = []
     for n in ns:
         t0 = time.perf_counter()
         db = synthetic_store(tmp / f"scale{n}.duckdb", n)
         print(f"  N = {n}: store generated in {time.perf_counter() - t0:.0f} s", flush=True)
         out += bench_pages(db, n)
+        if pg is not None and n in (25, 153):
+            url = postgres.to_postgres(db, pg.new_database())
+            out += postgres.compare_pages(db, url, n)
+            out += postgres.bench_sync(url, n)
         out.append(bench_queries_vs_pandas(db, n))
         out += bench_process(db, n)
     warm = {r["name"]: r["ours_s"] for r in out if "page, N" in r["name"]}
@@ -353,6 +359,18 @@ def bench_scale(tmp: Path, ns=(1, 25, 153)) -> list[dict]:
                         "target": f"no worse than linear ({ns[-1] // ns[0]}x)", "met": growth <= ns[-1] / ns[0],
                         "size_mb": None, "detail": f"warm run grew {growth:.1f}x for {ns[-1] // ns[0]}x the councils"})
     return out
+
+
+def bench_replicas(pg) -> dict:
+    """60 sessions over 3 replicas on the demo plans in PostgreSQL while two uploads commit."""
+    from scorecard.demo import seed_if_empty
+
+    from . import postgres
+    url = pg.new_database()
+    store = open_store(url)
+    seed_if_empty(store)
+    store.close()
+    return postgres.bench_replicas(url)
 
 
 def bench_meeting(tmp: Path, repeat: int = 9) -> dict:
@@ -421,12 +439,22 @@ def main() -> int:
                f"Python {platform.python_version()}")
     print(f"machine: {machine}")
     scale = tuple(int(n) for n in os.environ.get("SCORECARD_BENCH_N", "1,25,153").split(","))
-    with tempfile.TemporaryDirectory() as d:
-        tmp = Path(d)
-        results = [bench_import(tmp), bench_import_process(tmp), bench_cli_start(), *bench_import_vs_baseline(tmp),
-                   *bench_upload(tmp), bench_service_scorecard(tmp),
-                   bench_meeting(tmp),
-                   *bench_scale(tmp, scale)]
+    from tests.postgres import Server, Unavailable
+    try:
+        pg = Server()  # a throwaway PostgreSQL for the shared store's figures
+    except Unavailable as exc:
+        pg = None
+        print(f"the PostgreSQL store's figures are left out: {exc}")
+    try:
+        with tempfile.TemporaryDirectory() as d:
+            tmp = Path(d)
+            results = [bench_import(tmp), bench_import_process(tmp), bench_cli_start(), *bench_import_vs_baseline(tmp),
+                       *bench_upload(tmp), bench_service_scorecard(tmp),
+                       bench_meeting(tmp),
+                       *bench_scale(tmp, scale, pg), *([bench_replicas(pg)] if pg else [])]
+    finally:
+        if pg is not None:
+            pg.remove()
     print(f"\n{'benchmark':<70} {'ours (median)':>14} {'baseline':>10} {'ratio':>7}  target")
     for r in results:
         name, ours, base, ratio, target = row(r)

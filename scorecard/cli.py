@@ -1,4 +1,4 @@
-"""Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|export|profile|template|seed|preflight.
+"""Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|export|profile|store|template|seed|preflight.
 
 Changes made here (import, revert, archive, withdraw) and exports go into the audit trail like the
 app's, with the role "command line" and the user from SCORECARD_USER or the login name; a change and
@@ -7,7 +7,12 @@ its entry are written in one transaction.
 Exit codes: 0 done; 1 input wrong (every problem printed, nothing changed; or no such upload, plan
 or month); 2 store locked by another process (e.g. the running app) for longer than
 SCORECARD_LOCK_WAIT seconds (default 10: a second import waits for the first to finish); 3 store
-cannot be written (disk full, quota used up or read-only file system; one line, nothing changed).
+cannot be written (disk full, quota used up or read-only file system, or the PostgreSQL store cannot be
+reached; one line, nothing changed).
+
+--db (else $SCORECARD_DB, else data/scorecard.duckdb) names the store: a DuckDB file, or PostgreSQL as a
+postgresql:// or postgres:// URL or a libpq service name. Against PostgreSQL every command works while the
+app runs (no lock to wait for).
 JSON output is strict: no NaN or Infinity, a missing figure is null.
 
 Each command imports what it needs when it runs (the store brings DuckDB, the summary pandas, preflight
@@ -40,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("path")
     imp.add_argument("--plan", help="plan name (else the Plan sheet's)")
     imp.add_argument("--as-at", help="snapshot month YYYY-MM for actions (else the Plan sheet's)")
-    imp.add_argument("--db", help="store path (default $SCORECARD_DB or data/scorecard.duckdb)")
+    imp.add_argument("--db", help="the store: a DuckDB file or a postgresql:// URL "
+                                  "(default $SCORECARD_DB or data/scorecard.duckdb)")
     imp.add_argument("--no-profile", action="store_true",
                      help="read the file as recognised, not with the plan's saved import profile")
 
@@ -87,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("file", nargs="?", help="the JSON file to write (export) or read (import)")
     pr.add_argument("--db")
 
+    sc = sub.add_parser("store", help="store check: which store is in use, its schema version and row counts")
+    sc.add_argument("action", choices=("check",))
+    sc.add_argument("--db")
+
     sd = sub.add_parser("seed", help="load the demo plans into an empty store")
     sd.add_argument("--db")
 
@@ -126,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    from .store import Store
+    from .store import open_store
     if getattr(args, "as_at", None):
         try:
             args.as_at = parse_as_at(args.as_at)
@@ -135,8 +145,10 @@ def _run(args) -> int:
             return 1
     if args.command == "import":
         return _import(args)
-    store = Store(args.db, wait=lock_wait())
+    store = open_store(args.db, wait=lock_wait())
     try:
+        if args.command == "store":
+            return _store_check(store)
         if args.command == "summary":
             from .summary import summary
             _print_json(summary(store, args.plan, args.as_at, args.spc_points, args.spc_screen))
@@ -217,12 +229,12 @@ def _print_json(data) -> None:
 
 def _import(args) -> int:
     from .intake import load
-    from .store import Store
+    from .store import open_store
     path = Path(args.path)
     if not path.is_file():
         print(f"{path.name}: no such file", file=sys.stderr)
         return 1
-    store = Store(args.db, wait=lock_wait())
+    store = open_store(args.db, wait=lock_wait())
     try:
         checked, upload_id = load.import_path(store, path, args.plan, args.as_at, audit_role=ROLE,
                                               use_profile=not args.no_profile)
@@ -254,6 +266,17 @@ def _export(store: Store, args) -> int:
     Path(args.path).write_bytes(data)
     store.log_event(current_user(), ROLE, "export", plan=args.plan, detail=f"plan workbook {Path(args.path).name}")
     print(f"wrote {args.path}")
+    return 0
+
+
+def _store_check(store: Store) -> int:
+    from .store import MIGRATIONS
+    print(f"store: {store.describe()}")
+    print(f"schema version: {store.schema_version()} (this code's: {len(MIGRATIONS)})")
+    counts = store.row_counts()
+    width = max(map(len, counts))
+    for table, n in counts.items():
+        print(f"{table:<{width}}  {n:>9,}")
     return 0
 
 

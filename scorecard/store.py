@@ -10,17 +10,20 @@ serialised by a lock and each import is one transaction.
 """
 from __future__ import annotations
 
+import configparser
 import contextlib
 import datetime as dt
 import errno
 import getpass
 import hashlib
 import os
+import re
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import duckdb
 
@@ -42,6 +45,10 @@ class StoreLocked(Exception):
 
 class StoreUnwritable(Exception):
     """The file system refuses to write the store (the disk is full, say); the change was not made."""
+
+
+class StoreUnavailable(StoreUnwritable):
+    """The PostgreSQL store cannot be reached (stopped, restarting, the network); the change was not made."""
 
 
 # What the operating system says when it refuses a write (as DuckDB passes it on), what that means, what to do.
@@ -76,18 +83,71 @@ def db_path(path: str | os.PathLike | None = None) -> Path:
     return Path(path or os.environ.get("SCORECARD_DB") or DEFAULT_DB)
 
 
+def open_store(target: str | os.PathLike | None = None, read_only: bool = False, wait: float = 0.0) -> Store:
+    """The store SCORECARD_DB (or target) names: PostgreSQL for a postgresql:// or postgres:// URL or a libpq
+    service name (scorecard/pgstore.py, imported only then), else the DuckDB file (Store)."""
+    target = target or os.environ.get("SCORECARD_DB")
+    if target is not None and postgres_uri(str(target)) is not None:
+        from .pgstore import PgStore
+        return PgStore(str(target), read_only=read_only)
+    return Store(target, read_only=read_only, wait=wait)
+
+
+def postgres_uri(target: str) -> str | None:
+    """The libpq URI for a PostgreSQL store (a postgresql:// or postgres:// URL, or a service name defined in a
+    libpq service file), or None for anything else (a DuckDB file)."""
+    if target.startswith(("postgresql://", "postgres://")):
+        return target
+    name = target.removeprefix("service=")
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", name) and (target.startswith("service=") or name in pg_services()):
+        return f"postgresql://?service={quote(name)}"
+    return None
+
+
+def pg_services() -> set[str]:
+    """The service names libpq knows: the sections of PGSERVICEFILE (else ~/.pg_service.conf) and of
+    pg_service.conf in PGSYSCONFDIR (else Debian's /etc/postgresql-common)."""
+    files = [os.environ.get("PGSERVICEFILE") or Path.home() / ".pg_service.conf",
+             Path(os.environ.get("PGSYSCONFDIR") or "/etc/postgresql-common") / "pg_service.conf"]
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(files)
+    except configparser.Error:  # not a service file libpq could read either
+        return set()
+    return set(parser.sections())
+
+
 # Each data table's columns after upload_id, in the table's own order, from the workbook format.
 _TABLES = {t: store_columns(t) for t in ("plans", "measures", "measure_values", "audits", "audit_case_refs",
                                          "actions", "benchmarks")}
 
 # The schema's migrations, queries/migrations/NNN_name.sql, in order: each runs once; never edit one that
-# has shipped (add the next one instead).
+# has shipped (add the next one instead). Where PostgreSQL needs other SQL, NNN_name.postgres.sql beside it is
+# what PostgreSQL runs instead (scorecard/pgstore.py).
 MIGRATIONS_DIR = ROOT / "queries" / "migrations"
-MIGRATIONS = sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
+MIGRATIONS = sorted(p for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql") if not p.name.endswith(".postgres.sql"))
+
+
+def run_migrations(cur, paths: list[Path], start: int) -> None:
+    """Run paths[start:] on a cursor (in the caller's transaction) and record the schema version."""
+    for path in paths[start:]:
+        cur.execute(path.read_text())
+    cur.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [str(len(paths))])
+
+
+# The tables `store check` counts.
+COUNTED = ("uploads", *_TABLES, "audit_log", "import_profiles", "plan_status", "spc_rebases")
+
+
+def count_rows(cur) -> dict[str, int]:
+    return {t: int(cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in COUNTED}
 
 
 class Store:
     """One DuckDB connection for this process; call cursor() for each query."""
+
+    unavailable_since: dt.datetime | None = None  # PostgreSQL's (scorecard/pgstore.py): since when it cannot be reached
 
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False, wait: float = 0.0):
         """wait: seconds to keep trying while another process holds the store's lock (e.g. another import)."""
@@ -114,6 +174,17 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def describe(self) -> str:
+        """Which store this is, for `store check`."""
+        return f"DuckDB file {self.path}"
+
+    def row_counts(self) -> dict[str, int]:
+        return count_rows(self.cursor())
+
+    def refresh(self) -> None:
+        """Catch up with changes made by other processes: nothing to do for the file (PostgreSQL's read model
+        syncs here)."""
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
@@ -184,9 +255,7 @@ class Store:
         if version >= len(MIGRATIONS):
             return
         with self.transaction() as cur:
-            for path in MIGRATIONS[version:]:
-                cur.execute(path.read_text())
-            cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(len(MIGRATIONS))])
+            run_migrations(cur, MIGRATIONS, version)
 
     # -- reads --------------------------------------------------------------------------------
     def query(self, sql: str, params=None, cur: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
@@ -281,7 +350,9 @@ class Store:
     def mark_rebase(self, plan: str, code: str, period: dt.date, reason: str | None = None,
                     user: str | None = None) -> None:
         """Mark the period where a measure's process changed: SPC limits restart from it."""
-        self._write("INSERT OR REPLACE INTO spc_rebases VALUES (?, ?, ?, ?, ?, ?)",
+        self._write("INSERT INTO spc_rebases VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan, code, period) "
+                    "DO UPDATE SET reason = excluded.reason, marked_by = excluded.marked_by, "
+                    "marked_at = excluded.marked_at",
                     [plan, code, period, reason, user or current_user(), now()])
 
     def clear_rebase(self, plan: str, code: str, period: dt.date) -> None:
@@ -324,7 +395,9 @@ class Store:
             raise PlanNotFound(f"there is no plan {plan!r}; see 'plans' for the names")
         user = user or current_user()
         with self.transaction() as cur:
-            cur.execute("INSERT OR REPLACE INTO plan_status VALUES (?, ?, ?, ?)", [plan, archived, user, now()])
+            cur.execute("INSERT INTO plan_status VALUES (?, ?, ?, ?) ON CONFLICT (plan) DO UPDATE SET archived = "
+                        "excluded.archived, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                        [plan, archived, user, now()])
             cur.execute(BUMP_VERSION)
             if audit_role is not None:
                 self._audit(cur, user, audit_role, "settings", plan,

@@ -28,7 +28,7 @@ from .demo import seed_if_empty
 from .kpis import kpi_table
 from .periods import month_label
 from .safe_text import md
-from .store import Store
+from .store import Store, open_store
 from .summary import PlanData
 
 UNRECORDED = "_audit_unrecorded"  # session state: this session's audit entries the trail could not take yet
@@ -166,6 +166,11 @@ def gate(role: str, page: str) -> User:
         st.write("Sign in with your council account to see the improvement board's dashboard.")
         st.button("Sign in", on_click=st.login, type="primary", key="sign_in")
         st.stop()
+    store = get_store()
+    store.refresh()  # PostgreSQL's store: the read model catches up (one round trip when nothing changed)
+    if store.unavailable_since:
+        st.warning(f"Showing the data last read: store unavailable since {store.unavailable_since:%H:%M}, retrying. "
+                   "Changes are refused until it is back.", icon="⚠️")
     problem = _write_waiting(late=True)
     if problem:
         _banner(problem)
@@ -184,6 +189,9 @@ def require(user: User, role: str, what: str) -> None:
     """Before a change: stop here, and record the attempt, unless the user has the role; and refuse it while
     the audit trail cannot be written."""
     _role_or_stop(user, role, what)
+    if (since := get_store().unavailable_since) is not None:
+        st.error(f"Nothing was changed: store unavailable since {since:%H:%M}, so you cannot {what} until it is back.")
+        st.stop()
     if st.session_state.get(UNRECORDED):
         st.error(f"Nothing was changed: the audit trail cannot be written, so you cannot {what} until this is "
                  "fixed.")
@@ -205,7 +213,7 @@ def _role_or_stop(user: User, role: str, what: str) -> None:
 # -- the store and cached data ------------------------------------------------------------------
 @st.cache_resource(show_spinner="Opening the store…")
 def get_store() -> Store:
-    store = Store()
+    store = open_store()
     seed_if_empty(store)
     return store
 

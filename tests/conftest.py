@@ -5,7 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from scorecard.demo import seed_if_empty
-from scorecard.store import Store
+from scorecard.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent  # the repository (pyproject.toml puts it on sys.path for pytest)
 
@@ -26,6 +26,60 @@ def demo_copy(demo_db, tmp_path) -> Path:
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session (tests/postgres.py); the test is skipped, saying why, when
+    none can be started here."""
+    from tests.postgres import Server, Unavailable
+    try:
+        server = Server()
+    except Unavailable as exc:
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield server
+    server.remove()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.slow)])
+def backend(request) -> str:
+    """Run the test against each store: the embedded DuckDB file and PostgreSQL (marked slow: a server, and
+    `make check` runs without one)."""
+    return request.param
+
+
+@pytest.fixture
+def store_db(request, backend, tmp_path) -> str:
+    """A new empty store on the backend: a DuckDB file's path, or a new PostgreSQL database's URL."""
+    if backend == "duckdb":
+        return str(tmp_path / "s.duckdb")
+    return request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture(scope="session")
+def demo_pg(postgres) -> str:
+    """A PostgreSQL database seeded with the demo plans once per session, to copy (demo_store_db)."""
+    url = postgres.new_database()
+    s = open_store(url)
+    seed_if_empty(s)
+    s.close()
+    return url
+
+
+@pytest.fixture
+def demo_store_db(request, backend, tmp_path) -> str:
+    """A private copy of the demo store on the backend, that a test may change."""
+    if backend == "duckdb":
+        return str(request.getfixturevalue("demo_copy"))
+    return request.getfixturevalue("postgres").new_database(template=request.getfixturevalue("demo_pg"))
+
+
+@pytest.fixture
+def any_store(store_db):
+    """An open, empty store on each backend."""
+    s = open_store(store_db)
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
 """The benchmark tooling itself: the synthetic store has the shape asked for, and the report is written."""
+import datetime as dt
+
+import pytest
+
 from benchmarks.generate import synthetic_store
 from benchmarks.run import row, write_report
 from scorecard.store import Store
@@ -36,3 +40,21 @@ def test_report_rows_and_file(tmp_path):
     assert "Machine: test machine." in text
     assert "| Page, N = 25 | 120 ms | - | - | under 300 ms warm (met) |" in text
     assert "- Import: read 20 ms (baseline: openpyxl)" in text
+
+
+@pytest.mark.slow
+def test_a_generated_store_copied_into_postgresql_holds_the_same_rows(postgres, tmp_path):
+    from benchmarks.postgres import monthly_upload, to_postgres
+    from scorecard.store import open_store
+    db = synthetic_store(tmp_path / "s.duckdb", 2, measures=3, months=4, actions=2, snapshots=2, streams=2,
+                         quarters=3, cases=50)
+    duck = Store(db, read_only=True)
+    pg = open_store(to_postgres(db, postgres.new_database()))
+    try:
+        assert pg.row_counts() == duck.row_counts() and pg.data_version() == duck.data_version()
+        assert PlanData(pg, "Council 001").measure_rows == PlanData(duck, "Council 001").measure_rows
+        # the sequences follow the copied rows: the next upload is number 3
+        assert pg.commit(monthly_upload(pg, "Council 001", dt.date(2030, 1, 1)), "m.xlsx", "m", "bench") == 3
+    finally:
+        pg.close()
+        duck.close()

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from scorecard import queries
 from scorecard.cli import main
-from scorecard.store import Store, sha256_bytes
+from scorecard.store import Store, open_store, sha256_bytes
 from tests.conftest import MEASURES, ROOT, make_workbook
 
 
@@ -28,8 +28,8 @@ def summary(capsys, db) -> dict:
 
 
 @pytest.mark.slow
-def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
-    db = tmp_path / "s.duckdb"
+def test_import_summary_history_revert(store_db, tmp_path, capsys, good_workbook):
+    db = store_db
     code, out, _ = run_cli(capsys, "import", good_workbook, "--db", db)
     assert code == 0
     assert out.splitlines() == [
@@ -72,7 +72,7 @@ def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
     assert code == 0 and "already reverted" in out
     code, _, err = run_cli(capsys, "revert", 99, "--db", db)
     assert code == 1 and "no upload 99" in err
-    store = Store(db)  # the commits and the one revert that changed something are in the audit trail
+    store = open_store(db)  # the commits and the one revert that changed something are in the audit trail
     log = queries.run(store, "audit_log").iloc[::-1]
     store.close()
     assert log[["role", "event", "upload_id"]].values.tolist() == [
@@ -81,7 +81,8 @@ def test_import_summary_history_revert(tmp_path, capsys, good_workbook):
     assert log["who"].nunique() == 1 and log["sha256"].iloc[0] == sha256_bytes(good_workbook.read_bytes())
 
 
-def test_revert_in_any_order_falls_back_to_what_was_there(store, tmp_path):
+def test_revert_in_any_order_falls_back_to_what_was_there(any_store, tmp_path):
+    store = any_store
     from scorecard.intake import load
     def upload(value):
         p = make_workbook(tmp_path / f"v{value}.xlsx", {"Measures": MEASURES[:2],
@@ -121,8 +122,11 @@ MESSAGES = {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", [*BAD, "not-a-workbook"])
-def test_bad_input_exits_1_and_changes_nothing(case, demo_copy, tmp_path, capsys):
+@pytest.mark.parametrize("case, backend", [*((c, "duckdb") for c in [*BAD, "not-a-workbook"]),
+                                           ("duplicate", "postgres"), ("not-a-workbook", "postgres")],
+                         indirect=["backend"])  # the refusals are the importer's; on PostgreSQL, two of them
+def test_bad_input_exits_1_and_changes_nothing(case, demo_store_db, tmp_path, capsys):
+    demo_copy = demo_store_db
     before = summary(capsys, demo_copy)
     history_before = run_cli(capsys, "history", "--db", demo_copy)[1]
     if case == "not-a-workbook":
@@ -173,10 +177,13 @@ def test_template_has_instructions_and_dropdowns(tmp_path, capsys):
     assert lists["Actions"] == ['"Blue,Green,Amber,Red"', '"Blue,Green,Amber,Red"']
 
 
-def test_every_query_runs_against_a_fixture_store(demo_copy, tmp_path, monkeypatch):
-    """Every .sql file under queries/ runs against a fixture store: the pages' queries one by one, the upload
-    preview's by previewing a plan's own workbook, and the migrations by building a store from nothing."""
+def test_every_query_runs_against_a_fixture_store(demo_store_db, tmp_path, monkeypatch):
+    """Every .sql file under queries/ runs against a fixture store (on PostgreSQL, its read model): the pages'
+    queries one by one, the upload preview's by previewing a plan's own workbook, and the migrations by building
+    a store from nothing."""
     import datetime as dt
+
+    from scorecard import pgstore
     from scorecard.intake import load
     from scorecard.intake.export import plan_workbook_bytes
     from scorecard.intake.preview import preview
@@ -185,7 +192,7 @@ def test_every_query_runs_against_a_fixture_store(demo_copy, tmp_path, monkeypat
     execute = queries.execute
     monkeypatch.setattr(queries, "execute", lambda cur, name, params, **kw: ran.append(name) or execute(
         cur, name, params, **kw))
-    s = Store(demo_copy)
+    s = open_store(demo_store_db)
     s.mark_rebase("Tameside 2023-25", "CF4", dt.date(2023, 9, 1), "new panel")
     s.log_event("test@example.gov.uk", "admin", "sign-in")
     try:
@@ -204,7 +211,7 @@ def test_every_query_runs_against_a_fixture_store(demo_copy, tmp_path, monkeypat
     files = {str(p.relative_to(queries.QUERIES_DIR).with_suffix("")) for p in queries.QUERIES_DIR.rglob("*.sql")}
     migrations = {f for f in files if f.startswith("migrations/")}
     assert files - migrations == set(ran)
-    assert migrations == {f"migrations/{p.stem}" for p in MIGRATIONS}
+    assert migrations == {f"migrations/{p.stem}" for p in {*MIGRATIONS, *pgstore.migrations()}}
     fresh = Store(tmp_path / "fresh.duckdb")
     assert fresh.schema_version() == len(MIGRATIONS)
     fresh.close()
@@ -241,14 +248,15 @@ def test_summary_spc_fields_settings_and_rebase(demo_copy, capsys):
     assert tameside()["CF4"]["spc"] is None  # the latest segment now has fewer than 13 points
 
 
-def test_every_loaded_table_has_its_columns_in_the_order_the_loader_writes_them(store):
-    """Store._insert appends Arrow columns by position, so the order in _TABLES must be the table's own."""
+def test_every_loaded_table_has_its_columns_in_the_order_the_loader_writes_them(any_store):
+    """Store._insert appends columns by position, so the order in _TABLES must be the table's own (on PostgreSQL,
+    in the database and in the read model)."""
     from scorecard.store import _TABLES
     for table, columns in _TABLES.items():
-        actual = [r[0] for r in store.cursor().execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-            [table]).fetchall()]
-        assert actual == ["upload_id", *columns], table
+        sql = "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position"
+        assert [r[0] for r in any_store.cursor().execute(sql, [table]).fetchall()] == ["upload_id", *columns], table
+        with any_store.transaction() as cur:  # the system of record
+            assert [r[0] for r in cur.execute(sql, [table]).fetchall()] == ["upload_id", *columns], table
 
 
 def strict_json(text: str):

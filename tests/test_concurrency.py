@@ -1,5 +1,5 @@
 """Uploads at the same moment are serialised and neither is lost; a process killed in the middle of an
-import leaves the store exactly as it was."""
+import leaves the store exactly as it was. On both stores: the DuckDB file and PostgreSQL."""
 import os
 import signal
 import subprocess
@@ -10,14 +10,14 @@ import pytest
 
 from benchmarks.generate import council_workbook
 from scorecard.intake import load
-from scorecard.store import Store
+from scorecard.store import open_store
 from tests.conftest import ROOT, make_workbook
 
 TABLES = ("uploads", "plans", "measures", "measure_values", "audits", "actions")
 
 
 def snapshot(db) -> tuple:
-    s = Store(db)
+    s = open_store(db)
     try:
         return s.data_version(), {t: int(s.query(f"SELECT count(*) AS n FROM {t}")["n"].iloc[0]) for t in TABLES}
     finally:
@@ -35,8 +35,8 @@ def values_workbook(tmp_path, name, plan, value):
         "Values": [["Code", "Period", "Value"], ["M1", "Jan-24", value]]})
 
 
-def test_two_uploads_from_threads_at_once_are_both_kept(tmp_path):
-    store = Store(tmp_path / "s.duckdb")
+def test_two_uploads_from_threads_at_once_are_both_kept(store_db, tmp_path):
+    store = open_store(store_db)
     checked = [load.check_bytes(store, values_workbook(tmp_path, f"{k}.xlsx", f"Plan {k}", 50 + k).read_bytes(),
                                   f"{k}.xlsx") for k in range(2)]
     barrier = threading.Barrier(2)
@@ -64,8 +64,8 @@ def test_two_uploads_from_threads_at_once_are_both_kept(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_second_cli_import_waits_for_the_first_and_both_land(tmp_path):
-    db = tmp_path / "s.duckdb"
+def test_a_second_cli_import_waits_for_the_first_and_both_land(store_db, tmp_path):
+    db = store_db
     first = cli("import", values_workbook(tmp_path, "a.xlsx", "Plan A", 60), "--db", db,
                 SCORECARD_FAULT_PAUSE="before-commit:2")
     assert first.stderr.readline().strip() == "fault point before-commit"  # inside its transaction now
@@ -78,8 +78,8 @@ def test_a_second_cli_import_waits_for_the_first_and_both_land(tmp_path):
 
 
 @pytest.mark.slow
-def test_kill_9_in_the_middle_of_an_import_leaves_the_store_as_it_was(tmp_path):
-    db = tmp_path / "s.duckdb"
+def test_kill_9_in_the_middle_of_an_import_leaves_the_store_as_it_was(store_db, tmp_path):
+    db = store_db
     first = cli("import", values_workbook(tmp_path, "a.xlsx", "Benchshire 2021-24", 60), "--db", db)
     assert first.wait(timeout=60) == 0
     before = snapshot(db)
