@@ -10,8 +10,7 @@ import pandas as pd
 from .actions import natural_key
 from .audits import ALL_STREAMS, describe_change, summarise_counts
 from .bands import GRADES
-
-SMALL = range(1, 6)  # DfE practice: counts of 1 to 5 are suppressed in published tables
+from .numbers import plural, words
 
 # Why a measure or an action needs the board's attention, worst first.
 INADEQUATE, RED_TARGET, WORSENING, TARGET_MISSED, CONCERN = (
@@ -28,22 +27,6 @@ ACTION_COLUMNS = ["exception", "ref", "action", "owner", "source", "action_rag",
                   "days_overdue"]
 
 
-def suppress(n, publication: bool) -> str:
-    """A count as text ('' when there is none); 'c' for 1 to 5 when the figures are for publication."""
-    if n is None:
-        return ""
-    n = int(n)
-    return "c" if publication and n in SMALL else f"{n:,}"
-
-
-def words(n: int, one: str, many: str | None = None) -> str:
-    return one if n == 1 else (many or one + "s")
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {words(n, one, many)}"
-
-
 def measure_reasons(m: dict) -> list[str]:
     """Why a measure needs the board's attention, worst first: rated Inadequate, Red against its target (rating
     by tolerance: counts like Inadequate), worsening, target not met, SPC special-cause concern."""
@@ -58,7 +41,7 @@ def action_reasons(a: dict) -> list[str]:
     """Why an action needs the board's attention: overdue (with days overdue), rated Red, or a Red impact on an
     action rated Green or Blue (done, or on track, but not working)."""
     return [reason for reason, yes in (
-        (f"{OVERDUE} ({a['days_overdue']} days)", a["overdue"]), (RED, a["action_rag"] == "Red"),
+        (f"{OVERDUE} ({plural(a['days_overdue'], 'day')})", a["overdue"]), (RED, a["action_rag"] == "Red"),
         (RED_IMPACT, a["impact_rag"] == "Red" and a["action_rag"] in ("Green", "Blue"))) if yes]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,16 +21,38 @@ GRADE_PATTERNS = {"Outstanding": "", "Good": "/", "Requires Improvement": ".", "
 FONT = dict(family="Arial, Helvetica, sans-serif", size=14)
 
 
+def wrapped(text, width: int = 28, lines: int = 2) -> str:
+    """A long name (a priority, a stream) as a chart label: wrapped at words onto at most `lines` lines of about
+    `width` characters, cut with "…" beyond them, escaped (safe_text.plot)."""
+    out = textwrap.wrap(" ".join(str(text).split()), width) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][:width - 1].rstrip(" ,;:-–") + "…"
+    return "<br>".join(plot(line) for line in out)
+
+
 def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), barmode="stack")
     return fig
 
 
+def for_room(fig: go.Figure, size: int = 22) -> go.Figure:
+    """A chart read from the back of the room (meeting mode, 1920x1080): every text at `size` px or more
+    (axes, legend, titles, labels), and a bar label that would not fit at that size left out (the counts are
+    in the slide's table)."""
+    fig.update_layout(font=dict(family=FONT["family"], size=size, color="#000000"), legend_font_size=size,
+                      title_font_size=size + 2, uniformtext=dict(minsize=size, mode="hide"),
+                      hoverlabel_font_size=size)
+    fig.update_annotations(font_size=size)
+    fig.update_traces(textfont_size=size, selector=lambda t: "textfont" in t)
+    return fig
+
+
 def brag_bars(counts: list[dict], key: str = "action_rag", title: str = "", group: str = "priority") -> go.Figure:
     """Horizontal stacked bars per group (priority, focus area, owner): Blue, Green, Amber, Red, Unrated,
     each labelled with its letter and count and patterned, so it reads in black and white."""
-    priorities = [plot(c[group]) for c in counts]
+    priorities = [wrapped(c[group]) for c in counts]
     fig = go.Figure()
     for rag in BRAG_COLOURS:
         xs = [c[key][rag] for c in counts]
@@ -65,8 +88,10 @@ def brag_trajectory(traj: pd.DataFrame, height_per_group: int = 150) -> go.Figur
                                    showticklabels=k == rows - 1, matches="x" if k else None)
         layout[f"yaxis{n}"] = dict(domain=[max(0.0, y1 - h), y1], anchor=f"x{n}", range=[0, 100], ticksuffix="%",
                                    tickvals=[0, 50, 100])
-        layout["annotations"].append(dict(text=f"<b>{plot(group)}</b>", x=0, xanchor="left", y=y1, yanchor="bottom",
-                                          xref="paper", yref="paper", showarrow=False, font=dict(size=13)))
+        if rows > 1:  # one panel needs no title: the page or slide names its group
+            layout["annotations"].append(dict(text=f"<b>{wrapped(group, 90, 1)}</b>", x=0, xanchor="left", y=y1,
+                                              yanchor="bottom", xref="paper", yref="paper", showarrow=False,
+                                              font=dict(size=13)))
         for rag in BRAG_COLOURS:
             d = by.get((group, rag))
             if d is None or not d["count"].any():
@@ -120,10 +145,10 @@ def audit_trajectory(audits: pd.DataFrame, thresholds: list[tuple[str, float]] =
 
     The stack runs Outstanding, Good, Requires Improvement, Inadequate from the bottom, so the line
     meets the top of the Good segment. Periods with fewer than MIN_CASES cases get hollow markers.
-    For publication the grade bars (whose heights would give small counts away) are left out, and
-    periods of 1 to 5 cases are not plotted at all.
+    For publication the grade bars (whose heights would give small counts away) are left out; the caller
+    passes only the periods whose percentage is printed (disclosure.audit_table).
     """
-    a = audits[audits["cases"] > (5 if publication else 0)].sort_values("period")
+    a = audits[audits["cases"] > 0].sort_values("period")
     labels = a["period_label"].tolist()
     cases = a["cases"].tolist()
     fig = go.Figure()
