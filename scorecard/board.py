@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import numbers
 from .actions import natural_key
 from .audits import ALL_STREAMS, describe_change, summarise_counts
 from .bands import GRADES
@@ -23,8 +24,23 @@ KINDS = {INADEQUATE: "Measure rated Inadequate", RED_TARGET: "Measure Red agains
          OVERDUE: "Action overdue", RED: "Action rated Red", WORSENING: "Measure worsening",
          "fell": "Audit stream fell", TARGET_MISSED: "Measure missing its target",
          CONCERN: "Measure showing special-cause concern", RED_IMPACT: "Action with a Red impact"}
+# The same, for a count of more than one: "23 actions overdue".
+KINDS_MANY = {INADEQUATE: "measures rated Inadequate", RED_TARGET: "measures Red against their target",
+              OVERDUE: "actions overdue", RED: "actions rated Red", WORSENING: "measures worsening",
+              "fell": "audit streams fell", TARGET_MISSED: "measures missing their target",
+              CONCERN: "measures showing special-cause concern", RED_IMPACT: "actions with a Red impact"}
 ACTION_COLUMNS = ["exception", "ref", "action", "owner", "source", "action_rag", "impact_rag", "due_text",
                   "days_overdue"]
+
+
+def short_action(text, limit: int = 90) -> str:
+    """An action's wording where room is short (a meeting slide): its first sentence, or its first 90 characters
+    cut at a word with "…" (the board pack has it whole)."""
+    first = " ".join(str(text or "").split()).split(". ", 1)[0]
+    if len(first) <= limit:
+        return first
+    cut = first[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,;:-–") + "…"
 
 
 def measure_reasons(m: dict) -> list[str]:
@@ -123,6 +139,37 @@ class Exceptions:
     def as_json(self) -> dict:
         return {"measures": [m["code"] for m in self.measures], "actions": [a["ref"] for a in self.actions],
                 "audit_streams": [s["stream"] for s in self.audit_streams]}
+
+
+def kind_count(kind: str, n: int) -> str:
+    """How many exceptions of a kind (a key of KINDS), in words: "1 action overdue", "23 actions overdue"."""
+    return plural(n, KINDS[kind][0].lower() + KINDS[kind][1:], KINDS_MANY[kind])
+
+
+@dataclass(frozen=True)
+class AuditLatest:
+    """The latest period of an audit stream as the Overview and meeting mode both show it."""
+    label: str          # "Good or better, Q1 2017/18"
+    value: str          # "45%"
+    delta: str | None   # "+11 points since Q4 2016/17", from the two percentages as shown; None for one period
+    changed: bool       # False when the figures as shown are the same ("no change")
+    detail: str         # "60 of 133 cases · 95% interval 37%–54%"
+
+
+def audit_latest(rows: pd.DataFrame) -> AuditLatest | None:
+    """One stream's periods (audit_summary rows, oldest first): the latest good-or-better % with its n and
+    interval, and the change since the period before worked out from the figures as shown."""
+    if rows.empty:
+        return None
+    last = rows.iloc[-1]
+    prev = rows.iloc[-2] if len(rows) > 1 else None
+    delta = changed = None
+    if prev is not None:
+        changed = numbers.difference(prev["good_or_better_pct"], last["good_or_better_pct"]) != 0
+        delta = f"{numbers.change(prev['good_or_better_pct'], last['good_or_better_pct'])} since {prev['period_label']}"
+    return AuditLatest(f"Good or better, {last['period_label']}", numbers.pct(last["good_or_better_pct"]), delta,
+                       bool(changed), f"{numbers.count(last['good_or_better'])} of {plural(last['cases'], 'case')} · "
+                                      f"95% interval {numbers.interval(last['ci_low'], last['ci_high'])}")
 
 
 def audit_changes(audits) -> list[dict]:

@@ -43,7 +43,9 @@ def for_room(fig: go.Figure, size: int = 22) -> go.Figure:
     in the slide's table)."""
     fig.update_layout(font=dict(family=FONT["family"], size=size, color="#000000"), legend_font_size=size,
                       title_font_size=size + 2, uniformtext=dict(minsize=size, mode="hide"),
-                      hoverlabel_font_size=size)
+                      hoverlabel_font_size=size, margin=dict(l=10, r=10, t=2 * size + 20, b=10))
+    fig.update_xaxes(automargin=True, title_standoff=8)
+    fig.update_yaxes(automargin=True)
     fig.update_annotations(font_size=size)
     fig.update_traces(textfont_size=size, selector=lambda t: "textfont" in t)
     return fig

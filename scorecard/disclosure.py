@@ -164,18 +164,21 @@ def audit_hidden(audits: pd.DataFrame) -> set[tuple[int, str]]:
     return hidden
 
 
-def audit_table(audits: pd.DataFrame, publication: bool) -> pd.DataFrame:
+def audit_table(audits: pd.DataFrame, publication: bool, text: bool = True) -> pd.DataFrame:
     """The audit counts as published: stream, period, cases, the four grades, good or better % and its 95%
-    interval, every figure written the one way (numbers.py), `c` where held back for publication."""
+    interval, every figure written the one way (numbers.py), `c` where held back for publication. text=False, for
+    a download: counts and percentages as whole numbers that stay numbers."""
     rows = audits.reset_index(drop=True)
     hidden = audit_hidden(rows) if publication else set()
-    shown = lambda i, c, text: C if (i, c) in hidden else text  # noqa: E731
+    count = numbers.count if text else int
+    pct = numbers.pct if text else (lambda p: int(numbers.rounded(p, numbers.PCT_PLACES)))
+    shown = lambda i, c, figure: C if (i, c) in hidden else figure  # noqa: E731
     return pd.DataFrame({
         "Stream": rows["stream"], "Period": rows["period_label"],
-        "Cases": [shown(i, "cases", numbers.count(n)) for i, n in enumerate(rows["cases"])],
-        **{g: [shown(i, g, numbers.count(n)) for i, n in enumerate(rows[g])] for g in GRADES},
-        "Good or better": [shown(i, "good_or_better", numbers.pct(p))
-                           for i, p in enumerate(rows["good_or_better_pct"])],
+        "Cases": [shown(i, "cases", count(n)) for i, n in enumerate(rows["cases"])],
+        **{g: [shown(i, g, count(n)) for i, n in enumerate(rows[g])] for g in GRADES},
+        "Good or better" + ("" if text else " %"): [shown(i, "good_or_better", pct(p))
+                                                     for i, p in enumerate(rows["good_or_better_pct"])],
         "95% interval": [shown(i, "good_or_better", numbers.interval(lo, hi))
                          for i, (lo, hi) in enumerate(zip(rows["ci_low"], rows["ci_high"]))]})
 
