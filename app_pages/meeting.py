@@ -32,9 +32,10 @@ BOARD_CSS = """
 .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * { font-size: 64px !important;
   line-height: 1.1 !important; font-weight: 700; color: #000000; }
 [data-testid="stMetricLabel"] p { font-size: 26px !important; color: #000000; }
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; height: auto !important; }
-.stApp [data-testid="stTable"] td, .stApp [data-testid="stTable"] td * { white-space: nowrap !important; max-width: none !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; }
+.stApp [data-testid="stTable"] td, .stApp [data-testid="stTable"] td * { white-space: nowrap !important;
+  max-width: none !important; }
 .board-strip { background: #000000; color: #ffffff; padding: 0.3rem 1rem; font-size: 26px; border-radius: 6px; }
 .board-strip b { color: #ffd54f; }
 .board-status { font-size: 22px; color: #333333; margin: 0; }
