@@ -7,7 +7,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import bands, spc
+from . import bands, numbers, spc
 from .audits import MIN_CASES
 from .bands import GRADES
 from .periods import month_label, period_label
@@ -137,7 +137,7 @@ LINE_BLUE = "#1f5fbf"
 
 
 def _gob_text(pct, n) -> str:
-    return f"{pct:.0f}% (n={n})" + (" too few" if n < MIN_CASES else "")
+    return numbers.pct_n(pct, n) + (" too few" if n < MIN_CASES else "")
 
 
 def audit_trajectory(audits: pd.DataFrame, thresholds: list[tuple[str, float]] = (), height: int = 400,
@@ -191,7 +191,7 @@ def audit_heatmap(audits: pd.DataFrame) -> go.Figure:
     for s in streams:
         row = [cell.get((s, p)) for p in periods]
         z.append([None if r is None else r["good_or_better_pct"] for r in row])
-        text.append(["" if r is None else (f"{r['good_or_better_pct']:.0f}%<br>n={r['cases']}"
+        text.append(["" if r is None else (f"{numbers.pct(r['good_or_better_pct'])}<br>n={numbers.count(r['cases'])}"
                                            + ("<br>too few" if r["cases"] < MIN_CASES else "")) for r in row])
     fig = go.Figure(go.Heatmap(z=z, x=periods, y=[plot(s) for s in streams], text=text, texttemplate="%{text}",
                                zmin=0, zmax=100, colorscale="Cividis", xgap=2, ygap=2,
@@ -298,13 +298,14 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
         bottom, top = max(bottom, 0), min(top, 100) if hi <= 100 else top
     fig = go.Figure()
     _guides(fig, band_zones(banding, bottom, top),
-            [(f"Target {target:g}{suffix}", target, TARGET_LINE)] if target is not None else [])
+            [(f"Target {numbers.threshold(target, unit)}", target, TARGET_LINE)] if target is not None else [])
     hover = []
     for r in s.to_dict("records"):
-        parts = [f"<b>{r['period_label']}</b>", f"{r['value']:g}{suffix}"]
+        parts = [f"<b>{r['period_label']}</b>", numbers.value(r["value"], unit)]
         if r.get("numerator") is not None and r["numerator"] == r["numerator"]:
-            parts.append(f"{r['numerator']:g} of {r['denominator']:g}" if r.get("denominator") == r.get("denominator")
-                         and r.get("denominator") is not None else f"numerator {r['numerator']:g}")
+            parts.append(f"{numbers.count(r['numerator'])} of {numbers.count(r['denominator'])}"
+                         if r.get("denominator") == r.get("denominator") and r.get("denominator") is not None
+                         else f"numerator {numbers.count(r['numerator'])}")
         parts.append(r.get("band") or "not rated")
         if r.get("illustrative"):
             parts.append("◇ illustrative")
@@ -328,7 +329,7 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
                 fig.add_scatter(x=xs, y=[y] * len(xs), mode="lines", name=name, legendgroup=name,
                                 showlegend=first and y != lim.lower,
                                 line=dict(color="#616161", width=1.5, dash=dash),
-                                hovertemplate=f"{name}: {y:.1f}{suffix}<extra></extra>")
+                                hovertemplate=f"{name}: {numbers.value(y, unit)}<extra></extra>")
         for cls in SPC_COLOURS:
             idx = [i for i, c in enumerate(chart.classes) if c == cls]
             if idx:
@@ -343,7 +344,7 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
                 bx = b["period"] if monthly else [period_label(p.date(), k) for p, k in zip(b["period"], b["period_kind"])]
                 fig.add_scatter(x=bx, y=b[f], mode="lines+markers", name=label, line_shape="hv",
                                 line=dict(color="#455a64", width=1.5, dash=dash), marker=dict(size=6),
-                                hovertemplate=f"{label}: %{{y:g}}{suffix}<extra></extra>")
+                                hovertemplate=f"{label}: %{{y:.1f}}{suffix}<extra></extra>")
     fig.update_yaxes(range=[bottom, top], ticksuffix=suffix)
     if monthly:
         fig.update_xaxes(tickformat="%b-%y")
