@@ -40,8 +40,10 @@ def _table(df: pd.DataFrame, numeric: tuple[str, ...] = (), wide: tuple[str, ...
 def _fig(fig: go.Figure, static: bool) -> str:
     """A chart: interactive in the HTML pack; for print, drawn once at the page's width with no toolbar and
     nothing that needs a hover (every figure is in its labels or the tables)."""
-    if static:
-        fig.update_layout(width=PRINT_WIDTH)
+    if static:  # at the page's width, with room for every axis's labels and title (nothing clipped)
+        fig.update_layout(width=PRINT_WIDTH, margin=dict(l=10, r=10, t=40, b=10))
+        fig.update_xaxes(automargin=True, title_standoff=6)
+        fig.update_yaxes(automargin=True)
     return fig.to_html(full_html=False, include_plotlyjs=False,
                        config={"staticPlot": True} if static else {"displaylogo": False, "responsive": True})
 
