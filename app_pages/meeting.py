@@ -131,7 +131,7 @@ def toggle() -> None:
 
 # -- the pinned strip and the chair's controls ------------------------------------------------------
 st.html(render("meeting_strip.html", plan=plan_name, as_at=uk_month(as_at) if as_at else "—",
-                last_upload=uk_date(plan["last_upload_at"]), counts=exc.counts.items()))
+                last_upload=uk_date(plan["last_upload_at"]), counts=exc.strip()))
 controls = st.container(horizontal=True, gap="small")
 controls.button("◀ Previous", on_click=go, args=(-1,), key="board_prev", help="ArrowLeft or PageUp")
 controls.button("▶ Play" if state.board_paused else "⏸ Pause", on_click=toggle, key="board_pause",

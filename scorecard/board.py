@@ -124,12 +124,14 @@ class Exceptions:
         """Plain English, biggest worries first: '3 measures got worse this month'."""
         return [f"{n} {what}" for n, what in self.lines()]
 
-    @property
-    def counts(self) -> dict[str, int]:
-        return {"Got worse": len(self.worse), "Inadequate": len(self.inadequate), "SPC concern": len(self.concern),
-                "Target missed": len(self.target_missed), "Red actions": len(self.red),
-                "Overdue actions": len(self.overdue), "Red impact": len(self.red_impact),
-                "Audit streams fell": len(self.audit_streams)}
+    def strip(self) -> list[tuple[int, str]]:
+        """The counts in short words, for meeting mode's pinned strip: (1, 'red action'), (24, 'overdue actions')."""
+        return [(n, words(n, one, many)) for n, one, many in (
+            (len(self.worse), "got worse", "got worse"), (len(self.inadequate), "inadequate", "inadequate"),
+            (len(self.concern), "SPC concern", "SPC concern"), (len(self.target_missed), "target missed", None),
+            (len(self.red), "red action", None), (len(self.overdue), "overdue action", None),
+            (len(self.red_impact), "red impact", "red impact"),
+            (len(self.audit_streams), "audit stream fell", "audit streams fell"))]
 
     def action_table(self) -> pd.DataFrame:
         """The actions with their reasons in words ('Overdue (60 days) · Red'), as the pages list them."""

@@ -75,6 +75,7 @@ def interval(lo, hi) -> str:
 
 
 def words(n: int, one: str, many: str | None = None) -> str:
+    """The word for n things: `one` for 1, else `many` (by default `one` + "s")."""
     return one if n == 1 else (many or one + "s")
 
 
