@@ -29,7 +29,7 @@ def test_plurals_and_changes_from_the_figures_as_shown():
     assert board.kind_count(board.OVERDUE, 1) == "1 action overdue"
     assert board.kind_count(board.OVERDUE, 23) == "23 actions overdue"
     assert board.kind_count("fell", 2) == "2 audit streams fell"
-    strip = dict((label, n) for n, label in board.Exceptions(actions=[{"reasons": ["Red"]}]).strip())
+    strip = {label: n for n, label in board.Exceptions(actions=[{"reasons": ["Red"]}]).strip()}
     assert strip["red action"] == 1 and strip["overdue actions"] == 0 and strip["audit streams fell"] == 0
     # 33.6% and 34.6% are shown as 34% and 35%: one point, whatever the unrounded difference
     assert numbers.change(33.6, 34.6) == "+1 point" and numbers.change(44.6, 45.4) == "no change"
