@@ -32,10 +32,13 @@ screenshots: $(STAMP) chromium  ## take the screenshots again (tests/test_browse
 	$(BIN)/python -m pytest -q tests/test_browser.py
 	cp $(SHOWN:docs/screenshots/%=tests/artifacts/screenshots/%) docs/screenshots/
 
-chromium:  ## Debian's Chromium (and an emoji font for the icons) for the browser tests and the PDF board pack, installed when missing
+chromium:  ## Debian's Chromium (and an emoji font for the icons) for the browser tests and the PDF board pack, and poppler-utils (pdftoppm, pdftotext) to check the PDF, installed when missing
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji; } || \
 	  echo "Chromium could not be installed: the browser tests will be skipped"
+	@command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; } || \
+	  echo "poppler-utils could not be installed: the test of the PDF pack's pages will be skipped"
 
 # The tests start their own throwaway PostgreSQL (tests/postgres.py: initdb into a temporary directory as the
 # postgres user, pg_ctl on a free loopback port, removed afterwards); only the server needs installing.

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from scorecard import actions, charts
+from scorecard import actions, charts, numbers
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.periods import month_key
 from scorecard.safe_text import md, md_code
@@ -41,7 +41,7 @@ v = action_view(plan["plan"], as_at, by, **filters)
 now = v["latest"]
 snapshot = pd.Timestamp(now_all["as_at"].iloc[0])
 st.caption(f"{md(plan['plan'])} · snapshot as at {uk_month(snapshot)} · {len(now)} of {len(now_all)} actions · "
-           f"{len(v['snapshots'])} monthly snapshots up to {uk_month(as_at)}")
+           f"{numbers.plural(len(v['snapshots']), 'monthly snapshot')} up to {uk_month(as_at)}")
 illustrative_note(v["illustrative"], "Some ratings on this page")
 if now.empty:
     st.info("No action matches the filters.")
@@ -142,9 +142,9 @@ if ref is not None:
                 f"  \n**Due:** {md(a['due_text'] or '—')}"
                 + (f" (read as {uk_date(a['due_date'])})" if pd.notna(a["due_date"]) else
                    {"recurring": " (recurring: never overdue)"}.get(a["due_kind"], ""))
-                + (f"  \n**Overdue:** {a['days_overdue']} days" if a["overdue"] else ""))
+                + (f"  \n**Overdue:** {numbers.plural(a['days_overdue'], 'day')}" if a["overdue"] else ""))
     d3.markdown("**Source:** " + (", ".join(md_code(t) for t in actions.source_tags(a["source"])) or "—")
-                + f"  \n**Re-baselined:** {a['rebaselines']} times")
+                + f"  \n**Re-baselined:** {numbers.plural(a['rebaselines'], 'time')}")
     if a["children_will_say"]:
         st.info(f"**What our children will say:** {md(a['children_will_say'])}")
     rows = actions.timeline(get_store(), plan["plan"], as_at, ref)

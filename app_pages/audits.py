@@ -1,12 +1,13 @@
 """Case-file audits: grade trajectories stream by stream, with how sure we can be."""
 import streamlit as st
 
-from scorecard import charts, kpis
+from scorecard import charts, disclosure, kpis, numbers
 from scorecard.audits import ALL_STREAMS, MIN_CASES, describe_change, summarise_counts, threshold_lines
 from scorecard.bands import GRADES
+from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
 from scorecard.summary import audit_measures, banding_for
-from scorecard.ui import dataframe, gate, get_store, illustrative_note, plan_data, sidebar_filters, uk_month
+from scorecard.ui import dataframe, gate, get_store, illustrative_note, logged, plan_data, sidebar_filters, uk_month
 
 user = gate("viewer", "Case-file audits")
 plan, as_at = sidebar_filters()
@@ -41,12 +42,14 @@ else:
     latest = rows.iloc[-1]
     result = summarise_counts({g: int(latest[g]) for g in GRADES})
     m1, m2 = st.columns([1, 3])
-    m1.metric("Good or better", f"{result.good_or_better_pct:.0f}%",
+    m1.metric("Good or better", numbers.pct(result.good_or_better_pct),
               help="Outstanding and Good cases as a share of the cases audited")
-    m1.caption(f"{latest['period_label']}: {result.good_or_better} of {result.cases} cases · 95% interval "
-               f"{latest['ci_low']:.0f}%–{latest['ci_high']:.0f}%")
+    m1.caption(f"{latest['period_label']}: {numbers.count(result.good_or_better)} of "
+               f"{numbers.plural(result.cases, 'case')} · 95% interval "
+               f"{numbers.interval(latest['ci_low'], latest['ci_high'])}")
     if result.cases < MIN_CASES:
-        m2.warning(f"Only {result.cases} cases were audited in {latest['period_label']}: too few to judge.")
+        m2.warning(f"Only {numbers.plural(result.cases, 'case was', 'cases were')} audited in "
+                   f"{latest['period_label']}: too few to judge.")
     if len(rows) > 1:
         before = rows.iloc[-2]
         change = describe_change(summarise_counts({g: int(before[g]) for g in GRADES}), result)
@@ -57,7 +60,8 @@ else:
              for line in threshold_lines(m["link"], banding_for(m), m.get("target"))]
     st.plotly_chart(charts.audit_trajectory(rows, lines), width="stretch", key="audit_trajectory")
     table = rows.assign(
-        interval=[f"{lo:.0f}%–{hi:.0f}%" for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
+        interval=[numbers.interval(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
+        good_or_better_pct=[numbers.rounded(p, numbers.PCT_PLACES) for p in rows["good_or_better_pct"]],
         note=[", ".join(n for n in ((f"too few to judge (<{MIN_CASES})" if c < MIN_CASES else ""),
                                     ("◇ illustrative" if i else "")) if n)
               for c, i in zip(rows["cases"], rows["illustrative"])])
@@ -66,6 +70,21 @@ else:
                   "period_label": "Period", "cases": "Cases (n)",
                   "good_or_better_pct": st.column_config.NumberColumn("Good or better", format="%.0f%%"),
                   "interval": "95% interval", "note": "Note"})
+
+# -- Downloads ---------------------------------------------------------------------------------
+if len(window):
+    d1, d2, d3, _ = st.columns([1, 1, 2, 2])
+    publication = d3.checkbox("For publication", key="audit_publication",
+                              help="Counts of 1 to 5 cases, the percentages resting on them, and enough other counts "
+                                   "that none can be worked out from the totals, are shown as c (DfE practice)")
+    counts = disclosure.audit_table(window, publication, text=False)
+    stem = f"audits-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-") + ("-publication" if publication else "")
+    d1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(counts), plan=plan["plan"],
+                                              detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="audit_csv")
+    d2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
+        counts, "Audits", f"{plan['plan']}: case-file audits, {first} to {last}"), plan=plan["plan"],
+        detail=f"{stem}.xlsx"), f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="audit_xlsx")
+    st.caption("The downloads hold every stream's counts for the periods chosen.")
 
 # -- Against the plan --------------------------------------------------------------------------
 st.header("Against the plan")

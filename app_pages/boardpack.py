@@ -14,16 +14,18 @@ if plan is None or as_at is None:
 st.write("The front page lists the exceptions; a section per priority gives its measures, actions by rating and "
          "their month-by-month movement; the last section is the audit trajectory. Every section states its as-at "
          "month and the uploads its figures came from. The HTML file opens in any browser without internet, "
-         "charts included; the PDF is the same content for printing.")
-publication = st.checkbox("For publication (counts of 1 to 5 shown as c, DfE practice)", key="pack_publication")
+         "charts included; the PDF is the same content for printing (landscape A4, static charts, page headers).")
+publication = st.checkbox("For publication (counts of 1 to 5 shown as c, DfE practice)", key="pack_publication",
+                          help="Counts of 1 to 5 children or cases, the figures that rest on them, and enough other "
+                               "counts that none can be worked out from the totals, are shown as c")
 data = plan_data(plan["plan"], as_at)
 view = action_view(plan["plan"], as_at, "priority") if len(data.actions) else None
 stem = f"board-pack-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-") + ("-publication" if publication else "")
 
 
-def page() -> str:
+def page(static: bool = False) -> str:
     return boardpack.build_html(plan, data, kpi_rows(plan["plan"], as_at, 6, False), view, get_store().history(),
-                                publication)
+                                publication, static=static)
 
 
 c1, c2, _ = st.columns([1, 1, 3])
@@ -31,7 +33,7 @@ c1.download_button("Download the pack (HTML)", logged(user, "export", lambda: pa
                                                       plan=plan["plan"], detail=f"{stem}.html"),
                    f"{stem}.html", "text/html", key="pack_html")
 if boardpack.chromium():
-    c2.download_button("Download the pack (PDF)", logged(user, "export", lambda: boardpack.to_pdf(page()),
+    c2.download_button("Download the pack (PDF)", logged(user, "export", lambda: boardpack.to_pdf(page(static=True)),
                                                          plan=plan["plan"], detail=f"{stem}.pdf"),
                        f"{stem}.pdf", "application/pdf", key="pack_pdf")
 else:

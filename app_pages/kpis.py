@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from scorecard import charts, kpis, spc
+from scorecard import charts, kpis, numbers, spc
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
 from scorecard.summary import banding_for
@@ -51,7 +51,9 @@ shown = kpis.filter_table(table, search=search, **chosen)
 
 # What a leader scans first (code, measure, value and band stay in view at 1366 px wide, the lot at 1920), then
 # the detail to scroll to. The whole row is in the downloads.
-dataframe(shown, key="kpi_table", height=min(35 * (len(shown) + 1) + 3, 560), column_order=[
+rounded = {c: [None if pd.isna(v) else numbers.rounded(v) for v in shown[c]]  # the one rounding rule, not the grid's
+           for c in ("value", "england", "region", "neighbours")}
+dataframe(shown.assign(**rounded), key="kpi_table", height=min(35 * (len(shown) + 1) + 3, 560), column_order=[
     "code", "measure_short", "value", "latest", "band_label", "target_text", "direction_label", "trend",
     "spc_label", "priority_short", "exception", "numerator", "denominator", "england", "region", "neighbours",
     "focus_area", "source"], column_config={
@@ -71,9 +73,9 @@ dataframe(shown, key="kpi_table", height=min(35 * (len(shown) + 1) + 3, 560), co
         "exception": st.column_config.TextColumn("Exception", width=160),
         "numerator": st.column_config.NumberColumn("Num.", format="%g", width=70),
         "denominator": st.column_config.NumberColumn("Den.", format="%g", width=70),
-        "england": st.column_config.NumberColumn("England", format="%g", width=75),
-        "region": st.column_config.NumberColumn("Region", format="%g", width=75),
-        "neighbours": st.column_config.NumberColumn("Stat. neighbours", format="%g", width=120),
+        "england": st.column_config.NumberColumn("England", format="%.1f", width=75),
+        "region": st.column_config.NumberColumn("Region", format="%.1f", width=75),
+        "neighbours": st.column_config.NumberColumn("Stat. neighbours", format="%.1f", width=120),
         "focus_area": st.column_config.TextColumn("Focus area", width=200),
         "source": st.column_config.TextColumn("Source", width=200)})
 st.caption(f"Showing {len(shown)} of {len(table)} measures. SPC: variation · assurance, each a shape and a "
@@ -81,9 +83,12 @@ st.caption(f"Showing {len(shown)} of {len(table)} measures. SPC: variation · as
            "on a measure with no direction; assurance ✓ P target always met, ✗ F never met, ? H hit or miss; a run "
            "chart (fewer than 13 points) has neither.")
 
-export = kpis.export_frame(shown)
-e1, e2, _ = st.columns([1, 1, 4])
-stem = f"kpis-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-")
+e1, e2, e3, _ = st.columns([1, 1, 2, 2])
+publication = e3.checkbox("For publication", key="kpi_publication",
+                          help="In the downloads, a numerator or denominator of 1 to 5 and the value resting on it "
+                               "are shown as c (DfE practice)")
+export = kpis.export_frame(shown, publication)
+stem = f"kpis-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-") + ("-publication" if publication else "")
 title = f"{plan['plan']}: measures as at {uk_month(as_at)}"
 # The files are made only when a button is pressed (a callable), so the page stays quick.
 e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(export), plan=plan["plan"],
@@ -111,8 +116,7 @@ bench = data.benchmarks[data.benchmarks["code"] == code]
 
 st.caption(md(row["measure"]))
 c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric(f"Latest ({row['latest'] or 'no value'})", "—" if pd.isna(row["value"]) else
-          f"{row['value']:g}{'%' if row['unit'] == '%' else ''}")
+c1.metric(f"Latest ({row['latest'] or 'no value'})", numbers.value(row["value"], row["unit"]) or "—")
 rated_by_target = pd.notna(row["target_rag"])
 c2.metric("Against its target" if pd.isna(row["band"]) and rated_by_target else "Band", row["band_label"])
 c3.metric("Target", row["target_text"] or "—",

@@ -1,16 +1,19 @@
 """Meeting mode: the improvement board's one screen, read from the back of the room.
 
-Reached with ?plan=...&mode=board (add &interval=SECONDS, default 45); the URL also keeps the slide,
-so a screen that reconnects comes back to the same view. Slides: the exceptions, one per priority,
-then the audit trajectory; a strip of exceptions stays pinned above them.
+Reached with ?plan=...&mode=board (add &interval=SECONDS, default 45); the URL also keeps the slide and whether
+the show is paused (&paused=1), so a screen that reconnects comes back to the same view. Slides: the exceptions
+(measures, then actions and audit streams), one per priority (and its audit stream, when one of its measures is
+sourced from the audits), then the audit trajectory; a strip of exceptions stays pinned above them. Every slide
+fits one 1920x1080 screen: tables show their first rows by severity ("and 14 more"; the pack has them all). A
+presentation clicker works: ArrowRight / PageDown next, ArrowLeft / PageUp previous, `.` or `b` pause.
 """
 import time
 
 import pandas as pd
 import streamlit as st
 
-from scorecard import board, charts, spc
-from scorecard.audits import ALL_STREAMS
+from scorecard import board, charts, kpis, numbers, spc
+from scorecard.audits import ALL_STREAMS, audit_link, same_stream
 from scorecard.safe_text import md, md_table, render
 from scorecard.ui import action_view, gate, kpi_rows, no_such_plan, plan_choices, plan_data, plans, uk_date, uk_month
 
@@ -19,22 +22,55 @@ BOARD_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
 .stApp { background: #ffffff; color: #000000; }
-.block-container { padding-top: 1rem !important; max-width: 100% !important; }
+.block-container { padding-top: 0.8rem !important; padding-bottom: 0 !important; max-width: 100% !important; }
+.stApp [data-testid="stVerticalBlock"] { gap: 0.6rem; }
 .stApp p, .stApp li, .stApp td, .stApp th, .stApp label, .stApp button { font-size: 24px !important; }
-.stApp td, .stApp th { color: #000000 !important; padding: 0.3rem 0.5rem !important; }
-.stApp h1 { font-size: 52px !important; color: #000000; }
-.stApp h2 { font-size: 40px !important; color: #000000; }
-.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * { font-size: 64px !important; line-height: 1.1 !important;
-  font-weight: 700; color: #000000; }
+.stApp td, .stApp th { color: #000000 !important; padding: 0.2rem 0.5rem !important; }
+.stApp h1 { font-size: 52px !important; color: #000000; padding: 0.2rem 0 !important; line-height: 1.15 !important; }
+.stApp h2 { font-size: 36px !important; color: #000000; padding: 0.2rem 0 !important; }
+.stApp h3 { font-size: 30px !important; color: #000000; padding: 0.1rem 0 !important; }
+.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * { font-size: 64px !important;
+  line-height: 1.1 !important; font-weight: 700; color: #000000; }
 [data-testid="stMetricLabel"] p { font-size: 26px !important; color: #000000; }
-.board-strip { background: #000000; color: #ffffff; padding: 0.4rem 1rem; font-size: 26px; border-radius: 6px; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; }
+.stApp [data-testid="stTable"] td, .stApp [data-testid="stTable"] td * { white-space: nowrap !important;
+  max-width: none !important; }
+.board-strip { background: #000000; color: #ffffff; padding: 0.3rem 1rem; font-size: 26px; border-radius: 6px; }
 .board-strip b { color: #ffd54f; }
+.board-status { font-size: 22px; color: #333333; margin: 0; }
 </style>
 """
-BIG = dict(font=dict(family="Arial, Helvetica, sans-serif", size=22, color="#000000"))
+# The clicker: a presentation remote sends PageDown / PageUp (or the arrows) and `.` or `b` (blank screen), which
+# press the chair's buttons; and the countdown to the next slide, ticking in the browser.
+BOARD_KEYS = """
+<script>
+if (!window.boardKeys) {
+  window.boardKeys = true;
+  const keys = {ArrowRight: "board_next", PageDown: "board_next", ArrowLeft: "board_prev", PageUp: "board_prev",
+                ".": "board_pause", b: "board_pause", B: "board_pause"};
+  document.addEventListener("keydown", (e) => {
+    const key = keys[e.key];
+    if (!key || e.altKey || e.ctrlKey || e.metaKey || (e.target.closest && e.target.closest("input, textarea"))) return;
+    const button = document.querySelector(".st-key-" + key + " button");
+    if (button) { e.preventDefault(); button.click(); }
+  });
+  setInterval(() => {
+    for (const el of document.querySelectorAll(".board-countdown")) {
+      if (!el.dataset.due) el.dataset.due = Date.now() + 1000 * Number(el.dataset.left);
+      const left = Math.max(0, Math.ceil((Number(el.dataset.due) - Date.now()) / 1000));
+      el.textContent = "next in " + left + " s";
+    }
+  }, 250);
+}
+</script>
+"""
+ROWS = 6       # table rows a slide shows, worst first; "and N more" says what the pack has besides
+MEASURE = 48   # characters of a measure's name on a slide (kpis.short_name)
 
 user = gate("viewer", "Meeting mode")
 st.markdown(BOARD_CSS, unsafe_allow_html=True)
+st.html(BOARD_KEYS, unsafe_allow_javascript=True)
 plan_name = st.query_params.get("plan")
 rows = plans().to_dict("records")
 if not rows:
@@ -56,7 +92,21 @@ kpi = kpi_rows(plan_name, as_at, spc.DEFAULT_RUN, False) if as_at else pd.DataFr
 view = action_view(plan_name, as_at, "priority") if as_at and len(data.actions) else None
 now_actions = view["latest"] if view else data.actions
 exc = board.exceptions(kpi, data.action_rows, data.audit_rows)
-slides = ["exceptions", *board.priorities(kpi, now_actions), "audits"]
+
+
+def linked_audits(priority: str) -> pd.DataFrame:
+    """The audit stream of the priority's first measure sourced from the audits (`audit: <stream>`), or none."""
+    mine = kpi[kpi["priority"] == priority].to_dict("records") if len(kpi) else []
+    link = next((link for m in mine if (link := audit_link(m["source"]))), None)
+    if link is None or data.audits.empty:
+        return data.audits.iloc[0:0]
+    return data.audits[[same_stream(s, link.stream) for s in data.audits["stream"]]]
+
+
+slides = [("exceptions", None)] + ([("actions", None)] if exc.actions or exc.audit_streams else [])
+for p in board.priorities(kpi, now_actions):
+    slides += [("priority", p)] + ([("priority audits", p)] if len(linked_audits(p)) else [])
+slides.append(("audits", None))
 
 state = st.session_state
 if "board_slide" not in state:
@@ -65,7 +115,7 @@ if "board_slide" not in state:
     except ValueError:
         state.board_slide = 0
     state.board_shown_at = time.time()
-    state.board_paused = False
+    state.board_paused = st.query_params.get("paused") == "1"
 state.board_slide %= len(slides)
 
 
@@ -81,42 +131,55 @@ def toggle() -> None:
 
 # -- the pinned strip and the chair's controls ------------------------------------------------------
 st.html(render("meeting_strip.html", plan=plan_name, as_at=uk_month(as_at) if as_at else "—",
-                last_upload=uk_date(plan["last_upload_at"]), counts=exc.counts.items()))
-c1, c2, c3, c4 = st.columns([1, 1, 1, 5])
-c1.button("◀ Previous", on_click=go, args=(-1,), key="board_prev")
-c2.button("▶ Play" if state.board_paused else "⏸ Pause", on_click=toggle, key="board_pause")
-c3.button("Next ▶", on_click=go, args=(1,), key="board_next")
+                last_upload=uk_date(plan["last_upload_at"]), counts=exc.strip()))
+controls = st.container(horizontal=True, gap="small")
+controls.button("◀ Previous", on_click=go, args=(-1,), key="board_prev", help="ArrowLeft or PageUp")
+controls.button("▶ Play" if state.board_paused else "⏸ Pause", on_click=toggle, key="board_pause",
+                help="`.` or `b`")
+controls.button("Next ▶", on_click=go, args=(1,), key="board_next", help="ArrowRight or PageDown")
 
 
-def shown(rows: list[dict]) -> pd.DataFrame:
-    """Measures as the board reads them: value with its unit, band and direction in words."""
+def more(shown: int, total: int, what: str) -> None:
+    if total > shown:
+        st.markdown(f"*and {total - shown} more {numbers.words(total - shown, what)} (all of them in the board pack)*")
+
+
+def measures_table(rows: list[dict]) -> pd.DataFrame:
+    """Measures as the board reads them: a short name, the value with its unit, band and direction in words."""
     return pd.DataFrame({
-        "Code": [r["code"] for r in rows], "Measure": [r["measure"] for r in rows],
-        "Value": ["" if r["value"] is None else f"{r['value']:g}{'%' if r['unit'] == '%' else ''}" for r in rows],
+        "Code": [r["code"] for r in rows], "Measure": [kpis.short_name(r["measure"], MEASURE) for r in rows],
+        "Value": [numbers.value(r["value"], r["unit"]) for r in rows],
         "Band": [r["band_label"] or "Not rated" for r in rows],
         "Direction": [r["direction"] or "" for r in rows]}).set_index("Code")
 
 
-def fig_big(fig):
-    fig.update_layout(**BIG, legend_font_size=20)
-    return fig
+def chart(fig, key: str, container=st, height: int | None = None) -> None:
+    if height:
+        fig.update_layout(height=height)
+    container.plotly_chart(charts.for_room(fig), width="stretch", key=f"{key}_{state.board_slide}", theme=None,
+                           config={"displayModeBar": False})
 
 
 def exceptions_slide() -> None:
     st.title("What needs the board's attention")
-    cols = st.columns(4)
-    for col, (n, what) in zip(cols * 2, exc.lines()):
-        col.metric(what, n)  # "8" over "measures got worse this month"
-    left, right = st.columns(2)
+    row = st.container(horizontal=True, gap="small")
+    for n, what in exc.lines():
+        row.metric(what, n, width=205)  # "8" over "measures got worse this month"
     if exc.measures:
-        left.subheader("Measures")
-        left.table(md_table(shown(exc.measures[:6])))
+        st.subheader("Measures, worst first")
+        st.table(md_table(measures_table(exc.measures[:ROWS])))
+        more(min(ROWS, len(exc.measures)), len(exc.measures), "measure")
+
+
+def actions_slide() -> None:
+    st.title("Actions and audits that need attention")
     if exc.actions:
-        right.subheader("Actions")
-        right.table(md_table(pd.DataFrame({
-            "Ref": [a["ref"] for a in exc.actions[:6]], "Action": [a["action"] for a in exc.actions[:6]],
-            "Owner": [a["owner"] for a in exc.actions[:6]], "Rating": [a["action_rag"] for a in exc.actions[:6]],
-            "Due": [a["due_text"] for a in exc.actions[:6]]}).set_index("Ref")))
+        top = exc.actions[:ROWS]
+        st.table(md_table(pd.DataFrame({
+            "Ref": [a["ref"] for a in top], "Action": [board.short_action(a["action"]) for a in top],
+            "Owner": [kpis.short_name(a["owner"] or "", 30) for a in top], "Rating": [a["action_rag"] for a in top],
+            "Why": [a["reasons"][0] for a in top]}).set_index("Ref")))
+        more(len(top), len(exc.actions), "action")
     for change in exc.audit_streams:
         st.markdown(f"- **{md(change['stream'])}** audits: {change['words']} ({change['from']} to {change['to']}).")
 
@@ -127,27 +190,39 @@ def priority_slide(priority: str) -> None:
     acts = now_actions[now_actions["priority"] == priority] if len(now_actions) else now_actions
     worse = sum(m["priority"] == priority for m in exc.worse)
     red = sum(a["priority"] == priority for a in exc.red)
-    st.header(f"{board.plural(worse, 'measure')} got worse · {board.plural(red, 'action is', 'actions are')} Red")
-    left, right = st.columns(2)
+    st.header(f"{numbers.plural(worse, 'measure')} got worse · {numbers.plural(red, 'action is', 'actions are')} Red")
+    left, right = st.columns([11, 9])
     if len(mine):
-        left.table(md_table(shown(mine.head(8).to_dict("records"))))
+        with left:
+            st.table(md_table(measures_table(mine.head(ROWS).to_dict("records")).drop(columns="Direction")))
+            more(min(ROWS, len(mine)), len(mine), "measure")
     else:
         left.write("No measures under this priority.")
     if len(acts):
         counts = [c for c in data.action_counts if c["priority"] == priority]
-        right.plotly_chart(fig_big(charts.brag_bars(counts, "action_rag", "Actions by rating")), width="stretch",
-                           key=f"board_brag_{state.board_slide}")
+        right.subheader("Actions by rating")
+        chart(charts.brag_bars(counts, "action_rag", group="priority"), "board_brag", right, 230)
         traj = view["trajectory"][view["trajectory"]["group"] == priority] if view else None
         if traj is not None and traj["as_at"].nunique() > 1:
-            right.plotly_chart(fig_big(charts.brag_trajectory(traj, 180)), width="stretch",
-                               key=f"board_traj_{state.board_slide}")
-    linked = mine[mine["source"].fillna("").str.lower().str.startswith("audit")] if len(mine) else mine
-    for m in linked.to_dict("records")[:1]:
-        stream = m["source"].split(":", 1)[1].strip()
-        rows = data.audits[data.audits["stream"].str.casefold() == stream.casefold()]
-        if len(rows):
-            st.plotly_chart(fig_big(charts.audit_trajectory(rows, height=360)), width="stretch",
-                            key=f"board_audit_{state.board_slide}")
+            chart(charts.brag_trajectory(traj), "board_traj", right, 380)
+
+
+def audit_figure(rows: pd.DataFrame, height: int, key: str) -> None:
+    """A stream's trajectory; a single period as a figure, not one bar across the screen. The latest figure and
+    its change since the period before, as the Overview says it (board.audit_latest)."""
+    latest = board.audit_latest(rows)
+    left, right = st.columns([1, 3]) if len(rows) > 1 else (st.container(), None)
+    left.metric(latest.label, latest.value, latest.delta, delta_color="normal" if latest.changed else "off",
+                delta_arrow="auto" if latest.changed else "off")
+    left.markdown(latest.detail)
+    if right is not None:
+        chart(charts.audit_trajectory(rows, height=height), key, right)
+
+
+def priority_audit_slide(priority: str) -> None:
+    rows = linked_audits(priority)
+    st.title(f"{md(priority)}: {md(rows['stream'].iloc[0])} audits")
+    audit_figure(rows, 640, "board_audit")
 
 
 def audit_slide() -> None:
@@ -159,7 +234,7 @@ def audit_slide() -> None:
     change = [c for c in board.audit_changes(data.audit_rows) if c["stream"] == ALL_STREAMS]
     if change:
         st.header(f"All streams: {change[0]['words']}.")
-    st.plotly_chart(fig_big(charts.audit_trajectory(rows, height=560)), width="stretch", key="board_audits")
+    audit_figure(rows, 640, "board_audits")
 
 
 @st.fragment(run_every=None if state.board_paused else interval)
@@ -167,15 +242,21 @@ def show_slide() -> None:
     if not state.board_paused and time.time() - state.board_shown_at >= interval - 0.5:
         go(1)  # the timer's turn: move on
     st.query_params["slide"] = str(state.board_slide)
-    kind = slides[state.board_slide]
-    st.caption(f"Slide {state.board_slide + 1} of {len(slides)} · "
-               + ("paused" if state.board_paused else f"next in {interval} s"))
-    if kind == "exceptions":
-        exceptions_slide()
-    elif kind == "audits":
-        audit_slide()
+    if state.board_paused:
+        st.query_params["paused"] = "1"
+    elif "paused" in st.query_params:
+        del st.query_params["paused"]
+    kind, priority = slides[state.board_slide]
+    left = max(0, round(interval - (time.time() - state.board_shown_at)))
+    st.html(f'<p class="board-status">Slide {state.board_slide + 1} of {len(slides)} · '
+            + ("paused" if state.board_paused else
+               f'<span class="board-countdown" data-left="{left}">next in {left} s</span>') + "</p>")
+    show = {"exceptions": exceptions_slide, "actions": actions_slide, "priority": priority_slide,
+            "priority audits": priority_audit_slide, "audits": audit_slide}[kind]
+    if priority is None:
+        show()
     else:
-        priority_slide(kind)
+        show(priority)
 
 
 show_slide()

@@ -4,7 +4,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from scorecard import board, charts, kpis, spc
+from scorecard import board, charts, kpis, numbers, spc
 from scorecard.audits import ALL_STREAMS
 from scorecard.safe_text import md
 from scorecard.ui import gate, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
@@ -70,16 +70,11 @@ a = data.audits[data.audits["stream"] == ALL_STREAMS] if len(data.audits) else d
 if a.empty:
     st.write("No audit results loaded for this plan.")
 else:
-    last = a.iloc[-1]
-    prev = a.iloc[-2] if len(a) > 1 else None
-    delta = None
-    if prev is not None:
-        delta = f"{last['good_or_better_pct'] - prev['good_or_better_pct']:+.0f} points since {prev['period_label']}"
+    latest = board.audit_latest(a)
     c1, c2 = st.columns([1, 3])
-    c1.metric(f"Good or better, {last['period_label']}", f"{last['good_or_better_pct']:.0f}%", delta)
-    c1.caption(f"{last['good_or_better']} of {last['cases']} cases · 95% interval "
-               f"{last['ci_low']:.0f}%–{last['ci_high']:.0f}%"
-               + (" · ◇ illustrative counts" if last["illustrative"] else ""))
+    c1.metric(latest.label, latest.value, latest.delta, delta_color="normal" if latest.changed else "off",
+              delta_arrow="auto" if latest.changed else "off")
+    c1.caption(latest.detail + (" · ◇ illustrative counts" if a.iloc[-1]["illustrative"] else ""))
     c2.plotly_chart(charts.audit_trajectory(a, height=320), width="stretch", key="audit_trend")
     st.page_link("app_pages/audits.py", label="Stream by stream, against the plan, on Case-file audits", icon="🔍")
 
@@ -90,7 +85,7 @@ if acts.empty:
     st.write("No actions loaded for this plan.")
 else:
     snapshot = pd.Timestamp(acts["as_at"].iloc[0])
-    st.caption(f"Action snapshot as at {uk_month(snapshot)} · {len(acts)} actions"
+    st.caption(f"Action snapshot as at {uk_month(snapshot)} · {numbers.plural(len(acts), 'action')}"
                + (" · ◇ illustrative ratings" if acts["illustrative"].any() else ""))
     st.plotly_chart(charts.brag_bars(data.action_counts), width="stretch", key="brag")
     st.page_link("app_pages/actions.py", label="What changed, exceptions and owners, on Actions", icon="✅")
@@ -106,13 +101,13 @@ def also(reasons: list[str]) -> str:
 
 exc_rows = []
 for r in exc.measures:
-    figure = (f"{r['previous_value']:g} → {r['value']:g}" if r["reasons"][0] == board.WORSENING
-              else f"{r['value']:g}")
+    figure = (f"{numbers.value(r['previous_value'], r['unit'])} → {numbers.value(r['value'], r['unit'])}"
+              if r["reasons"][0] == board.WORSENING else numbers.value(r["value"], r["unit"]))
     exc_rows.append((board.KINDS[r["reasons"][0]], r["code"], r["measure"],
                      f"{figure} ({r['latest']}){also(r['reasons'])}"))
 for r in exc.actions:
     kind = next(k for k in (board.OVERDUE, board.RED, board.RED_IMPACT) if r["reasons"][0].startswith(k))
-    overdue = f", {r['days_overdue']} days overdue" if r["overdue"] else ""
+    overdue = f", {numbers.plural(r['days_overdue'], 'day')} overdue" if r["overdue"] else ""
     exc_rows.append((board.KINDS[kind], r["ref"], r["action"][:140],
                      f"due {r['due_text']}{overdue} · {r['action_rag']}, impact {r['impact_rag']}"))
 for c in exc.audit_streams:
@@ -125,5 +120,5 @@ else:
     order = list(board.KINDS.values())
     table = table.sort_values("Exception", key=lambda s: s.map(order.index), kind="stable")
     counts = table["Exception"].value_counts()
-    st.write(" · ".join(f"**{counts[k]}** {k.lower()}" for k in order if k in counts))
+    st.write(" · ".join(board.kind_count(kind, counts[k]) for kind, k in board.KINDS.items() if k in counts))
     st.dataframe(table, hide_index=True, width="stretch")

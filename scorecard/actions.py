@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import queries
 from .duedates import Due, days_overdue
+from .numbers import pct, plural
 from .periods import EVERYTHING, month_label
 
 RAG_ORDER = ("Blue", "Green", "Amber", "Red", "Unrated")
@@ -123,17 +124,17 @@ def trajectory_sentences(traj: pd.DataFrame) -> list[str]:
         if cur.empty:
             continue
         if prev.empty:
-            out.append(f"{group}: new since {month_label(before)} ({int(cur['total'].iloc[0])} actions)")
+            out.append(f"{group}: new since {month_label(before)} ({plural(int(cur['total'].iloc[0]), 'action')})")
             continue
         delta = {r: cur["share"].get(r, 0.0) - prev["share"].get(r, 0.0) for r in RAG_ORDER}
         rag = max(RAG_ORDER, key=lambda r: (abs(delta[r]), -RAG_ORDER.index(r)))
         a, b = prev["share"].get(rag, 0.0), cur["share"].get(rag, 0.0)
         n = int(cur["total"].iloc[0])
-        if round(a) == round(b):
-            out.append(f"{group}: no change in ratings since {month_label(before)} ({n} actions)")
+        if pct(a) == pct(b):  # the change as shown
+            out.append(f"{group}: no change in ratings since {month_label(before)} ({plural(n, 'action')})")
         else:
-            out.append(f"{group}: {rag} {'rose' if b > a else 'fell'} from {a:.0f}% to {b:.0f}% since "
-                       f"{month_label(before)} ({n} actions)")
+            out.append(f"{group}: {rag} {'rose' if b > a else 'fell'} from {pct(a)} to {pct(b)} since "
+                       f"{month_label(before)} ({plural(n, 'action')})")
     return out
 
 

@@ -5,6 +5,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from . import numbers
 from .bands import BAND_COLUMNS, GRADES
 
 GRADE_WORDS = {
@@ -92,7 +93,7 @@ def same_stream(a: str, b: str) -> bool:
 def pct_n(result: AuditResult) -> str:
     if not result.cases:
         return "no cases"
-    return f"{result.good_or_better_pct:.0f}% (n={result.cases})"
+    return numbers.pct_n(result.good_or_better_pct, result.cases)
 
 
 def describe_change(before: AuditResult, after: AuditResult) -> str:
@@ -102,16 +103,17 @@ def describe_change(before: AuditResult, after: AuditResult) -> str:
         return "no cases to compare"
     a, b = before.good_or_better_pct, after.good_or_better_pct
     few = [r.cases for r in (before, after) if r.cases < MIN_CASES]
-    if round(a) == round(b):
-        words = f"unchanged at {b:.0f}%"
+    same = numbers.pct(a) == numbers.pct(b)  # the change as shown
+    if same:
+        words = f"unchanged at {numbers.pct(b)}"
     else:
-        words = f"{'up' if b > a else 'down'} from {a:.0f}% to {b:.0f}%"
+        words = f"{'up' if b > a else 'down'} from {numbers.pct(a)} to {numbers.pct(b)}"
     if few:
         return f"{words}, but {min(few)} cases are too few to judge"
     (lo1, hi1), (lo2, hi2) = before.interval, after.interval
     if hi1 < lo2 or hi2 < lo1:
         return f"{words}, a significant change (the 95% intervals do not overlap)"
-    if round(a) == round(b):
+    if same:
         return words
     return f"{words}, within the margin of error (the 95% intervals overlap)"
 
@@ -125,15 +127,16 @@ def threshold_lines(link: AuditLink, banding, target: float | None) -> list[tupl
     lines = []
     if link.figure == "good_or_better":
         if banding.polarity == "higher":
-            lines += [(f"{g} from {banding.bands[g].lo:g}%", banding.bands[g].lo)
+            lines += [(f"{g} from {numbers.threshold(banding.bands[g].lo, '%')}", banding.bands[g].lo)
                       for g in BAND_COLUMNS if g in banding.bands and math.isfinite(banding.bands[g].lo)]
         if target is not None:
-            lines.append((f"Target {target:g}%", target))
+            lines.append((f"Target {numbers.threshold(target, '%')}", target))
     else:
         if banding.polarity == "lower":
-            lines += [(f"{g}: at most {banding.bands[g].hi:g}% inadequate", 100 - banding.bands[g].hi)
+            lines += [(f"{g}: at most {numbers.threshold(banding.bands[g].hi, '%')} inadequate",
+                       100 - banding.bands[g].hi)
                       for g in BAND_COLUMNS if g in banding.bands and math.isfinite(banding.bands[g].hi)]
         if target is not None:
-            lines.append((f"Target: at most {target:g}% inadequate (keep the Inadequate segment above "
-                          "this line)", 100 - target))
+            lines.append((f"Target: at most {numbers.threshold(target, '%')} inadequate (keep the Inadequate "
+                          "segment above this line)", 100 - target))
     return lines

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import numbers
 from .actions import natural_key
 from .audits import ALL_STREAMS, describe_change, summarise_counts
 from .bands import GRADES
-
-SMALL = range(1, 6)  # DfE practice: counts of 1 to 5 are suppressed in published tables
+from .numbers import plural, words
 
 # Why a measure or an action needs the board's attention, worst first.
 INADEQUATE, RED_TARGET, WORSENING, TARGET_MISSED, CONCERN = (
@@ -24,24 +24,23 @@ KINDS = {INADEQUATE: "Measure rated Inadequate", RED_TARGET: "Measure Red agains
          OVERDUE: "Action overdue", RED: "Action rated Red", WORSENING: "Measure worsening",
          "fell": "Audit stream fell", TARGET_MISSED: "Measure missing its target",
          CONCERN: "Measure showing special-cause concern", RED_IMPACT: "Action with a Red impact"}
+# The same, for a count of more than one: "23 actions overdue".
+KINDS_MANY = {INADEQUATE: "measures rated Inadequate", RED_TARGET: "measures Red against their target",
+              OVERDUE: "actions overdue", RED: "actions rated Red", WORSENING: "measures worsening",
+              "fell": "audit streams fell", TARGET_MISSED: "measures missing their target",
+              CONCERN: "measures showing special-cause concern", RED_IMPACT: "actions with a Red impact"}
 ACTION_COLUMNS = ["exception", "ref", "action", "owner", "source", "action_rag", "impact_rag", "due_text",
                   "days_overdue"]
 
 
-def suppress(n, publication: bool) -> str:
-    """A count as text ('' when there is none); 'c' for 1 to 5 when the figures are for publication."""
-    if n is None:
-        return ""
-    n = int(n)
-    return "c" if publication and n in SMALL else f"{n:,}"
-
-
-def words(n: int, one: str, many: str | None = None) -> str:
-    return one if n == 1 else (many or one + "s")
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {words(n, one, many)}"
+def short_action(text, limit: int = 90) -> str:
+    """An action's wording where room is short (a meeting slide): its first sentence, or its first 90 characters
+    cut at a word with "…" (the board pack has it whole)."""
+    first = " ".join(str(text or "").split()).split(". ", 1)[0]
+    if len(first) <= limit:
+        return first
+    cut = first[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,;:-–") + "…"
 
 
 def measure_reasons(m: dict) -> list[str]:
@@ -58,7 +57,7 @@ def action_reasons(a: dict) -> list[str]:
     """Why an action needs the board's attention: overdue (with days overdue), rated Red, or a Red impact on an
     action rated Green or Blue (done, or on track, but not working)."""
     return [reason for reason, yes in (
-        (f"{OVERDUE} ({a['days_overdue']} days)", a["overdue"]), (RED, a["action_rag"] == "Red"),
+        (f"{OVERDUE} ({plural(a['days_overdue'], 'day')})", a["overdue"]), (RED, a["action_rag"] == "Red"),
         (RED_IMPACT, a["impact_rag"] == "Red" and a["action_rag"] in ("Green", "Blue"))) if yes]
 
 
@@ -125,12 +124,14 @@ class Exceptions:
         """Plain English, biggest worries first: '3 measures got worse this month'."""
         return [f"{n} {what}" for n, what in self.lines()]
 
-    @property
-    def counts(self) -> dict[str, int]:
-        return {"Got worse": len(self.worse), "Inadequate": len(self.inadequate), "SPC concern": len(self.concern),
-                "Target missed": len(self.target_missed), "Red actions": len(self.red),
-                "Overdue actions": len(self.overdue), "Red impact": len(self.red_impact),
-                "Audit streams fell": len(self.audit_streams)}
+    def strip(self) -> list[tuple[int, str]]:
+        """The counts in short words, for meeting mode's pinned strip: (1, 'red action'), (24, 'overdue actions')."""
+        return [(n, words(n, one, many)) for n, one, many in (
+            (len(self.worse), "got worse", "got worse"), (len(self.inadequate), "inadequate", "inadequate"),
+            (len(self.concern), "SPC concern", "SPC concern"), (len(self.target_missed), "target missed", None),
+            (len(self.red), "red action", None), (len(self.overdue), "overdue action", None),
+            (len(self.red_impact), "red impact", "red impact"),
+            (len(self.audit_streams), "audit stream fell", "audit streams fell"))]
 
     def action_table(self) -> pd.DataFrame:
         """The actions with their reasons in words ('Overdue (60 days) · Red'), as the pages list them."""
@@ -140,6 +141,37 @@ class Exceptions:
     def as_json(self) -> dict:
         return {"measures": [m["code"] for m in self.measures], "actions": [a["ref"] for a in self.actions],
                 "audit_streams": [s["stream"] for s in self.audit_streams]}
+
+
+def kind_count(kind: str, n: int) -> str:
+    """How many exceptions of a kind (a key of KINDS), in words: "1 action overdue", "23 actions overdue"."""
+    return plural(n, KINDS[kind][0].lower() + KINDS[kind][1:], KINDS_MANY[kind])
+
+
+@dataclass(frozen=True)
+class AuditLatest:
+    """The latest period of an audit stream as the Overview and meeting mode both show it."""
+    label: str          # "Good or better, Q1 2017/18"
+    value: str          # "45%"
+    delta: str | None   # "+11 points since Q4 2016/17", from the two percentages as shown; None for one period
+    changed: bool       # False when the figures as shown are the same ("no change")
+    detail: str         # "60 of 133 cases · 95% interval 37%–54%"
+
+
+def audit_latest(rows: pd.DataFrame) -> AuditLatest | None:
+    """One stream's periods (audit_summary rows, oldest first): the latest good-or-better % with its n and
+    interval, and the change since the period before worked out from the figures as shown."""
+    if rows.empty:
+        return None
+    last = rows.iloc[-1]
+    prev = rows.iloc[-2] if len(rows) > 1 else None
+    delta = changed = None
+    if prev is not None:
+        changed = numbers.difference(prev["good_or_better_pct"], last["good_or_better_pct"]) != 0
+        delta = f"{numbers.change(prev['good_or_better_pct'], last['good_or_better_pct'])} since {prev['period_label']}"
+    return AuditLatest(f"Good or better, {last['period_label']}", numbers.pct(last["good_or_better_pct"]), delta,
+                       bool(changed), f"{numbers.count(last['good_or_better'])} of {plural(last['cases'], 'case')} · "
+                                      f"95% interval {numbers.interval(last['ci_low'], last['ci_high'])}")
 
 
 def audit_changes(audits) -> list[dict]:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import bands, spc
+from . import bands, numbers, spc
 from .audits import MIN_CASES
 from .bands import GRADES
 from .periods import month_label, period_label
@@ -20,16 +21,40 @@ GRADE_PATTERNS = {"Outstanding": "", "Good": "/", "Requires Improvement": ".", "
 FONT = dict(family="Arial, Helvetica, sans-serif", size=14)
 
 
+def wrapped(text, width: int = 28, lines: int = 2) -> str:
+    """A long name (a priority, a stream) as a chart label: wrapped at words onto at most `lines` lines of about
+    `width` characters, cut with "…" beyond them, escaped (safe_text.plot)."""
+    out = textwrap.wrap(" ".join(str(text).split()), width) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][:width - 1].rstrip(" ,;:-–") + "…"
+    return "<br>".join(plot(line) for line in out)
+
+
 def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), barmode="stack")
     return fig
 
 
+def for_room(fig: go.Figure, size: int = 22) -> go.Figure:
+    """A chart read from the back of the room (meeting mode, 1920x1080): every text at `size` px or more
+    (axes, legend, titles, labels), and a bar label that would not fit at that size left out (the counts are
+    in the slide's table)."""
+    fig.update_layout(font=dict(family=FONT["family"], size=size, color="#000000"), legend_font_size=size,
+                      title_font_size=size + 2, uniformtext=dict(minsize=size, mode="hide"),
+                      hoverlabel_font_size=size, margin=dict(l=10, r=10, t=2 * size + 20, b=10))
+    fig.update_xaxes(automargin=True, title_standoff=8)
+    fig.update_yaxes(automargin=True)
+    fig.update_annotations(font_size=size)
+    fig.update_traces(textfont_size=size, selector=lambda t: "textfont" in t)
+    return fig
+
+
 def brag_bars(counts: list[dict], key: str = "action_rag", title: str = "", group: str = "priority") -> go.Figure:
     """Horizontal stacked bars per group (priority, focus area, owner): Blue, Green, Amber, Red, Unrated,
     each labelled with its letter and count and patterned, so it reads in black and white."""
-    priorities = [plot(c[group]) for c in counts]
+    priorities = [wrapped(c[group]) for c in counts]
     fig = go.Figure()
     for rag in BRAG_COLOURS:
         xs = [c[key][rag] for c in counts]
@@ -65,8 +90,10 @@ def brag_trajectory(traj: pd.DataFrame, height_per_group: int = 150) -> go.Figur
                                    showticklabels=k == rows - 1, matches="x" if k else None)
         layout[f"yaxis{n}"] = dict(domain=[max(0.0, y1 - h), y1], anchor=f"x{n}", range=[0, 100], ticksuffix="%",
                                    tickvals=[0, 50, 100])
-        layout["annotations"].append(dict(text=f"<b>{plot(group)}</b>", x=0, xanchor="left", y=y1, yanchor="bottom",
-                                          xref="paper", yref="paper", showarrow=False, font=dict(size=13)))
+        if rows > 1:  # one panel needs no title: the page or slide names its group
+            layout["annotations"].append(dict(text=f"<b>{wrapped(group, 90, 1)}</b>", x=0, xanchor="left", y=y1,
+                                              yanchor="bottom", xref="paper", yref="paper", showarrow=False,
+                                              font=dict(size=13)))
         for rag in BRAG_COLOURS:
             d = by.get((group, rag))
             if d is None or not d["count"].any():
@@ -110,7 +137,7 @@ LINE_BLUE = "#1f5fbf"
 
 
 def _gob_text(pct, n) -> str:
-    return f"{pct:.0f}% (n={n})" + (" too few" if n < MIN_CASES else "")
+    return numbers.pct_n(pct, n) + (" too few" if n < MIN_CASES else "")
 
 
 def audit_trajectory(audits: pd.DataFrame, thresholds: list[tuple[str, float]] = (), height: int = 400,
@@ -120,10 +147,10 @@ def audit_trajectory(audits: pd.DataFrame, thresholds: list[tuple[str, float]] =
 
     The stack runs Outstanding, Good, Requires Improvement, Inadequate from the bottom, so the line
     meets the top of the Good segment. Periods with fewer than MIN_CASES cases get hollow markers.
-    For publication the grade bars (whose heights would give small counts away) are left out, and
-    periods of 1 to 5 cases are not plotted at all.
+    For publication the grade bars (whose heights would give small counts away) are left out; the caller
+    passes only the periods whose percentage is printed (disclosure.audit_table).
     """
-    a = audits[audits["cases"] > (5 if publication else 0)].sort_values("period")
+    a = audits[audits["cases"] > 0].sort_values("period")
     labels = a["period_label"].tolist()
     cases = a["cases"].tolist()
     fig = go.Figure()
@@ -164,7 +191,7 @@ def audit_heatmap(audits: pd.DataFrame) -> go.Figure:
     for s in streams:
         row = [cell.get((s, p)) for p in periods]
         z.append([None if r is None else r["good_or_better_pct"] for r in row])
-        text.append(["" if r is None else (f"{r['good_or_better_pct']:.0f}%<br>n={r['cases']}"
+        text.append(["" if r is None else (f"{numbers.pct(r['good_or_better_pct'])}<br>n={numbers.count(r['cases'])}"
                                            + ("<br>too few" if r["cases"] < MIN_CASES else "")) for r in row])
     fig = go.Figure(go.Heatmap(z=z, x=periods, y=[plot(s) for s in streams], text=text, texttemplate="%{text}",
                                zmin=0, zmax=100, colorscale="Cividis", xgap=2, ygap=2,
@@ -271,13 +298,14 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
         bottom, top = max(bottom, 0), min(top, 100) if hi <= 100 else top
     fig = go.Figure()
     _guides(fig, band_zones(banding, bottom, top),
-            [(f"Target {target:g}{suffix}", target, TARGET_LINE)] if target is not None else [])
+            [(f"Target {numbers.threshold(target, unit)}", target, TARGET_LINE)] if target is not None else [])
     hover = []
     for r in s.to_dict("records"):
-        parts = [f"<b>{r['period_label']}</b>", f"{r['value']:g}{suffix}"]
+        parts = [f"<b>{r['period_label']}</b>", numbers.value(r["value"], unit)]
         if r.get("numerator") is not None and r["numerator"] == r["numerator"]:
-            parts.append(f"{r['numerator']:g} of {r['denominator']:g}" if r.get("denominator") == r.get("denominator")
-                         and r.get("denominator") is not None else f"numerator {r['numerator']:g}")
+            parts.append(f"{numbers.count(r['numerator'])} of {numbers.count(r['denominator'])}"
+                         if r.get("denominator") == r.get("denominator") and r.get("denominator") is not None
+                         else f"numerator {numbers.count(r['numerator'])}")
         parts.append(r.get("band") or "not rated")
         if r.get("illustrative"):
             parts.append("◇ illustrative")
@@ -301,7 +329,7 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
                 fig.add_scatter(x=xs, y=[y] * len(xs), mode="lines", name=name, legendgroup=name,
                                 showlegend=first and y != lim.lower,
                                 line=dict(color="#616161", width=1.5, dash=dash),
-                                hovertemplate=f"{name}: {y:.1f}{suffix}<extra></extra>")
+                                hovertemplate=f"{name}: {numbers.value(y, unit)}<extra></extra>")
         for cls in SPC_COLOURS:
             idx = [i for i, c in enumerate(chart.classes) if c == cls]
             if idx:
@@ -316,7 +344,7 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
                 bx = b["period"] if monthly else [period_label(p.date(), k) for p, k in zip(b["period"], b["period_kind"])]
                 fig.add_scatter(x=bx, y=b[f], mode="lines+markers", name=label, line_shape="hv",
                                 line=dict(color="#455a64", width=1.5, dash=dash), marker=dict(size=6),
-                                hovertemplate=f"{label}: %{{y:g}}{suffix}<extra></extra>")
+                                hovertemplate=f"{label}: %{{y:.1f}}{suffix}<extra></extra>")
     fig.update_yaxes(range=[bottom, top], ticksuffix=suffix)
     if monthly:
         fig.update_xaxes(tickformat="%b-%y")

@@ -28,8 +28,8 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     out.columns = [safe_cell(str(c)) for c in out.columns]
     for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].map(safe_cell)
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):  # kept as objects: 25 stays 25, not 25.0
+            out[c] = pd.Series([safe_cell(v) for v in out[c]], index=out.index, dtype=object)
     return out
 
 

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from . import bands, board, queries, spc
+from . import bands, board, disclosure, numbers, queries, spc
 from .actions import natural_key
 from .periods import period_label
 from .summary import PlanData, banding_for, measure_spc
@@ -67,7 +67,7 @@ def target_text(target, target_met, unit) -> str:
     if target is None or target != target:
         return ""
     met = {True: " ✓ met", False: " ✗ not met"}.get(target_met, "")
-    return f"{target:g}{'%' if unit == '%' else ''}{met}"
+    return f"{numbers.threshold(target, unit)}{met}"
 
 
 def spc_label(chart: spc.SPC | None) -> str:
@@ -152,9 +152,31 @@ EXPORT_COLUMNS = {"code": "Code", "measure": "Measure", "priority": "Priority", 
                   "neighbours": "Statistical neighbours", "exception": "Exception", "illustrative": "Illustrative"}
 
 
-def export_frame(df: pd.DataFrame) -> pd.DataFrame:
+def _figure(v, places: int | None):
+    """A figure for a download, a number that stays a number: rounded the one way (numbers.rounded) to
+    `places`, or, for a count (places None), a whole number when it is one; None when there is none."""
+    if v is None or v != v:
+        return None
+    if places is None:
+        return int(v) if float(v).is_integer() else numbers.rounded(v, 1)
+    return numbers.rounded(v, places)
+
+
+def export_frame(df: pd.DataFrame, publication: bool = False) -> pd.DataFrame:
+    """The KPI table as downloaded: values, targets and benchmarks to one decimal place, numerators and
+    denominators whole; for publication, `c` for a numerator or denominator of 1 to 5 and the value resting on it
+    (disclosure.measure_hidden)."""
     out = df[list(EXPORT_COLUMNS)].rename(columns=EXPORT_COLUMNS)
     out["Band"] = out["Band"].fillna("Not rated")
+    for col in ("Value", "Target", "England", "Region", "Statistical neighbours"):
+        out[col] = pd.Series([_figure(v, numbers.MEASURE_PLACES) for v in out[col]], index=out.index, dtype=object)
+    for col in ("Numerator", "Denominator"):
+        out[col] = pd.Series([_figure(v, None) for v in out[col]], index=out.index, dtype=object)
+    if publication:
+        for i, (n, d) in zip(out.index, zip(out["Numerator"], out["Denominator"])):
+            for col, hide in zip(("Value", "Numerator", "Denominator"), disclosure.measure_hidden(n, d)):
+                if hide:
+                    out.at[i, col] = numbers.SUPPRESSED
     return out
 
 

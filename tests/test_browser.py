@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 
@@ -112,8 +113,12 @@ def test_every_page_renders_in_chromium(server, browser, path, title, headings, 
         page.close()
 
 
+def status(page) -> str:
+    return page.locator(".board-status").inner_text()
+
+
 def test_meeting_mode_is_large_high_contrast_and_advances_by_itself(server, browser):
-    page = open_page(browser, server + "/?mode=board&plan=Tameside+2023-25&interval=6")
+    page = open_page(browser, server + "/?mode=board&plan=Tameside+2023-25&interval=8")
     try:
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator("h1").first.inner_text() == "What needs the board's attention"
@@ -121,18 +126,68 @@ def test_meeting_mode_is_large_high_contrast_and_advances_by_itself(server, brow
         assert not page.locator('[data-testid="stHeader"]').is_visible()
         px = lambda sel: float(page.locator(sel).first.evaluate(  # noqa: E731 - the innermost element holds the text
             "e => { while (e.firstElementChild) e = e.firstElementChild; return parseFloat(getComputedStyle(e).fontSize) }"))
-        assert px('[data-testid="stMetricValue"]') >= 48 and px(".stApp li p, .stApp li") >= 24
+        assert px('[data-testid="stMetricValue"]') >= 48 and px(".stApp td") >= 24
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "meeting.png"))
-        page.wait_for_function("document.querySelector('h1').innerText === '1. Quality of Practice'", timeout=20_000)
+        # "next in N s" counts down in the browser, then the slide moves on by itself
+        page.wait_for_function("/next in [1-6] s/.test(document.querySelector('.board-status').innerText)",
+                               timeout=10_000)
+        actions_slide = "document.querySelector('h1').innerText === 'Actions and audits that need attention'"
+        page.wait_for_function(actions_slide, timeout=20_000)
         assert "slide=1" in page.url
         started = time.perf_counter()  # the chair presses Next
         page.get_by_role("button", name="Next ▶").click()
-        page.wait_for_function("document.querySelector('h1').innerText === '2. Working in Partnership'",
+        page.wait_for_function("document.querySelector('h1').innerText === '1. Quality of Practice'",
                                timeout=10_000, polling=20)
         elapsed = time.perf_counter() - started
         print(f"slide change in the browser: {elapsed * 1000:.0f} ms")
         assert elapsed < 2.0  # the 500 ms target is measured warm by make bench; this guards the browser path
+        # the presentation clicker: `b` (or `.`) pauses, kept in the URL; PageUp goes back; `.` plays again
+        page.keyboard.press("b")
+        page.wait_for_function("document.querySelector('.board-status').innerText.endsWith('paused')", timeout=10_000)
+        page.wait_for_function("location.search.includes('paused=1')", timeout=10_000)
+        page.keyboard.press("PageUp")
+        page.wait_for_function(actions_slide, timeout=10_000)
+        page.keyboard.press(".")
+        page.wait_for_function("!location.search.includes('paused=1')", timeout=10_000)
+        assert "next in" in status(page)
+    finally:
+        page.close()
+
+
+DEMO_PLANS = ["Cheshire East 2017-18", "Cheshire East 2023-24",
+              "Cheshire East progress against Ofsted recommendations 2017", "Sefton 2017-18", "Tameside 2023-25"]
+BUSY = '[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stStatusWidget"]'  # still drawing
+SLIDE_SIZE = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const bottom = Math.max(...[...main.querySelectorAll('*')].map(e => e.getBoundingClientRect().bottom)) + scrollY;
+  const fonts = [...document.querySelectorAll('.js-plotly-plot svg text')]
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => [parseFloat(getComputedStyle(t).fontSize), t.textContent]);
+  return [bottom, fonts];
+}"""
+
+
+@pytest.mark.parametrize("plan", DEMO_PLANS)
+def test_every_meeting_slide_fits_the_room_and_its_charts_read_from_the_back(server, browser, plan):
+    """Each slide, reached with the clicker's keys, fits one 1920x1080 screen with no scrolling, and no text in
+    its charts (axes, legends, bar labels) is under 20 px (read from the SVG)."""
+    page = open_page(browser, f"{server}/?mode=board&paused=1&plan={quote_plus(plan)}")
+    try:
+        slides = int(re.search(r"of (\d+)", status(page)).group(1))
+        for k in range(slides):
+            if k:
+                page.keyboard.press("PageDown" if k % 2 else "ArrowRight")
+                page.wait_for_function(
+                    f"document.querySelector('.board-status').innerText.startsWith('Slide {k + 1} ')", timeout=30_000)
+            page.wait_for_function(f"!document.querySelector('{BUSY}')", timeout=60_000)
+            page.wait_for_timeout(500)  # charts draw
+            assert page.locator('[data-testid="stException"]').count() == 0
+            bottom, fonts = page.evaluate(SLIDE_SIZE)
+            title = page.locator("h1").first.inner_text()
+            assert bottom <= 1080, f"slide {k + 1} ({title}) is {bottom:.0f} px tall"
+            small = [(size, text) for size, text in fonts if size < 20]
+            assert not small, f"slide {k + 1} ({title}): chart text under 20 px: {small[:5]}"
     finally:
         page.close()
 

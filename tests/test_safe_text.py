@@ -21,6 +21,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from scorecard import board, kpis
 from tests.conftest import make_workbook
 from tests.test_browser import CHROMIUM, browser, open_page, running_app  # noqa: F401 - browser is a fixture
 
@@ -265,8 +266,12 @@ def test_board_pack_upload_centre_and_admin_pages(app, browser, beacon):  # noqa
 def test_every_meeting_slide(app, browser, beacon):  # noqa: F811
     url, p, _ = app
     with visit(browser, beacon, f"{url}/?mode=board&plan={quote(p.plan)}&interval=600") as page:
-        slides = [("What needs the board's attention", [p.measure1, p.action1, p.owner1, p.stream1]),
-                  (p.priority1, [p.measure1]), (p.priority2, [p.measure2]),
+        short = kpis.short_name  # a slide shows names cut short and an action's first words (issue 21)
+        slides = [("What needs the board's attention", [short(p.measure1)]),
+                  ("Actions and audits that need attention", [board.short_action(p.action1), short(p.owner1, 30),
+                                                              p.stream1]),
+                  (p.priority1, [short(p.measure1)]), (p.priority2, [short(p.measure2)]),
+                  (f"{p.priority2}: {p.stream1} audits", []),  # its measure is sourced from that stream
                   ("Case-file audits: is practice getting better?", [])]
         for n, (title, texts) in enumerate(slides, start=1):
             page.wait_for_function(f"document.body.innerText.includes('Slide {n} of {len(slides)}')",
