@@ -279,3 +279,108 @@ def burst(server: Server, sessions: int, plans: list[str], rounds: int = 2, uplo
     time.sleep(2.0)  # the sessions' disconnects reach the server
     out.rss_mb = server.rss_mb()
     return out
+
+
+# -- the benchmark ----------------------------------------------------------------------------------
+BURSTS = (1, 10, 30, 60, 30, 30, 30, 30)  # sessions per burst; the first 30 has the upload, then five 30s in all
+PLANS = 25  # session k views Council k mod 25, on either store, so the two stores do the same work
+
+
+def bench_load(tmp: Path, councils=(25, 153), bursts=BURSTS, rounds: int = 2) -> tuple[list[dict], list[str]]:
+    """Every burst against one server per store; rows for the table of targets, and the section with every
+    burst's figures and where a page run's time goes (a profiled 30-session burst)."""
+    from .generate import big_workbook, synthetic_store
+    from .sampler import breakdown
+    upload = big_workbook(tmp / "month-end.xlsx")
+    plans = [f"Council {k:03d}" for k in range(PLANS)]
+    figures: dict[int, list[dict]] = {}
+    for n in councils:
+        db = synthetic_store(tmp / f"load{n}.duckdb", n)
+        with Server(db, log=tmp / f"load{n}.log") as server:
+            figures[n] = []
+            uploaded = False
+            for sessions in bursts:
+                b = burst(server, sessions, plans, rounds, upload if sessions == 30 and not uploaded else None)
+                uploaded |= b.upload is not None or sessions == 30
+                figures[n].append(b.figures())
+                print(f"  N = {n}: {_line(figures[n][-1])}", flush=True)
+    db = tmp / f"load{councils[0]}.duckdb"
+    with Server(db, profile=tmp / "profile.json", log=tmp / "profile.log") as server:
+        burst(server, 30, plans, rounds)
+        burst(server, 30, plans, rounds)
+        time.sleep(2.5)  # the sampler's last counts are written
+    return _rows(figures, councils), _section(figures, breakdown(tmp / "profile.json"), councils)
+
+
+def _line(f: dict) -> str:
+    upload = (f" · upload checked in {f['upload'][0]:.1f} s, loaded in {f['upload'][1]:.1f} s" if f["upload"] else "")
+    return (f"{f['sessions']} sessions: {f['runs']} page runs, {f['per_s']:.1f}/s, p50 {f['p50']:.2f} s, "
+            f"p95 {f['p95']:.2f} s, max {f['max']:.2f} s, {f['errors']} errors, server {f['rss_mb']:.0f} MB{upload}")
+
+
+def _rows(figures: dict[int, list[dict]], councils) -> list[dict]:
+    """The issue's targets, 25 councils, and 153 against 25."""
+    def at(n, sessions):
+        return next(f for f in figures[n] if f["sessions"] == sessions)
+    out = []
+    small = councils[0]
+    f30 = at(small, 30)
+    out.append({"name": f"Load: 30 sessions x 2 rounds of the four pages, N = {small}, upload committing",
+                "ours_s": f30["p95"], "baseline_name": None, "baseline_s": None,
+                "target": "p95 under 2 s, 0 errors", "met": f30["p95"] < 2 and f30["errors"] == 0,
+                "detail": _line(f30)})
+    rates = {s: at(small, s)["per_s"] for s in (10, 60)}
+    out.append({"name": f"Load: page runs a second, N = {small}, 10 and 60 sessions", "ours_s": None,
+                "ratio": rates[60], "baseline_name": None, "baseline_s": None,
+                "target": "at least 15 a second, no lower at 60 than at 10",
+                "met": min(rates.values()) >= 15 and rates[60] >= rates[10],
+                "detail": f"{rates[10]:.1f} a second at 10 sessions, {rates[60]:.1f} at 60"})
+    thirties = [f["rss_mb"] for f in figures[small] if f["sessions"] == 30]
+    peak = max(f["rss_mb"] for f in figures[small])
+    out.append({"name": f"Load: server memory, N = {small}, after each of {len(thirties)} bursts of 30",
+                "ours_s": None, "rss_mb": thirties[-1], "baseline_name": None, "baseline_s": None,
+                "target": "under 1 GB, the last within 10% of the first",
+                "met": peak < 1024 and thirties[-1] <= thirties[0] * 1.1,
+                "detail": " -> ".join(f"{m:.0f} MB" for m in thirties) + f"; peak after any burst {peak:.0f} MB"})
+    if len(councils) > 1:
+        big = councils[-1]
+        worst, what = 0.0, ""
+        for f_small, f_big in zip(figures[small], figures[big]):
+            for key in ("p50", "p95", "max", "rss_mb"):
+                ratio = f_big[key] / f_small[key] if f_small[key] else 1.0
+                if ratio > worst:
+                    worst, what = ratio, f"{key} at {f_small['sessions']} sessions"
+            ratio = f_small["per_s"] / f_big["per_s"] if f_big["per_s"] else float("inf")
+            if ratio > worst:
+                worst, what = ratio, f"page runs a second at {f_small['sessions']} sessions"
+        out.append({"name": f"Load: N = {big} against N = {small}, every figure of every burst", "ours_s": None,
+                    "ratio": worst, "baseline_name": None, "baseline_s": None, "target": "within 1.5x",
+                    "met": worst <= 1.5, "detail": f"the furthest apart: {what} ({worst:.2f}x)"})
+    return out
+
+
+def _section(figures: dict[int, list[dict]], profile: list[tuple[str, float, float]], councils) -> list[str]:
+    lines = ["## Many viewers at once (the load benchmark)", "",
+             "Browser-less websocket sessions (benchmarks/load.py) against one `streamlit run` server on loopback. "
+             "Each session opens the app on its plan (Council k mod 25), then runs Compliance KPIs, Case-file "
+             f"audits, Actions, and the four pages again: {2 * len(PAGES)} page runs. All of a burst's sessions "
+             "start together; the server's memory is read once they have gone. During the first burst of 30, a "
+             "session on the Upload centre drops a 5 MB workbook, waits for the check and presses Load (a new "
+             "data version: every plan is cold again).", "",
+             "| councils | sessions | page runs | runs a second | p50 | p95 | max | errors | server memory after |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for n in councils:
+        for f in figures[n]:
+            lines.append(f"| {n} | {f['sessions']}{' + upload' if f['upload'] else ''} | {f['runs']} | "
+                         f"{f['per_s']:.1f} | {f['p50']:.2f} s | {f['p95']:.2f} s | {f['max']:.2f} s | {f['errors']} | "
+                         f"{f['rss_mb']:.0f} MB |")
+    uploads = [f["upload"] for n in councils for f in figures[n] if f["upload"]]
+    if uploads:
+        lines += ["", "The upload, while the 30 sessions ran: " + "; ".join(
+            f"checked in {c:.1f} s, loaded in {load:.1f} s" for c, load in uploads) + "."]
+    lines += ["", f"### Where a page run's time goes ({councils[0]} councils, two bursts of 30 sessions, "
+              "benchmarks/sampler.py)", "",
+              "CPU time by what the page scripts were doing (the share is of the scripts' CPU), then the server's "
+              "other threads beside them.", "", "| where | CPU | share |", "|---|---|---|"]
+    lines += [f"| {what} | {seconds:.1f} s | {share * 100:.0f}% |" for what, seconds, share in profile]
+    return lines
