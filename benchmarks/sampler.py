@@ -5,9 +5,9 @@ thread that, every 10 ms, reads each thread's CPU time (/proc/self/task/*/stat) 
 since the last look to the function it is in now (so time spent waiting, for the GIL, a lock or a socket,
 counts for nothing). A page script's sample is put down to the first labelled frame from the inside out (the
 store's queries, the rules, SPC, building figures, Streamlit turning a table into Arrow, ...); the event loop's
-is the server sending what the scripts made; CPU used by threads Python does not know (DuckDB's workers) is
-counted apart. The counts (in clock ticks) are written to OUT.json every 2 s; `breakdown()` turns them into the
-table in docs/benchmarks.md.
+is the server sending what the scripts made; CPU that no Python thread showed (a page run's thread that ended
+between two looks, DuckDB's own worker threads) is counted apart. The counts (in clock ticks) are written to
+OUT.json every 2 s; `breakdown()` turns them into the table in docs/benchmarks.md.
 """
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from collections import Counter
 from pathlib import Path
 
 INTERVAL = 0.01
+UNSEEN = ("CPU no Python thread showed: a page run's thread that ended between two looks (Streamlit's garbage "
+          "collection runs there), DuckDB's own workers")
 TICK = 1 / os.sysconf("SC_CLK_TCK")  # seconds in a clock tick, the unit of /proc CPU times
 # (label, path fragment, function name or None): the first match from the innermost frame out wins.
 RULES = [
@@ -109,7 +111,7 @@ def sample(out: Path) -> None:
         total, mine = _ticks("/proc/self/stat"), _ticks(f"/proc/self/task/{me}/stat")
         counts["profiler"]["itself"] += mine - seen.get(me, mine)
         seen[me] = mine
-        counts["server"]["threads Python does not run (DuckDB's workers)"] += max(
+        counts["server"][UNSEEN] += max(
             0, total - process - used_by_python - counts["profiler"]["itself"] + profiled)
         profiled = counts["profiler"]["itself"]
         process = total
