@@ -94,11 +94,13 @@ def test_a_failure_is_not_cached_and_a_stopped_maker_leaves_the_work_to_the_next
     assert got == ["made by the waiter"]
 
 
-def test_the_server_runs_no_full_garbage_collection_and_watches_no_source_files_per_page_run():
-    """Both cost more CPU than a warm page run itself under load (docs/benchmarks.md)."""
+def test_the_server_runs_no_full_garbage_collection_watches_no_source_files_and_lets_closed_tabs_go():
+    """The first two cost more CPU than a warm page run itself under load (docs/benchmarks.md); a closed tab's
+    session is let go in seconds, not kept two minutes for a reconnect."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
     assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["disconnectedSessionTTL"] <= 30
 
 
 @pytest.mark.slow  # Streamlit and the demo store: a few seconds
