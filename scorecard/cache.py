@@ -60,6 +60,14 @@ class SharedCache:
             except BaseException:  # the maker's script was stopped (a rerun): make it here instead
                 continue
 
+    def find(self, key: Hashable) -> tuple[bool, Any]:
+        """(True, the value) when `key` is made, else (False, None): a look that never waits or makes."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return True, self._values[key][0]
+        return False, None
+
     def _make(self, key: Hashable, make: Callable[[], Any], mine: Future) -> Any:
         try:
             value = make()

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -234,8 +237,71 @@ def _version() -> tuple[str, int]:
 
 def shared(what: str, make, *key):
     """`make()`, made once for this store data version and `key` (a page's choices: lists and dicts are
-    fine), and shared by every session, which must only read it."""
-    return SHARED.get((*_version(), what, *map(_hashable, key)), make)
+    fine), and shared by every session, which must only read it. Made in the heavy lane (heavy_work); a
+    session waiting for another's making gives up its page-run slot meanwhile."""
+    full = (*_version(), what, *map(_hashable, key))
+    found, value = SHARED.find(full)
+    if found:
+        return value
+    with _off_page():
+        return SHARED.get(full, lambda: _heavily(make))
+
+
+def _heavily(make):
+    with heavy_work():
+        return make()
+
+
+# -- fair turns at the interpreter -----------------------------------------------------------------
+PAGE_RUNS = int(os.environ.get("SCORECARD_PAGE_RUNS", "3"))  # page runs executing at once; the others queue
+HEAVY_RUNS = 2  # heavy jobs at once (a plan's figures made cold, an upload checked), beside the page runs
+_page_runs = threading.BoundedSemaphore(PAGE_RUNS)
+_heavy_runs = threading.BoundedSemaphore(HEAVY_RUNS)
+_lane = threading.local()  # this thread's: .page (it holds a page-run slot), .heavy (it holds a heavy slot)
+
+
+@contextmanager
+def page_run():
+    """Run a page in one of PAGE_RUNS slots (app.py runs every page in one), first come first served. With
+    Python's one interpreter lock, sixty scripts at once only take shorter turns, starve the event loop
+    that sends their output and raise the memory high-water mark: a short queue is faster for everyone."""
+    with _page_runs:
+        _lane.page = True
+        try:
+            yield
+        finally:
+            _lane.page = False
+
+
+@contextmanager
+def _off_page():
+    """Give up this page run's slot for the time being (to wait, or to do heavy work), then queue for it."""
+    page = getattr(_lane, "page", False)
+    if page:
+        _lane.page = False
+        _page_runs.release()
+    try:
+        yield
+    finally:
+        if page:
+            _page_runs.acquire()
+            _lane.page = True
+
+
+@contextmanager
+def heavy_work():
+    """Heavy work (a cold plan's figures, an upload's check, preview and commit) in its own lane: it gives up
+    the page run's slot while it waits and works, so it never holds up other sessions' page runs, and at
+    most HEAVY_RUNS such jobs run at once."""
+    if getattr(_lane, "heavy", False):  # already in the heavy lane
+        yield
+        return
+    with _off_page(), _heavy_runs:
+        _lane.heavy = True
+        try:
+            yield
+        finally:
+            _lane.heavy = False
 
 
 def _hashable(part):

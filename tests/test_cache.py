@@ -124,3 +124,45 @@ def test_every_session_is_handed_the_same_plan_data_and_a_commit_lets_it_go(demo
     finally:
         ui.get_store().close()
         ui.get_store.clear()
+
+
+@pytest.mark.slow  # imports Streamlit
+def test_page_runs_queue_for_a_few_slots_and_heavy_work_never_holds_one(monkeypatch):
+    """One page-run slot and one heavy slot: a viewer's page runs while an upload is being checked in another
+    session's page, and a second page run waits for the slot rather than crowd the interpreter."""
+    from scorecard import ui
+    monkeypatch.setattr(ui, "_page_runs", threading.BoundedSemaphore(1))
+    monkeypatch.setattr(ui, "_heavy_runs", threading.BoundedSemaphore(1))
+    checking, checked, viewing, viewed = threading.Event(), threading.Event(), threading.Event(), threading.Event()
+    order = []
+
+    def uploader():
+        with ui.page_run():
+            with ui.heavy_work():  # the upload's check
+                checking.set()
+                checked.wait(5)
+            order.append("upload checked")
+
+    def viewer(name, hold=None):
+        with ui.page_run():
+            order.append(name)
+            if hold:
+                viewing.set()
+                hold.wait(5)
+
+    up = threading.Thread(target=uploader)
+    up.start()
+    checking.wait(5)
+    first = threading.Thread(target=viewer, args=("viewer ran during the check", viewed))
+    first.start()
+    viewing.wait(5)
+    second = threading.Thread(target=viewer, args=("second viewer, after the first",))
+    second.start()
+    time.sleep(0.1)
+    assert order == ["viewer ran during the check"]  # the second waits for the one slot
+    viewed.set()
+    second.join(5)
+    checked.set()
+    up.join(5)
+    first.join(5)
+    assert order == ["viewer ran during the check", "second viewer, after the first", "upload checked"]
