@@ -293,8 +293,10 @@ def burst(server: Server, sessions: int, plans: list[str], rounds: int = 2, uplo
 
 
 # -- the benchmark ----------------------------------------------------------------------------------
-BURSTS = (1, 10, 30, 60, 30, 30, 30, 30)  # sessions per burst; the first 30 has the upload, then five 30s in all
-PLANS = 25  # session k views Council k mod 25, on either store, so the two stores do the same work
+# Sessions per burst: the first 30 has the upload and is followed by four more (five in a row, for memory); the
+# last 10 runs warm, as the 60 before it does, for page runs a second at 10 against 60.
+BURSTS = (1, 10, 30, 30, 30, 30, 30, 60, 10)
+PLANS = 24  # session k views Council 1 + k mod 24, on either store, so the two stores do the same work
 SECTION = "## Many viewers at once (the load benchmark)"
 
 
@@ -304,11 +306,12 @@ def bench_load(tmp: Path, councils=(25, 153), bursts=BURSTS, rounds: int = 2) ->
     from .generate import big_workbook, synthetic_store
     from .sampler import breakdown
     upload = big_workbook(tmp / "month-end.xlsx")
-    plans = [f"Council {k:03d}" for k in range(PLANS)]
+    plans = [f"Council {1 + k:03d}" for k in range(PLANS)]
     figures: dict[int, list[dict]] = {}
     for n in councils:
         db = synthetic_store(tmp / f"load{n}.duckdb", n)
         with Server(db, log=tmp / f"load{n}.log") as server:
+            burst(server, 1, ["Council 000"], rounds=1)  # the first page runs load the server's modules
             figures[n] = []
             for i, sessions in enumerate(bursts):
                 first_30 = sessions == 30 and 30 not in bursts[:i]
@@ -331,17 +334,17 @@ def targets(figures: dict[int, list[dict]], councils) -> list[tuple[str, str, bo
     """The issue's targets (25 councils, and 153 against 25): what, the figure, met."""
     small = councils[0]
 
-    def at(sessions):
-        return next(f for f in figures[small] if f["sessions"] == sessions)
+    def at(sessions):  # the last burst of that size
+        return [f for f in figures[small] if f["sessions"] == sessions][-1]
 
-    f30 = at(30)
+    f30 = next(f for f in figures[small] if f["sessions"] == 30)  # the first, with the upload
     out = [("30 sessions x 2 rounds, an upload committing: p95 under 2 s, 0 errors",
             f"p95 {f30['p95']:.2f} s, {f30['errors']} errors", f30["p95"] < 2 and f30["errors"] == 0)]
     rates = {s: at(s)["per_s"] for s in (10, 30, 60)}
-    out.append(("at least 15 page runs a second, no lower at 60 sessions than at 10",
+    out.append(("at least 15 page runs a second, no lower at 60 sessions than at 10 (the last bursts, warm)",
                 " · ".join(f"{s} sessions {r:.1f}/s" for s, r in rates.items()),
                 min(rates.values()) >= 15 and rates[60] >= rates[10]))
-    thirties = [f["rss_mb"] for f in figures[small] if f["sessions"] == 30]
+    thirties = [f["rss_mb"] for f in figures[small] if f["sessions"] == 30]  # five in a row
     peak = max(f["rss_mb"] for f in figures[small])
     out.append((f"server memory under 1 GB, and after {len(thirties)} bursts of 30 within 10% of after the first",
                 " -> ".join(f"{m:.0f}" for m in thirties) + f" MB (peak {peak:.0f} MB)",
@@ -361,11 +364,13 @@ def targets(figures: dict[int, list[dict]], councils) -> list[tuple[str, str, bo
 def _section(figures: dict[int, list[dict]], profile: list[tuple[str, float, float]], councils) -> list[str]:
     lines = [SECTION, "",
              "Browser-less websocket sessions (benchmarks/load.py) against one `streamlit run` server on loopback. "
-             "Each session opens the app on its plan (Council k mod 25, on either store), then runs Compliance KPIs, "
-             f"Case-file audits, Actions, and the four pages again: {2 * len(PAGES)} page runs, each timed from the "
-             "request to the end of its run. A burst's sessions start together; the server's memory is read once "
-             "they have gone. During the first burst of 30 a session on the Upload centre drops a 5 MB workbook, "
-             "waits for the check and presses Load (a new data version: every plan is cold again). Run it alone "
+             "Each session opens the app on its plan (Council 1 + k mod 24, on either store), then runs "
+             f"Compliance KPIs, Case-file audits, Actions, and the four pages again: {2 * len(PAGES)} page runs, each "
+             "timed from the request to the end of its run. A burst's sessions start together; the server's memory "
+             "is read once they have gone. Before the first burst, the four pages of a plan no session views "
+             "(Council 000) load the server's modules. During the first burst of 30 a session on the Upload centre "
+             "drops a 5 MB workbook, waits for the check and presses Load (a new data version: every plan is cold "
+             "again). Run it alone "
              "with `python -m benchmarks.load`.", "",
              "| target | measured | |", "|---|---|---|"]
     lines += [f"| {what} | {got} | {'met' if met else 'MISSED'} |" for what, got, met in targets(figures, councils)]

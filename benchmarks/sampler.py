@@ -20,8 +20,8 @@ from collections import Counter
 from pathlib import Path
 
 INTERVAL = 0.01
-UNSEEN = ("CPU no Python thread showed: a page run's thread that ended between two looks (Streamlit's garbage "
-          "collection runs there), DuckDB's own workers")
+UNSEEN = ("CPU no Python thread showed: DuckDB's own workers (the queries of plans made cold), a page run's "
+          "thread that ended between two looks")
 TICK = 1 / os.sysconf("SC_CLK_TCK")  # seconds in a clock tick, the unit of /proc CPU times
 # (label, path fragment, function name or None): the first match from the innermost frame out wins.
 RULES = [
