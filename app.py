@@ -43,4 +43,5 @@ if refused:
     st.error(refused)
     st.stop()
 ui.get_store()
-nav.run()
+with ui.page_run():  # a few page runs at once, the others queued (scorecard/ui.py)
+    nav.run()

@@ -6,8 +6,8 @@ from scorecard import actions, charts, numbers
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.periods import month_key
 from scorecard.safe_text import md, md_code
-from scorecard.ui import (action_view, dataframe, gate, get_store, illustrative_note, logged, plan_data, sidebar_filters,
-                          uk_date, uk_month)
+from scorecard.ui import (action_view, dataframe, figure, gate, get_store, illustrative_note, logged, plan_data,
+                          sidebar_filters, uk_date, uk_month)
 
 user = gate("viewer", "Actions")
 plan, as_at = sidebar_filters()
@@ -50,10 +50,12 @@ if now.empty:
 # -- Distribution ------------------------------------------------------------------------------
 st.header(f"Ratings by {actions.GROUPS[by].lower()}")
 c1, c2 = st.columns(2)
-c1.plotly_chart(charts.brag_bars(v["counts"], "action_rag", "Action RAG (progress)", by), width="stretch",
-                key="act_action_rag")
-c2.plotly_chart(charts.brag_bars(v["counts"], "impact_rag", "Impact RAG (difference made)", by), width="stretch",
-                key="act_impact_rag")
+c1.plotly_chart(figure("act_action_rag", lambda: charts.brag_bars(v["counts"], "action_rag", "Action RAG (progress)",
+                                                                  by), plan["plan"], as_at, by, filters),
+                width="stretch", key="act_action_rag")
+c2.plotly_chart(figure("act_impact_rag", lambda: charts.brag_bars(v["counts"], "impact_rag",
+                                                                  "Impact RAG (difference made)", by),
+                       plan["plan"], as_at, by, filters), width="stretch", key="act_impact_rag")
 st.caption("B Blue = complete, G Green = on track, A Amber = some slippage, R Red = off track, U = unrated. "
            "Each rating has its own pattern as well as its colour.")
 
@@ -64,7 +66,8 @@ if len(v["snapshots"]) < 2:
 else:
     for sentence in v["sentences"]:
         st.markdown("- " + md(sentence))
-    st.plotly_chart(charts.brag_trajectory(v["trajectory"]), width="stretch", key="act_trajectory")
+    st.plotly_chart(figure("act_trajectory", lambda: charts.brag_trajectory(v["trajectory"]), plan["plan"], as_at, by,
+                           filters), width="stretch", key="act_trajectory")
 
 # -- What changed -------------------------------------------------------------------------------
 ch = v["changes"]

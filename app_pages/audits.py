@@ -7,7 +7,8 @@ from scorecard.bands import GRADES
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
 from scorecard.summary import audit_measures, banding_for
-from scorecard.ui import dataframe, gate, get_store, illustrative_note, logged, plan_data, sidebar_filters, uk_month
+from scorecard.ui import (dataframe, figure, gate, illustrative_note, logged, measure_series, plan_data,
+                          sidebar_filters, uk_month)
 
 user = gate("viewer", "Case-file audits")
 plan, as_at = sidebar_filters()
@@ -58,7 +59,8 @@ else:
     mine = linked[linked["stream"].str.casefold() == stream.casefold()] if len(linked) else linked
     lines = [line for m in mine.to_dict("records")
              for line in threshold_lines(m["link"], banding_for(m), m.get("target"))]
-    st.plotly_chart(charts.audit_trajectory(rows, lines), width="stretch", key="audit_trajectory")
+    st.plotly_chart(figure("audit_trajectory", lambda: charts.audit_trajectory(rows, lines), plan["plan"], as_at,
+                           stream, first, last), width="stretch", key="audit_trajectory")
     table = rows.assign(
         interval=[numbers.interval(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
         good_or_better_pct=[numbers.rounded(p, numbers.PCT_PLACES) for p in rows["good_or_better_pct"]],
@@ -107,15 +109,18 @@ else:
             "figure": "Figure", "target": st.column_config.NumberColumn("Target", format="%g%%")})
     st.caption("Rated with the same rules as the Compliance KPIs page; values are the audit figures per period.")
     for m in linked[linked["stream"].str.casefold() == stream.casefold()].to_dict("records"):
-        series = kpis.measure_series(get_store(), data, m["code"])
+        series = measure_series(plan["plan"], as_at, m["code"])
         if len(series):
             st.subheader(f"{md(m['code'])} · {md(m['measure'])}")
-            st.plotly_chart(charts.measure_chart(series, banding_for(m), m.get("target"), unit="%"),
+            st.plotly_chart(figure("audit_measure", lambda s=series, m=m: charts.measure_chart(
+                s, banding_for(m), m.get("target"), unit="%"), plan["plan"], as_at, m["code"]),
                             width="stretch", key=f"audit_measure_{m['code']}")
 
 # -- Streams side by side ------------------------------------------------------------------------
 st.header("Streams side by side")
-st.plotly_chart(charts.audit_heatmap(window), width="stretch", key="audit_heatmap")
+st.plotly_chart(figure("audit_heatmap", lambda: charts.audit_heatmap(window), plan["plan"], as_at, first, last),
+                width="stretch", key="audit_heatmap")
 others = window[window["stream"] != ALL_STREAMS]
 if others["stream"].nunique() > 1:
-    st.plotly_chart(charts.audit_small_multiples(others), width="stretch", key="audit_small_multiples")
+    st.plotly_chart(figure("audit_small_multiples", lambda: charts.audit_small_multiples(others), plan["plan"], as_at,
+                           first, last), width="stretch", key="audit_small_multiples")

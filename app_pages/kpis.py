@@ -6,8 +6,8 @@ from scorecard import charts, kpis, numbers, spc
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
 from scorecard.summary import banding_for
-from scorecard.ui import (dataframe, gate, get_store, illustrative_note, kpi_rows, log, logged, plan_data, require,
-                          sidebar_filters, uk_date, uk_month)
+from scorecard.ui import (dataframe, figure, gate, get_store, illustrative_note, kpi_rows, log, logged, measure_series,
+                          plan_data, require, shared, sidebar_filters, uk_date, uk_month)
 
 user = gate("viewer", "Compliance KPIs")
 plan, as_at = sidebar_filters()
@@ -106,12 +106,13 @@ labels = dict(zip(shown["code"], shown["code"] + " — " + shown["measure"].str.
 code = st.selectbox("Measure", list(labels), format_func=labels.get, key="kpi_measure")
 row = shown[shown["code"] == code].iloc[0]
 data = plan_data(plan["plan"], as_at)
-series = kpis.measure_series(get_store(), data, code)
+series = measure_series(plan["plan"], as_at, code)
 measure = data.measures_raw[data.measures_raw["code"] == code].iloc[0].to_dict()
 rebases = data.rebases[data.rebases["code"] == code]
 cuts = [next((i for i, p in enumerate(series["period"]) if p >= r), len(series)) for r in rebases["period"]]
 target = None if pd.isna(row["target"]) else float(row["target"])
-chart = spc.analyse(series["value"].tolist(), row["polarity"], target, run, screen, cuts) if len(series) else None
+chart = shared("spc", lambda: spc.analyse(series["value"].tolist(), row["polarity"], target, run, screen, cuts)
+               if len(series) else None, plan["plan"], as_at, code, run, screen)
 bench = data.benchmarks[data.benchmarks["code"] == code]
 
 st.caption(md(row["measure"]))
@@ -127,7 +128,8 @@ c5.metric("SPC assurance", row["assurance_label"] or "—")
 if series.empty:
     st.write("No values loaded for this measure yet.")
     st.stop()
-st.plotly_chart(charts.measure_chart(series, banding_for(measure), target, chart, bench, row["unit"]),
+st.plotly_chart(figure("measure", lambda: charts.measure_chart(series, banding_for(measure), target, chart, bench,
+                                                               row["unit"]), plan["plan"], as_at, code, run, screen),
                 width="stretch", key="kpi_chart")
 if chart is not None and chart.is_run_chart:
     st.caption("Fewer than 13 points since the last process change: shown as a run chart, with no limits or icons.")

@@ -7,7 +7,7 @@ import streamlit as st
 from scorecard import board, charts, kpis, numbers, spc
 from scorecard.audits import ALL_STREAMS
 from scorecard.safe_text import md
-from scorecard.ui import gate, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import figure, gate, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
 
 user = gate("viewer", "Overview")
 plan, as_at = sidebar_filters()
@@ -75,7 +75,8 @@ else:
     c1.metric(latest.label, latest.value, latest.delta, delta_color="normal" if latest.changed else "off",
               delta_arrow="auto" if latest.changed else "off")
     c1.caption(latest.detail + (" · ◇ illustrative counts" if a.iloc[-1]["illustrative"] else ""))
-    c2.plotly_chart(charts.audit_trajectory(a, height=320), width="stretch", key="audit_trend")
+    c2.plotly_chart(figure("audit_trend", lambda: charts.audit_trajectory(a, height=320), plan["plan"], as_at),
+                    width="stretch", key="audit_trend")
     st.page_link("app_pages/audits.py", label="Stream by stream, against the plan, on Case-file audits", icon="🔍")
 
 # -- Actions by BRAG ---------------------------------------------------------------------------
@@ -87,7 +88,8 @@ else:
     snapshot = pd.Timestamp(acts["as_at"].iloc[0])
     st.caption(f"Action snapshot as at {uk_month(snapshot)} · {numbers.plural(len(acts), 'action')}"
                + (" · ◇ illustrative ratings" if acts["illustrative"].any() else ""))
-    st.plotly_chart(charts.brag_bars(data.action_counts), width="stretch", key="brag")
+    st.plotly_chart(figure("brag", lambda: charts.brag_bars(data.action_counts), plan["plan"], as_at), width="stretch",
+                    key="brag")
     st.page_link("app_pages/actions.py", label="What changed, exceptions and owners, on Actions", icon="✅")
 
 # -- Exceptions -------------------------------------------------------------------------------

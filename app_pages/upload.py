@@ -12,7 +12,7 @@ from scorecard.periods import parse_month
 from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
 from scorecard.intake.template import write_template
 from scorecard.safe_text import md, md_code
-from scorecard.ui import dataframe, gate, get_store, log, logged, plans, require, uk_date, uk_month
+from scorecard.ui import dataframe, gate, get_store, heavy_work, log, logged, plans, require, uk_date, uk_month
 from scorecard.intake import dfe
 from scorecard.intake.cells import text
 from scorecard.intake.format import BENCHMARK_FIELDS, SHEETS
@@ -116,7 +116,8 @@ def mapped_check(i: int, first, plan, as_at):
                          sorted(m.benchmarks.items()), sorted(m.options.items())) for m in maps]) + repr(sorted(words.items()))
     cache = st.session_state.setdefault("upload_mapped", {})
     if cache.get(i, (None,))[0] != fingerprint:
-        cache[i] = (fingerprint, load.recheck(store, first, maps, words, plan, as_at))
+        with heavy_work():
+            cache[i] = (fingerprint, load.recheck(store, first, maps, words, plan, as_at))
     return cache[i][1]
 
 
@@ -124,7 +125,8 @@ def preview_of(i: int, c) -> list:
     cache = st.session_state.setdefault("upload_previews", {})
     key = (i, c.sha256, id(c.parsed))
     if cache.get(i, (None,))[0] != key:
-        cache[i] = (key, preview.preview(store, c.parsed))
+        with heavy_work():
+            cache[i] = (key, preview.preview(store, c.parsed))
     return cache[i][1]
 
 
@@ -262,7 +264,8 @@ with tab_upload:
         key = (files_id, plan, override, store.data_version())
         if st.session_state.get("upload_checked_key") != key:
             with st.status("Reading and checking…", expanded=False) as status:
-                checked = load.check_files(store, payload, plan, override, audience="app")
+                with heavy_work():  # not in a viewer's page-run slot
+                    checked = load.check_files(store, payload, plan, override, audience="app")
                 status.update(label="Checked", state="complete")
             for c in checked:
                 log(user, "upload", plan=c.parsed.plan, sha256=c.sha256,
@@ -338,7 +341,8 @@ with tab_upload:
                            "month's file with the same headers loads with no questions.")
             if st.button(f"Load {md(c.file_name)}", type="primary", key=f"upload_commit_{i}"):
                 require(user, "uploader", "commit an upload")
-                upload_id = load.commit(store, c, who, audit_role=user.role)
+                with heavy_work():
+                    upload_id = load.commit(store, c, who, audit_role=user.role)
                 if profile:
                     store.save_profile(p.plan, profile, who, audit_role=user.role)
                 st.session_state["upload_done"] = {"id": upload_id, "file": c.file_name, "plan": p.plan,

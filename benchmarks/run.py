@@ -191,8 +191,6 @@ def _use_store(db: Path | None) -> None:
     """Point this process's app code at a store (None: let go of the current one, closing it)."""
     import os
 
-    import streamlit as st
-
     from scorecard import ui
     if os.environ.get("SCORECARD_DB"):
         try:
@@ -200,15 +198,16 @@ def _use_store(db: Path | None) -> None:
         except Exception:  # noqa: BLE001 - already closed or never opened
             pass
     ui.get_store.clear()
-    st.cache_data.clear()
+    ui.SHARED.clear()
     if db is not None:
         os.environ["SCORECARD_DB"] = str(db)
 
 
 def bench_pages(db: Path, n: int, repeat: int = 5) -> list[dict]:
     """Every page's whole script run under AppTest for the first council, cold (caches emptied) and warm."""
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    from scorecard import ui
 
     _use_store(db)
     out = []
@@ -216,7 +215,7 @@ def bench_pages(db: Path, n: int, repeat: int = 5) -> list[dict]:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
         at.switch_page(f"app_pages/{page}").run()
         assert not at.exception, (page, at.exception)
-        st.cache_data.clear()
+        ui.SHARED.clear()
         cold = timed(at.run)
         warm = [timed(at.run) for _ in range(repeat)]
         target = PAGE_TARGET.get(n)
@@ -450,7 +449,7 @@ def row(r: dict) -> tuple[str, str, str, str, str]:
     return r["name"], ours, base, ratio, r["target"] + verdict
 
 
-def write_report(results: list[dict], machine: str, path: Path) -> None:
+def write_report(results: list[dict], machine: str, path: Path, sections: list[str] = ()) -> None:
     lines = ["# Benchmarks", "", f"Written by `make bench` on {time.strftime('%d/%m/%Y %H:%M')}.", "",
              f"Machine: {machine}.", "",
              "Medians of repeated runs; baselines are measured in the same run, interleaved where it applies. "
@@ -461,6 +460,8 @@ def write_report(results: list[dict], machine: str, path: Path) -> None:
     lines += ["", "Details:", ""]
     lines += [f"- {r['name']}: {r['detail']}" + (f" (baseline: {r['baseline_name']})" if r.get("baseline_name") else "")
               for r in results if r.get("detail") or r.get("baseline_name")]
+    if sections:
+        lines += ["", *sections]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
 
@@ -471,6 +472,7 @@ def main() -> int:
     machine = (f"{platform.machine()} · {platform.processor() or platform.platform()} · {os.cpu_count()} cores · "
                f"Python {platform.python_version()}")
     print(f"machine: {machine}")
+    from .load import bench_load
     scale = tuple(int(n) for n in os.environ.get("SCORECARD_BENCH_N", "1,25,153").split(","))
     from tests.postgres import Server, Unavailable
     try:
@@ -485,6 +487,8 @@ def main() -> int:
                        *bench_upload(tmp), bench_service_scorecard(tmp),
                        bench_meeting(tmp), bench_board_pack_pdf(tmp),
                        *bench_scale(tmp, scale, pg), *([bench_replicas(pg)] if pg else [])]
+            _use_store(None)  # the load benchmark's servers open their stores themselves
+            load_section = bench_load(tmp)
     finally:
         if pg is not None:
             pg.remove()
@@ -495,6 +499,6 @@ def main() -> int:
         if r.get("detail"):
             print(f"{'':<4}{r['detail']}")
     report = ROOT / "docs" / "benchmarks.md"
-    write_report(results, machine, report)
+    write_report(results, machine, report, load_section)
     print(f"\nwritten to {report.relative_to(report.parent.parent)}")
     return 0

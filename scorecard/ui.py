@@ -10,22 +10,27 @@ When the audit trail cannot be written (a full disk, say), pages still open: the
 server, the page carries a banner, the entry is written when the trail works again, and until then
 `require()` refuses every change.
 
-Query results are cached with the store's data version in the key, so a commit or a revert shows on every
-session's next rerun.
+A plan's figures (its data, ratings, SPC, tables and charts) are made once per store data version and shared
+by every session (scorecard/cache.py: bounded by entries and size, one computation per key, older versions
+let go); the version is read once per page run, so a commit or a revert shows on every session's next rerun.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import streamlit as st
 
-from . import access, actions, queries
+from . import access, actions, kpis, queries
 from .access import User
+from .cache import SharedCache
 from .demo import seed_if_empty
-from .kpis import kpi_table
 from .periods import month_label
 from .safe_text import md
 from .store import Store, open_store
@@ -66,7 +71,8 @@ def preflight(options: list[str]) -> tuple[int, str | None]:
     `streamlit run` options, read as it reads them (its options, then STREAMLIT_* environment variables,
     then .streamlit/config.toml)."""
     import click
-    from streamlit.web import bootstrap, cli as streamlit_cli
+    from streamlit.web import bootstrap
+    from streamlit.web import cli as streamlit_cli
     try:
         with streamlit_cli.main_run.make_context("streamlit run", ["app.py", *options]) as ctx:
             flags = {k: v for k, v in ctx.params.items() if k not in ("target", "args")}
@@ -171,6 +177,7 @@ def gate(role: str, page: str) -> User:
     if store.unavailable_since:
         st.warning(f"Showing the data last read: store unavailable since {store.unavailable_since:%H:%M}, retrying. "
                    "Changes are refused until it is back.", icon="⚠️")
+    st.session_state[VERSION] = _read_version()
     problem = _write_waiting(late=True)
     if problem:
         _banner(problem)
@@ -218,55 +225,146 @@ def get_store() -> Store:
     return store
 
 
-def _version() -> tuple[str, int]:
-    """The cache key for the store's contents: its file and its data version (bumped by every commit
-    and revert), so cached figures never outlive a change or cross from one store to another."""
+SHARED = SharedCache()  # a plan's figures, made once per store data version and shared by every session
+VERSION = "_data_version"  # session state: the store data version this run reads (read once, by gate())
+
+
+def _read_version() -> tuple[str, int]:
+    """The store's file and its data version (bumped by every commit and revert), so shared figures never
+    outlive a change or cross from one store to another; the values of older versions are let go."""
     store = get_store()
-    return str(store.path), store.data_version()
+    version = (str(store.path), store.data_version())
+    SHARED.keep_version(version)
+    return version
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _plans(version: tuple) -> pd.DataFrame:
-    return queries.run(get_store(), "plans")
+def _version() -> tuple[str, int]:
+    """The version this page run reads: read once per run by gate(), so one run never mixes two versions."""
+    return st.session_state.get(VERSION) or _read_version()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _periods(plan: str, version: tuple) -> list[dt.date]:
-    df = queries.run(get_store(), "periods", plan=plan)
-    return [d.date() if hasattr(d, "date") else d for d in df["period"]]
+def shared(what: str, make, *key):
+    """`make()`, made once for this store data version and `key` (a page's choices: lists and dicts are
+    fine), and shared by every session, which must only read it. Made in the heavy lane (heavy_work); a
+    session waiting for another's making gives up its page-run slot meanwhile."""
+    full = (*_version(), what, *map(_hashable, key))
+    found, value = SHARED.find(full)
+    if found:
+        return value
+    with _off_page():
+        return SHARED.get(full, lambda: _heavily(make))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _plan_data(plan: str, as_at: dt.date, version: tuple) -> PlanData:
-    return PlanData(get_store(), plan, as_at)
+def _heavily(make):
+    with heavy_work():
+        return make()
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _kpi_table(plan: str, as_at: dt.date, run: int, screen: bool, version: tuple) -> pd.DataFrame:
-    return kpi_table(_plan_data(plan, as_at, version), run, screen)
+# -- fair turns at the interpreter -----------------------------------------------------------------
+PAGE_RUNS = int(os.environ.get("SCORECARD_PAGE_RUNS", "3"))  # page runs executing at once; the others queue
+HEAVY_RUNS = 2  # heavy jobs at once (a plan's figures made cold, an upload checked), beside the page runs
+_page_runs = threading.BoundedSemaphore(PAGE_RUNS)
+_heavy_runs = threading.BoundedSemaphore(HEAVY_RUNS)
+_lane = threading.local()  # this thread's: .page (it holds a page-run slot), .heavy (it holds a heavy slot)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _action_view(plan: str, as_at: dt.date, by: str, filters: tuple, version: tuple) -> dict:
-    return actions.view(get_store(), plan, as_at, by, **dict(filters))
+@contextmanager
+def page_run():
+    """Run a page in one of PAGE_RUNS slots (app.py runs every page in one), first come first served. With
+    Python's one interpreter lock, sixty scripts at once only take shorter turns, starve the event loop
+    that sends their output and raise the memory high-water mark: a short queue is faster for everyone."""
+    with _page_runs:
+        _lane.page = True
+        try:
+            yield
+        finally:
+            _lane.page = False
 
 
-def action_view(plan: str, as_at: dt.date, by: str, **filters) -> dict:
-    """The Actions page's figures for a filter (each filter a list; empty means all), cached."""
-    return _action_view(plan, as_at, by, tuple((k, tuple(v)) for k, v in sorted(filters.items())),
-                        _version())
+@contextmanager
+def _off_page():
+    """Give up this page run's slot for the time being (to wait, or to do heavy work), then queue for it."""
+    page = getattr(_lane, "page", False)
+    if page:
+        _lane.page = False
+        _page_runs.release()
+    try:
+        yield
+    finally:
+        if page:
+            _page_runs.acquire()
+            _lane.page = True
 
 
-def kpi_rows(plan: str, as_at: dt.date, run: int, screen: bool) -> pd.DataFrame:
-    return _kpi_table(plan, as_at, run, screen, _version())
+@contextmanager
+def heavy_work():
+    """Heavy work (a cold plan's figures, an upload's check, preview and commit) in its own lane: it gives up
+    the page run's slot while it waits and works, so it never holds up other sessions' page runs, and at
+    most HEAVY_RUNS such jobs run at once."""
+    if getattr(_lane, "heavy", False):  # already in the heavy lane
+        yield
+        return
+    with _off_page(), _heavy_runs:
+        _lane.heavy = True
+        try:
+            yield
+        finally:
+            _lane.heavy = False
 
 
-def plans() -> pd.DataFrame:
-    return _plans(_version())
+def _hashable(part):
+    if isinstance(part, dict):
+        return tuple((k, _hashable(v)) for k, v in sorted(part.items()))
+    if isinstance(part, (list, tuple)):
+        return tuple(map(_hashable, part))
+    return part
+
+
+def _plan_data(store: Store, plan: str, as_at: dt.date) -> PlanData:
+    data = PlanData(store, plan, as_at)
+    for name, attr in list(vars(PlanData).items()):  # its DataFrames made now, once, not by each session
+        if isinstance(attr, cached_property):
+            getattr(data, name)
+    return data
 
 
 def plan_data(plan: str, as_at: dt.date) -> PlanData:
-    return _plan_data(plan, as_at, _version())
+    store = get_store()
+    return shared("plan", lambda: _plan_data(store, plan, as_at), plan, as_at)
+
+
+def kpi_rows(plan: str, as_at: dt.date, run: int, screen: bool) -> pd.DataFrame:
+    data = plan_data(plan, as_at)
+    return shared("kpis", lambda: kpis.kpi_table(data, run, screen), plan, as_at, run, screen)
+
+
+def action_view(plan: str, as_at: dt.date, by: str, **filters) -> dict:
+    """The Actions page's figures for a filter (each filter a list; empty means all), shared."""
+    store = get_store()
+    return shared("actions", lambda: actions.view(store, plan, as_at, by, **filters), plan, as_at, by, filters)
+
+
+def measure_series(plan: str, as_at: dt.date, code: str) -> pd.DataFrame:
+    """One measure's values oldest first (kpis.measure_series), shared."""
+    store, data = get_store(), plan_data(plan, as_at)
+    return shared("series", lambda: kpis.measure_series(store, data, code), plan, as_at, code)
+
+
+def figure(what: str, make, *key):
+    """A page's plotly figure (or what it is drawn from) for a plan, as-at month and choices (`key`): built
+    once per store data version and shared; the page only hands it to st.plotly_chart."""
+    return shared(f"figure:{what}", make, *key)
+
+
+def plans() -> pd.DataFrame:
+    store = get_store()
+    return shared("plans", lambda: queries.run(store, "plans"))
+
+
+def _periods(plan: str) -> list[dt.date]:
+    store = get_store()
+    return shared("periods", lambda: [d.date() if hasattr(d, "date") else d
+                                      for d in queries.run(store, "periods", plan=plan)["period"]], plan)
 
 
 uk_month = month_label  # the one month format, periods.month_label ("Apr-23")
@@ -309,7 +407,7 @@ def sidebar_filters() -> tuple[dict | None, dt.date | None]:
         st.session_state["plan"] = wanted if wanted in names else names[0]
     plan = selector.selectbox("Plan", names, key="plan", format_func=lambda n: plan_label(by_name[n]))
     st.query_params["plan"] = plan
-    months = _periods(plan, _version())
+    months = _periods(plan)
     if not months:
         return by_name[plan], None
     key = f"as_at::{plan}"

@@ -58,3 +58,26 @@ def test_a_generated_store_copied_into_postgresql_holds_the_same_rows(postgres, 
     finally:
         pg.close()
         duck.close()
+def test_load_targets_are_judged_as_the_issue_states_them():
+    from benchmarks.load import targets
+
+    def burst(sessions, per_s, p95, rss, errors=0):
+        return {"sessions": sessions, "per_s": per_s, "p50": p95 / 2, "p95": p95, "max": p95 * 1.2,
+                "errors": errors, "rss_mb": rss}
+
+    small = [burst(1, 5, 0.2, 300), burst(10, 16, 1.0, 400), burst(30, 17, 1.9, 500), burst(60, 16, 3.0, 520),
+             *[burst(30, 17, 1.5, 540) for _ in range(4)]]
+    big = [{**f, "p95": f["p95"] * 1.4, "rss_mb": f["rss_mb"] * 1.6 if f["sessions"] == 60 else f["rss_mb"]}
+           for f in small]
+    got = {what.split(":")[0].split(",")[0]: (figure, met) for what, figure, met in targets({25: small, 153: big},
+                                                                                            (25, 153))}
+    assert got["30 sessions x 2 rounds"] == ("p95 1.90 s, 0 errors", True)
+    assert got["at least 15 page runs a second"][1] is True
+    assert got["server memory under 1 GB"] == ("500 -> 540 -> 540 -> 540 -> 540 MB (peak 540 MB)", True)
+    assert got["153 councils within 1.5x of 25 on every figure"] == (
+        "furthest apart: rss_mb at 60 sessions, 1.60x", False)
+    small[2]["errors"] = 1
+    small[3]["per_s"] = 14
+    got = {what.split(":")[0].split(",")[0]: met for what, _, met in targets({25: small}, (25,))}
+    assert got == {"30 sessions x 2 rounds": False, "at least 15 page runs a second": False,
+                   "server memory under 1 GB": True}

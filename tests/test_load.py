@@ -84,3 +84,13 @@ def test_twenty_sessions_render_while_an_upload_commits(demo_copy, monkeypatch, 
     first.run()
     assert kpi_values(first) == after and upload_id == 6
     ui.get_store.clear()
+
+
+def test_browserless_sessions_run_every_page_of_a_real_server(demo_copy, tmp_path):
+    """The load benchmark's client (benchmarks/load.py) against `streamlit run` on loopback: two sessions at
+    once run the four pages to their end with no exception, and the server's memory is read."""
+    from benchmarks.load import PAGES, Server, burst
+
+    with Server(demo_copy, log=tmp_path / "server.log") as server:
+        b = burst(server, 2, [PLAN], rounds=1)
+    assert b.errors == [] and len(b.runs) == 2 * len(PAGES) and b.rss_mb > 50
