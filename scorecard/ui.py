@@ -382,7 +382,8 @@ def plan_choices(rows: list[dict], show_archived: bool, wanted: str | None = Non
 
 
 def plan_label(row: dict) -> str:
-    label = f"{row['plan']} — {row['authority']}" if row.get("authority") else row["plan"]
+    authority = row.get("authority")
+    label = f"{row['plan']} — {authority}" if isinstance(authority, str) and authority else row["plan"]
     return label + " (archived)" if row.get("archived") else label
 
 

@@ -32,3 +32,10 @@ def test_every_table_shows_a_blank_where_a_value_is_missing(app, page, plan, tab
     assert len(at.dataframe) == tables
     assert [(t.proto.HasField("placeholder"), t.proto.placeholder) for t in at.dataframe] == [(True, "")] * tables
     assert any(t.value.isna().any().any() for t in at.dataframe)  # there are missing values to show as blanks
+
+
+def test_a_plan_with_no_authority_is_named_alone_in_the_plan_box():
+    from scorecard.ui import plan_label
+    assert plan_label({"plan": "Testshire 2025", "authority": float("nan")}) == "Testshire 2025"
+    assert plan_label({"plan": "Testshire 2025", "authority": None, "archived": True}) == "Testshire 2025 (archived)"
+    assert plan_label({"plan": "Sefton 2017-18", "authority": "Sefton"}) == "Sefton 2017-18 — Sefton"
