@@ -6,8 +6,19 @@ from scorecard import actions, charts, numbers
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.periods import month_key
 from scorecard.safe_text import md, md_code
-from scorecard.ui import (action_view, dataframe, figure, gate, get_store, illustrative_note, logged, plan_data,
-                          sidebar_filters, uk_date, uk_month)
+from scorecard.ui import (
+    action_view,
+    dataframe,
+    figure,
+    gate,
+    get_store,
+    illustrative_note,
+    logged,
+    plan_data,
+    sidebar_filters,
+    uk_date,
+    uk_month,
+)
 
 user = gate("viewer", "Actions")
 plan, as_at = sidebar_filters()
@@ -23,7 +34,7 @@ if now_all.empty:
 
 
 def options(col: str) -> list[str]:
-    return sorted({v for v in now_all[col].dropna()}, key=actions.natural_key)
+    return sorted(set(now_all[col].dropna()), key=actions.natural_key)
 
 
 f1, f2, f3, f4, f5 = st.columns(5)

@@ -7,8 +7,17 @@ from scorecard.bands import GRADES
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
 from scorecard.summary import audit_measures, banding_for
-from scorecard.ui import (dataframe, figure, gate, illustrative_note, logged, measure_series, plan_data,
-                          sidebar_filters, uk_month)
+from scorecard.ui import (
+    dataframe,
+    figure,
+    gate,
+    illustrative_note,
+    logged,
+    measure_series,
+    plan_data,
+    sidebar_filters,
+    uk_month,
+)
 
 user = gate("viewer", "Case-file audits")
 plan, as_at = sidebar_filters()

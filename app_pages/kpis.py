@@ -6,8 +6,23 @@ from scorecard import charts, kpis, numbers, spc
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
 from scorecard.summary import banding_for
-from scorecard.ui import (dataframe, figure, gate, get_store, illustrative_note, kpi_rows, log, logged, measure_series,
-                          plan_data, require, shared, sidebar_filters, uk_date, uk_month)
+from scorecard.ui import (
+    dataframe,
+    figure,
+    gate,
+    get_store,
+    illustrative_note,
+    kpi_rows,
+    log,
+    logged,
+    measure_series,
+    plan_data,
+    require,
+    shared,
+    sidebar_filters,
+    uk_date,
+    uk_month,
+)
 
 user = gate("viewer", "Compliance KPIs")
 plan, as_at = sidebar_filters()

@@ -6,22 +6,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from scorecard.intake import load, preview
 from scorecard.exports import to_xlsx_bytes
-from scorecard.periods import parse_month
-from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
-from scorecard.intake.template import write_template
-from scorecard.safe_text import md, md_code
-from scorecard.ui import dataframe, gate, get_store, heavy_work, log, logged, plans, require, uk_date, uk_month
-from scorecard.intake import dfe
+from scorecard.intake import dfe, load, preview
 from scorecard.intake.cells import text
+from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
 from scorecard.intake.format import BENCHMARK_FIELDS, SHEETS
 from scorecard.intake.parse import ROLES
 from scorecard.intake.read import MAX_UPLOAD_MB, column_letter
 from scorecard.intake.recognise import describe, preview_rows, remap
 from scorecard.intake.rows import rows_under
 from scorecard.intake.sheetmap import UNUSED, has_data, header_labels
+from scorecard.intake.template import write_template
 from scorecard.intake.words import RAG_ORDER, UNRATED
+from scorecard.periods import parse_month
+from scorecard.safe_text import md, md_code
+from scorecard.ui import dataframe, gate, get_store, heavy_work, log, logged, plans, require, uk_date, uk_month
 
 NEW_PLAN = "➕ New plan…"
 FROM_FILE = "As named in the file"
@@ -146,7 +145,7 @@ def mapping_step(i: int, first, c) -> None:
         rows = [{"Sheet": m.sheet, "Read as": m.role, "How": m.how,
                  "What was read": describe(m, p.loaded.get(m.sheet), by_name.get(m.sheet))} for m in p.maps]
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"map_sheets_{i}")
-        notes = [n for n in p.notes]
+        notes = list(p.notes)
         if notes:
             st.markdown("\n".join(f"- {md(str(n))}" for n in notes))
         if p.status_words:

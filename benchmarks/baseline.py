@@ -7,13 +7,13 @@ taking turns so that both meet the same machine noise.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tarfile
-import io
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

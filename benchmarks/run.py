@@ -130,6 +130,7 @@ def bench_service_scorecard(tmp: Path, repeat: int = 5) -> dict:
     """Intake II: a ~5 MB one-sheet-per-service scorecard (recognised by its content) checked and previewed
     against a store already holding it."""
     from scorecard.intake import preview
+
     from .generate import service_scorecard
     wb = service_scorecard(tmp / "services.xlsx")
     data = wb.read_bytes()
@@ -177,7 +178,7 @@ def bench_upload(tmp: Path, repeat: int = 5) -> list[dict]:
              "baseline_name": None, "baseline_s": None, "target": "under 2 s",
              "met": statistics.median(checks) < 2, "size_mb": mb,
              "detail": f"{what}; min {min(checks):.2f} s, max {max(checks):.2f} s over {repeat} runs"},
-            {"name": f"Upload centre: commit of the same workbook", "ours_s": statistics.median(commits),
+            {"name": "Upload centre: commit of the same workbook", "ours_s": statistics.median(commits),
              "baseline_name": None, "baseline_s": None, "target": "under 1 s", "met": statistics.median(commits) < 1,
              "size_mb": mb, "detail": f"min {min(commits):.2f} s, max {max(commits):.2f} s over {repeat} runs"}]
 
@@ -195,7 +196,7 @@ def _use_store(db: Path | None) -> None:
     if os.environ.get("SCORECARD_DB"):
         try:
             ui.get_store().close()
-        except Exception:  # noqa: BLE001 - already closed or never opened
+        except Exception:
             pass
     ui.get_store.clear()
     ui.SHARED.clear()

@@ -3,7 +3,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scorecard import board
-
 from scorecard.kpis import BAND_LABELS
 from tests.conftest import ROOT
 

@@ -1,5 +1,6 @@
 """The Upload centre, driven through AppTest's file_uploader: check, errors, preview, commit, revert."""
 import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -155,7 +156,7 @@ def test_an_unknown_layout_is_mapped_in_the_upload_centre_and_next_month_loads_w
     at.session_state[key] = {"edited_rows": {0: {"Reads as": "Code"}, 1: {"Reads as": "Measure"},
                                              2: {"Reads as": "Polarity"}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    assert not at.exception and not [e for e in at.error]
+    assert not at.exception and not list(at.error)
     change = frame(at, "New").set_index("Sheet")
     assert (change.loc["Measures", "New"], change.loc["Values", "New"]) == (2, 4)
     assert any("saves how this file was read as the plan's import profile" in c.value for c in at.caption)
@@ -169,7 +170,7 @@ def test_an_unknown_layout_is_mapped_in_the_upload_centre_and_next_month_loads_w
     assert events == ["profile", "commit"]
     # next month: the same headers and one more month load with no questions
     again = upload(app, ("odd-june.xlsx", odd(("Apr-24", "May-24", "Jun-24")), XLSX))
-    assert not [e for e in again.error]
+    assert not list(again.error)
     assert "read with the saved import profile from" in " ".join(m.value for m in again.markdown)
     change = frame(again, "New").set_index("Sheet")
     assert (change.loc["Values", "New"], change.loc["Values", "Unchanged"]) == (2, 4)

@@ -31,8 +31,8 @@ def test_shaded_zones_match_the_rating_rules(b):
 
 
 def test_outstanding_zone_sits_on_the_correct_side():
-    higher = dict((g, (lo, hi)) for g, lo, hi in charts.band_zones(CASES[0], 0, 100))
-    lower = dict((g, (lo, hi)) for g, lo, hi in charts.band_zones(CASES[1], 0, 100))
+    higher = {g: (lo, hi) for g, lo, hi in charts.band_zones(CASES[0], 0, 100)}
+    lower = {g: (lo, hi) for g, lo, hi in charts.band_zones(CASES[1], 0, 100)}
     assert higher["Outstanding"] == (80, 100) and higher["Inadequate"] == (0, 60)
     assert lower["Outstanding"] == (0, 14) and lower["Inadequate"] == (25, 100)
 

@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -148,7 +147,7 @@ def test_locked_store_exits_2_with_one_line(tmp_path, good_workbook):
     holder = Store(db)  # another process holding the store, as the running app does
     holder.close()
     script = ("import time; from scorecard.store import Store; "
-              "s = Store(%r); print('ready', flush=True); time.sleep(30)") % str(db)
+              f"s = Store({str(db)!r}); print('ready', flush=True); time.sleep(30)")
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert proc.stdout.readline().strip() == "ready"
