@@ -172,5 +172,6 @@ with st.expander("Mark a process change (rebase the SPC limits)"):
         if b.button("Remove", key=f"rebase_clear_{r['period']:%Y%m}"):
             require(user, "uploader", "remove a process change")
             get_store().clear_rebase(plan["plan"], code, r["period"].date())
-            log(user, "settings", plan=plan["plan"], detail=f"{code}: process change at {uk_month(r['period'])} removed")
+            log(user, "settings", plan=plan["plan"],
+                detail=f"{code}: process change at {uk_month(r['period'])} removed")
             st.rerun()

@@ -112,7 +112,8 @@ def mapped_check(i: int, first, plan, as_at):
     if not changed and not words:
         return first
     fingerprint = repr([(m.sheet, m.role, m.header_row, sorted(m.columns.items()), sorted(m.periods),
-                         sorted(m.benchmarks.items()), sorted(m.options.items())) for m in maps]) + repr(sorted(words.items()))
+                         sorted(m.benchmarks.items()), sorted(m.options.items()))
+                        for m in maps]) + repr(sorted(words.items()))
     cache = st.session_state.setdefault("upload_mapped", {})
     if cache.get(i, (None,))[0] != fingerprint:
         with heavy_work():
@@ -175,7 +176,8 @@ def mapping_step(i: int, first, c) -> None:
             b.number_input("Header row", min_value=1, max_value=max(1, len(sheet.rows)),
                            value=shown.header_row + 1, key=f"map_header_{i}_{name}")
         if shown.role == "Measures":
-            cc.checkbox("The sheet's name is its measures' Priority", value=bool(shown.options.get("sheet_as_priority")),
+            cc.checkbox("The sheet's name is its measures' Priority",
+                        value=bool(shown.options.get("sheet_as_priority")),
                         key=f"map_priority_{i}_{name}")
         if shown.role == "Measures" and ("code" not in shown.cols or shown.options.get("codes_from_names")):
             cc.checkbox("No code column: codes from the measures' names",

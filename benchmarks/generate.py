@@ -15,11 +15,13 @@ def council_workbook(path: Path, measures: int = 300, months: int = 36, actions:
                      audit_rows: int = 1000, seed: int = 1) -> Path:
     rng = random.Random(seed)
     start = dt.date(2021, 4, 1)
-    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(months)]
+    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+              for i in range(months)]
     wb = Workbook()
     plan = wb.active
     plan.title = "Plan"
-    for row in (["Authority", "Benchshire Council"], ["Plan", "Benchshire 2021-24"], ["As at", periods[-1].strftime("%b-%y")]):
+    for row in (["Authority", "Benchshire Council"], ["Plan", "Benchshire 2021-24"],
+                ["As at", periods[-1].strftime("%b-%y")]):
         plan.append(row)
     ms = wb.create_sheet("Measures")
     ms.append(["Code", "Measure", "Priority", "Focus area", "Unit", "Polarity", "Requires Improvement", "Good",
@@ -54,10 +56,12 @@ def big_workbook(path: Path, measures: int = 800, months: int = 120, actions: in
     its commentary, and one audit row per case with its case reference."""
     rng = random.Random(seed)
     start = dt.date(2014, 4, 1)
-    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(months)]
+    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+              for i in range(months)]
     wb = Workbook()
     wb.active.title = "Plan"
-    for row in (["Authority", "Bigshire Council"], ["Plan", "Bigshire 2014-24"], ["As at", periods[-1].strftime("%b-%y")]):
+    for row in (["Authority", "Bigshire Council"], ["Plan", "Bigshire 2014-24"],
+                ["As at", periods[-1].strftime("%b-%y")]):
         wb.active.append(row)
     ms = wb.create_sheet("Measures")
     ms.append(["Code", "Measure", "Priority", "Unit", "Requires Improvement", "Good", "Outstanding", "Target"])
@@ -91,10 +95,12 @@ def service_scorecard(path: Path, services: int = 8, measures: int = 250, months
     then YTD, England, SN, RAG and comments."""
     rng = random.Random(seed)
     start = dt.date(2014, 4, 1)
-    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(months)]
+    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+              for i in range(months)]
     wb = Workbook()
     wb.active.title = "Plan"
-    for row in (["Authority", "Servshire Council"], ["Plan", "Servshire scorecard"], ["As at", periods[-1].strftime("%b-%y")]):
+    for row in (["Authority", "Servshire Council"], ["Plan", "Servshire scorecard"],
+                ["As at", periods[-1].strftime("%b-%y")]):
         wb.active.append(row)
     words = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(3, 10))) for _ in range(2000)]
     for s_ in range(services):
@@ -125,7 +131,8 @@ def synthetic_store(path: Path, councils: int, measures: int = 300, months: int 
 
     store = Store(path)
     start = dt.date(2014, 4, 1)
-    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(months)]
+    periods = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+              for i in range(months)]
     for c in range(councils):
         rng = random.Random(c)
         p = ParsedWorkbook(plan=f"Council {c:03d}", authority=f"Council {c:03d}", as_at=periods[-1])

@@ -223,7 +223,8 @@ def bench_pages(db: Path, n: int, repeat: int = 5) -> list[dict]:
         out.append({"name": f"{title} page, N = {n}", "ours_s": statistics.median(warm), "baseline_name": None,
                     "baseline_s": None, "target": f"under {target * 1000:.0f} ms warm" if target else "(scale point)",
                     "met": statistics.median(warm) < target if target else None, "size_mb": None,
-                    "detail": f"cold {cold * 1000:.0f} ms; warm min {min(warm) * 1000:.0f} ms, max {max(warm) * 1000:.0f} ms"})
+                    "detail": f"cold {cold * 1000:.0f} ms; warm min {min(warm) * 1000:.0f} ms, "
+                              f"max {max(warm) * 1000:.0f} ms"})
     return out
 
 
@@ -291,9 +292,11 @@ def bench_queries_vs_pandas(db: Path, n: int, repeat: int = 7) -> dict:
     mine, base = statistics.median(mine), statistics.median(base)
     return {"name": f"Page queries (what every page reads for one council), N = {n}", "ours_s": mine,
             "baseline_name": "the same work in pandas on the tables already in memory", "baseline_s": base,
-            "target": "at least 3x faster" if n == 25 else "(scale point)", "met": base / mine >= 3 if n == 25 else None,
+            "target": "at least 3x faster" if n == 25 else "(scale point)",
+            "met": base / mine >= 3 if n == 25 else None,
             "size_mb": db.stat().st_size / 1024 / 1024,
-            "detail": f"{len(tables['measure_values']):,} values and {len(tables['actions']):,} action rows in the store; "
+            "detail": f"{len(tables['measure_values']):,} values and {len(tables['actions']):,} action rows "
+                      "in the store; "
                       "ours includes the rating rules, which pandas is not asked to do"}
 
 

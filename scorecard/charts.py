@@ -157,7 +157,8 @@ def audit_trajectory(audits: pd.DataFrame, thresholds: list[tuple[str, float]] =
     for g in () if publication else GRADES:
         counts = a[g].tolist()
         fig.add_bar(x=labels, y=[100 * k / n for k, n in zip(counts, cases)], name=g, opacity=0.65,
-                    marker=dict(color=GRADE_COLOURS[g], pattern_shape=GRADE_PATTERNS[g], pattern_fgcolor="white", pattern_fillmode="overlay"),
+                    marker=dict(color=GRADE_COLOURS[g], pattern_shape=GRADE_PATTERNS[g], pattern_fgcolor="white",
+                                pattern_fillmode="overlay"),
                     text=[f"{GRADE_SHORT[g]} {k}" if k else "" for k in counts], textposition="inside",
                     insidetextanchor="middle", customdata=list(zip(counts, cases)),
                     hovertemplate=f"%{{x}}<br>{g}: %{{customdata[0]}} of %{{customdata[1]}} cases "
@@ -234,7 +235,8 @@ def audit_small_multiples(audits: pd.DataFrame, columns: int = 3) -> go.Figure:
         traces.append(dict(type="scatter", x=x, y=g["good_or_better_pct"].tolist(), mode="lines+markers",
                            name="Good or better %", legendgroup="gob", showlegend=k == 0,
                            line=dict(color=LINE_BLUE, width=2),
-                           marker=dict(color=LINE_BLUE, symbol=["circle-open" if v < MIN_CASES else "circle" for v in cases]),
+                           marker=dict(color=LINE_BLUE,
+                                       symbol=["circle-open" if v < MIN_CASES else "circle" for v in cases]),
                            text=[_gob_text(v, m) for v, m in zip(g["good_or_better_pct"], cases)],
                            hovertemplate=f"{plot(stream)}<br>%{{x}}: %{{text}}<extra></extra>",
                            xaxis=f"x{n}", yaxis=f"y{n}"))
@@ -341,7 +343,8 @@ def measure_chart(series: pd.DataFrame, banding: bands.Banding, target: float | 
         for f, (label, dash) in BENCHMARK_STYLES.items():
             b = benchmarks[benchmarks[f].notna()]
             if len(b):
-                bx = b["period"] if monthly else [period_label(p.date(), k) for p, k in zip(b["period"], b["period_kind"])]
+                bx = b["period"] if monthly else [period_label(p.date(), k)
+                                                  for p, k in zip(b["period"], b["period_kind"])]
                 fig.add_scatter(x=bx, y=b[f], mode="lines+markers", name=label, line_shape="hv",
                                 line=dict(color="#455a64", width=1.5, dash=dash), marker=dict(size=6),
                                 hovertemplate=f"{label}: %{{y:.1f}}{suffix}<extra></extra>")

@@ -1,4 +1,5 @@
-"""Command line: python -m scorecard import|summary|history|revert|plans|archive|withdraw|export|profile|store|template|seed|preflight.
+"""Command line: python -m scorecard \
+import|summary|history|revert|plans|archive|withdraw|export|profile|store|template|seed|preflight.
 
 Changes made here (import, revert, archive, withdraw) and exports go into the audit trail like the
 app's, with the role "command line" and the user from SCORECARD_USER or the login name; a change and
@@ -79,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("plan")
     w.add_argument("--db")
 
-    x = sub.add_parser("export", help="write a plan's data in force as a scorecard workbook, to correct and import again")
+    x = sub.add_parser("export",
+                       help="write a plan's data in force as a scorecard workbook, to correct and import again")
     x.add_argument("plan")
     x.add_argument("path")
     x.add_argument("--db")

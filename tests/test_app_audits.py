@@ -77,7 +77,8 @@ def test_too_few_cases_flagged_and_case_refs_never_shown(page, demo_copy, tmp_pa
     path = make_workbook(tmp_path / "tiny.xlsx", {
         "Plan": [["Plan", "Tiny audits"]],
         "Audits": [["Period", "Stream", "Grade", "Case ref"],
-                   ["Q1 2024/25", "Referrals", "Good", "LL-90001"], ["Q1 2024/25", "Referrals", "Inadequate", "LL-90002"],
+                   ["Q1 2024/25", "Referrals", "Good", "LL-90001"],
+                   ["Q1 2024/25", "Referrals", "Inadequate", "LL-90002"],
                    ["Q1 2024/25", "Referrals", "Good", "LL-90003"],
                    *[["Q2 2024/25", "Referrals", g, f"LL-9010{i}"] for i, g in enumerate(["Good"] * 4 + ["RI"] * 4)]]})
     store = Store(demo_copy)

@@ -147,7 +147,8 @@ def tolerance_store(tmp_path, monkeypatch):
     from tests.conftest import make_workbook
     store = Store(tmp_path / "tolerance.duckdb")
     series = {"V1": (85, 88), "V2": (84, 80), "V3": (90, 92), "V4": (72, 75)}
-    values = [["Code", "Period", "Value"]] + [[c, p, v] for c, vs in series.items() for p, v in zip(("Jan-24", "Feb-24"), vs)]
+    values = [["Code", "Period", "Value"]] + [[c, p, v] for c, vs in series.items()
+                                              for p, v in zip(("Jan-24", "Feb-24"), vs)]
     _, upload_id = load.import_path(store, make_workbook(tmp_path / "t.xlsx", {
         "Plan": [["Plan", "Tolerance plan"]], "Measures": TOLERANCE, "Values": values}))
     store.close()

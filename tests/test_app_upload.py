@@ -53,7 +53,8 @@ def upload(at, *files):
 def test_bad_file_lists_every_problem_and_changes_nothing(app, demo_copy, tmp_path):
     before = cin8(demo_copy)
     bad = make_workbook(tmp_path / "bad.xlsx", {"Plan": [["Plan", PLAN]], "Values": [
-        ["Code", "Period", "Value"], ["CIN8", "Jan-24", "about half"], ["NOPE", "Feb-24", 80], ["CIN8", "Feb-24", 140]]})
+        ["Code", "Period", "Value"], ["CIN8", "Jan-24", "about half"], ["NOPE", "Feb-24", 80],
+        ["CIN8", "Feb-24", 140]]})
     at = upload(app, ("bad.xlsx", bad.read_bytes(), XLSX))
     assert at.error[0].value.startswith("**3 problem(s) must be fixed**")
     errors = frame(at, "Problem and what to do")

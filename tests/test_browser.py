@@ -125,7 +125,8 @@ def test_meeting_mode_is_large_high_contrast_and_advances_by_itself(server, brow
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
         assert not page.locator('[data-testid="stHeader"]').is_visible()
         px = lambda sel: float(page.locator(sel).first.evaluate(  # noqa: E731 - the innermost element holds the text
-            "e => { while (e.firstElementChild) e = e.firstElementChild; return parseFloat(getComputedStyle(e).fontSize) }"))
+            "e => { while (e.firstElementChild) e = e.firstElementChild; "
+            "return parseFloat(getComputedStyle(e).fontSize) }"))
         assert px('[data-testid="stMetricValue"]') >= 48 and px(".stApp td") >= 24
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "meeting.png"))

@@ -54,7 +54,8 @@ def test_measure_chart_parts():
     bench = pd.DataFrame({"period": [periods[0]], "england": [55.0], "region": [None], "neighbours": [None]})
     fig = charts.measure_chart(series, b, 90, chart, bench, unit="%")
     names = [t.name for t in fig.data]
-    assert {"Value", "Mean", "Process limits", "Special cause: improvement", "England", "◇ illustrative value"} <= set(names)
+    assert {"Value", "Mean", "Process limits", "Special cause: improvement", "England",
+            "◇ illustrative value"} <= set(names)
     assert "Region" not in names
     value = fig.data[names.index("Value")]
     assert list(value.marker.symbol)[-1] == "diamond-open" and "◇ illustrative" in value.hovertext[-1]

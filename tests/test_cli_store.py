@@ -41,8 +41,10 @@ def test_import_summary_history_revert(store_db, tmp_path, capsys, good_workbook
     assert m["CIN8"] == {"code": "CIN8", "measure": "Assessments within 45 working days",
                          "priority": "1. Quality of Practice", "unit": "%", "polarity": "higher",
                          "latest_period": "2024-03", "value": 81.0, "band": "Outstanding", "target": 90.0,
-                         "target_met": False, "target_rag": None, "direction": "improving", "illustrative": False, "spc": None}
-    assert (m["CF4"]["polarity"], m["CF4"]["band"], m["CF4"]["direction"]) == ("lower", "Requires Improvement", "worsening")
+                         "target_met": False, "target_rag": None, "direction": "improving",
+                         "illustrative": False, "spc": None}
+    assert (m["CF4"]["polarity"], m["CF4"]["band"],
+            m["CF4"]["direction"]) == ("lower", "Requires Improvement", "worsening")
     assert (m["WF6"]["polarity"], m["WF6"]["band"], m["WF6"]["target_met"]) == ("lower", None, False)
     total = [a for a in s["audits"] if a["stream"] == "All streams" and a["period"] == "2024-01"][0]
     assert total == {"stream": "All streams", "period": "2024-01", "period_label": "Q4 2023/24", "cases": 53,
@@ -85,7 +87,8 @@ def test_revert_in_any_order_falls_back_to_what_was_there(any_store, tmp_path):
     from scorecard.intake import load
     def upload(value):
         p = make_workbook(tmp_path / f"v{value}.xlsx", {"Measures": MEASURES[:2],
-                                                        "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", value]]})
+                                                        "Values": [["Code", "Period", "Value"],
+                                                                   ["CIN8", "Apr-24", value]]})
         return load.import_path(store, p, plan="P")[1]
     def current():
         df = queries.run(store, "measure_values", plan="P", as_at="2030-01-01")
@@ -105,7 +108,8 @@ BAD = {
     "unknown-code": {"Measures": MEASURES, "Values": [["Code", "Period", "Value"], ["NOPE", "Apr-24", 1]]},
     "non-numeric": {"Measures": MEASURES, "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", "lots"]]},
     "percent-range": {"Measures": MEASURES, "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", 101]]},
-    "duplicate": {"Measures": MEASURES, "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", 1], ["CIN8", "Apr-24", 2]]},
+    "duplicate": {"Measures": MEASURES, "Values": [["Code", "Period", "Value"], ["CIN8", "Apr-24", 1],
+                                                   ["CIN8", "Apr-24", 2]]},
     "grade": {"Audits": [["Period", "Stream", "Grade"], ["Apr-24", "CP", "Satisfactory"]]},
     "rag": {"Actions": [["Ref", "Action", "Action RAG", "As at"], ["1", "x", "Purple", "Apr-24"]]},
     "negative": {"Audits": [["Period", "Stream", "Good"], ["Apr-24", "CP", -1]]},
@@ -113,7 +117,8 @@ BAD = {
 }
 MESSAGES = {
     "unknown-code": "Values!A2: unknown measure code 'NOPE'", "non-numeric": "Values!C2: 'lots' is not a number",
-    "percent-range": "Values!C2: CIN8 Apr-24: 101% is outside 0-100", "duplicate": "Values!C3: CIN8 Apr-24 is given twice",
+    "percent-range": "Values!C2: CIN8 Apr-24: 101% is outside 0-100",
+    "duplicate": "Values!C3: CIN8 Apr-24 is given twice",
     "grade": "Audits!C2: unknown grade 'Satisfactory'", "rag": "Actions!C2: unknown Action RAG 'Purple'",
     "negative": "Audits!C2: the count -1 is negative", "no-sheet": "Workbook: no sheet we can read",
     "not-a-workbook": "notes.xlsx: this is not an Excel workbook",
@@ -133,7 +138,8 @@ def test_bad_input_exits_1_and_changes_nothing(case, demo_store_db, tmp_path, ca
         path.write_text("minutes of the board meeting")
     else:
         path = make_workbook(tmp_path / f"{case}.xlsx", BAD[case])
-    code, out, err = run_cli(capsys, "import", path, "--plan", "Tameside 2023-25", "--as-at", "2024-04", "--db", demo_copy)
+    code, out, err = run_cli(capsys, "import", path, "--plan", "Tameside 2023-25",
+                             "--as-at", "2024-04", "--db", demo_copy)
     assert code == 1
     assert MESSAGES[case] in out
     assert "nothing was imported" in err
@@ -231,7 +237,8 @@ def test_summary_spc_fields_settings_and_rebase(demo_copy, capsys):
     cf4 = plain["CF4"]["spc"]
     assert set(cf4) == {"points", "mean", "lower", "upper", "variation", "assurance"}
     assert cf4["points"] >= 13 and cf4["lower"] < cf4["mean"] < cf4["upper"]
-    assert cf4["variation"] in ("common", "improvement", "concern") and cf4["assurance"] in ("pass", "fail", "hit_or_miss", None)
+    assert (cf4["variation"] in ("common", "improvement", "concern")
+            and cf4["assurance"] in ("pass", "fail", "hit_or_miss", None))
     assert all(m["spc"] is None or m["spc"]["points"] >= 13 for m in plain.values())
     screened = tameside("--spc-screen")
     assert all(screened[c]["spc"]["mean"] == plain[c]["spc"]["mean"] for c in plain if plain[c]["spc"])
@@ -242,7 +249,8 @@ def test_summary_spc_fields_settings_and_rebase(demo_copy, capsys):
     assert refused.value.code == 2 and "invalid choice: 5" in capsys.readouterr().err
     store = Store(demo_copy)
     first = store.query("SELECT min(period) AS p FROM current_values WHERE code = 'CF4'")["p"].iloc[0]
-    store.mark_rebase("Tameside 2023-25", "CF4", (first + __import__("pandas").DateOffset(months=12)).date(), "new panel")
+    store.mark_rebase("Tameside 2023-25", "CF4",
+                      (first + __import__("pandas").DateOffset(months=12)).date(), "new panel")
     store.close()
     assert tameside()["CF4"]["spc"] is None  # the latest segment now has fewer than 13 points
 

@@ -13,7 +13,8 @@ DF = pd.DataFrame({"Measure": ["=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A
 
 
 def test_safe_cell():
-    assert [safe_cell(v) for v in ["=1", "+1", "-1", "@x", "ok", -1, None]] == ["'=1", "'+1", "'-1", "'@x", "ok", -1, None]
+    assert [safe_cell(v)
+            for v in ["=1", "+1", "-1", "@x", "ok", -1, None]] == ["'=1", "'+1", "'-1", "'@x", "ok", -1, None]
 
 
 def test_csv_export_is_formula_safe():
@@ -26,6 +27,7 @@ def test_csv_export_is_formula_safe():
 def test_xlsx_export_is_formula_safe():
     ws = load_workbook(io.BytesIO(to_xlsx_bytes(DF, "Measures", title="=Board pack"))).active
     assert ws["A1"].value == "'=Board pack"
-    assert [ws.cell(r, 1).value for r in range(4, 10)] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-cmd", "'@SUM(A1)", "plain", "'\tTab"]
+    assert [ws.cell(r, 1).value for r in range(4, 10)] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-cmd",
+                                                           "'@SUM(A1)", "plain", "'\tTab"]
     assert ws["B5"].value == -2.0 and ws["B7"].value is None and ws["C4"].number_format == "DD/MM/YYYY"
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)

@@ -31,7 +31,8 @@ def everything(path) -> dict:
     try:
         tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
         return {"tables": {t: sorted(map(repr, con.execute(f'SELECT * FROM "{t}"').fetchall())) for t in tables},
-                "views": con.execute("SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall(),
+                "views": con.execute("SELECT view_name, sql FROM duckdb_views() "
+                                     "WHERE NOT internal ORDER BY 1").fetchall(),
                 "columns": con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
                                        "WHERE table_name IN (SELECT table_name FROM duckdb_tables()) "
                                        "ORDER BY ALL").fetchall()}
