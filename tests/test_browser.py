@@ -96,6 +96,22 @@ def open_page(browser, url):
     return page
 
 
+def click_to_download(page, button, tries: int = 3) -> Path:
+    """Click a download button and return the file. The file is made when the button is clicked; on a
+    loaded CI machine a click can land while Streamlit is still settling the page and start nothing, so
+    the page is let go idle first and the click is tried again, as a person would, up to `tries` times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    for attempt in range(tries):
+        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        try:
+            with page.expect_download(timeout=30_000) as download:
+                button.click()
+            return Path(download.value.path())
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+
+
 @pytest.mark.parametrize("path, title, headings, shot", PAGES, ids=[p[0] for p in PAGES])
 def test_every_page_renders_in_chromium(server, browser, path, title, headings, shot):
     page = open_page(browser, server + path)
@@ -261,9 +277,8 @@ def test_overview_tiles_are_never_cut_short(server, browser, width, height):
 def test_the_audit_trail_downloads_with_full_iso_date_times(server, browser):
     page = open_page(browser, server + "/admin")
     try:
-        with page.expect_download(timeout=60_000) as download:
-            page.get_by_role("button", name="Download the audit trail (CSV)").click()
-        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+        path = click_to_download(page, page.get_by_role("button", name="Download the audit trail (CSV)"))
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
         assert rows and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", r["logged_at"]) for r in rows), rows[:3]
         assert {r["upload_id"] for r in rows} <= {""} | {str(n) for n in range(1, 100)}  # whole numbers, or blank
     finally:

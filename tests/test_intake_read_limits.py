@@ -12,7 +12,6 @@ import sys
 import urllib.request
 import warnings
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -190,7 +189,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def test_the_far_corner_file_dropped_on_the_upload_centre_is_refused_and_the_server_keeps_serving(demo_copy, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import open_page, running_app
+    from tests.test_browser import click_to_download, open_page, running_app
 
     path = tmp_path / "far-XFD1048576.xlsx"
     path.write_bytes(far_corner_xlsx("XFD1048576"))
@@ -200,9 +199,9 @@ def test_the_far_corner_file_dropped_on_the_upload_centre_is_refused_and_the_ser
             page = open_page(browser, url + "/upload")
             page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
             page.get_by_text("1 problem(s) must be fixed").wait_for(timeout=60_000)
-            with page.expect_download() as download:  # the problem list is drawn on a canvas: read its report
-                page.get_by_role("button", name="Download this report (Excel)").click()
-            report = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+            # the problem list is drawn on a canvas: read its report
+            report_path = click_to_download(page, page.get_by_role("button", name="Download this report (Excel)"))
+            report = openpyxl.load_workbook(io.BytesIO(report_path.read_bytes())).active
             assert [c.value for c in report["E"] if c.value and "reaches cell" in c.value] == [
                 f"the sheet 'Values' reaches cell XFD1048576 (16,384 columns x 1,048,576 rows), over the safety limit "
                 f"of 1,000,000 cells; {FAR_HINT}"]
