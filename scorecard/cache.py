@@ -8,8 +8,8 @@ from the cached one).
 
 Bounded by entries and by size (each value's pickled size, measured once when it is stored), least recently
 used first out. When several sessions ask for the same missing value at once, one computes it and the others
-wait for that result rather than repeat the work. Values of a store data version that has been superseded are
-dropped as soon as a newer version is seen (`keep_version`), so memory does not grow with uploads.
+wait for that result rather than repeat the work. Values of a version that has been superseded (the store's, or
+one plan's) are dropped as soon as a newer one is seen (`keep_versions`), so memory does not grow with uploads.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import os
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
@@ -91,12 +91,12 @@ class SharedCache:
     def _evict(self, key: Hashable) -> None:
         self.bytes -= self._values.pop(key)[1]
 
-    def keep_version(self, version: Hashable) -> None:
-        """Drop every value whose key starts with another version of the same store (key[0] is the store,
-        key[1] its data version)."""
-        store, current = version
+    def keep_versions(self, store: Hashable, versions: Mapping[Hashable, int]) -> None:
+        """Drop every value of `store` made at a version that is no longer current. A key is (store, (scope,
+        version), ...): the scope None is the whole store, any other a part of it (a plan) whose current version
+        `versions` gives (0 when absent)."""
         with self._lock:
-            for key in [k for k in self._values if k[0] == store and k[1] != current]:
+            for key in [k for k in self._values if k[0] == store and versions.get(k[1][0], 0) != k[1][1]]:
                 self._evict(key)
 
     def clear(self) -> None:

@@ -13,7 +13,7 @@ DuckDB migrations (so queries/*.sql and the current_* views run unchanged) and s
 ADBC as Arrow: everything when the store opens, then, whenever PostgreSQL's sync_version has moved (every
 write bumps it), only what changed: the rows of uploads newer than the newest it holds, the audit entries
 newer than its newest, and the small tables whole (uploads with their status, meta, plan status, SPC
-process changes, import profiles). One sync is read in one REPEATABLE READ transaction and applied in one
+process changes, plan versions, import profiles). One sync is read in one REPEATABLE READ transaction and applied in one
 DuckDB transaction, so a page's snapshot sees the data before it or after it, never a mix. When nothing
 changed, refresh() costs one round trip (one row of meta).
 
@@ -45,7 +45,8 @@ logger = logging.getLogger("scorecard")
 
 WRITE_LOCK = 2026_1127_22  # the advisory lock every write takes (pg_advisory_xact_lock), held to its COMMIT
 BUMP_SYNC = "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'sync_version'"
-SMALL = ("meta", "uploads", "plan_status", "spc_rebases", "import_profiles")  # synced whole: small, and changed
+# synced whole: small, and changed in place
+SMALL = ("meta", "uploads", "plan_status", "plan_versions", "spc_rebases", "import_profiles")
 BY_UPLOAD = tuple(_TABLES)  # rows arrive with their upload and never change afterwards
 CONNECT_TIMEOUT = 3  # seconds to wait for PostgreSQL to answer a connection
 RETRY_EVERY = 2.0  # seconds between tries while PostgreSQL cannot be reached

@@ -37,6 +37,14 @@ DEFAULT_DB = ROOT / "data" / "scorecard.duckdb"
 
 
 BUMP_VERSION = "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'data_version'"
+MARK_PLAN = ("INSERT INTO plan_versions SELECT ?, CAST(value AS BIGINT) FROM meta WHERE key = 'data_version' "
+             "ON CONFLICT (plan) DO UPDATE SET version = excluded.version")
+
+
+def bump_version(cur, plan: str) -> None:
+    """A change to `plan`: the store's data version moves, and the plan's own version becomes it."""
+    cur.execute(BUMP_VERSION)
+    cur.execute(MARK_PLAN, [plan])
 
 
 class StoreLocked(Exception):
@@ -265,6 +273,13 @@ class Store:
         """Bumped by every commit and revert: the key for cached query results."""
         return int(self.cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
 
+    def plan_versions(self) -> tuple[int, dict[str, int]]:
+        """The data version and each plan's own version (the data version at its latest change; 0 for a plan not
+        changed since plan versions were kept), read together."""
+        with self.snapshot() as cur:
+            data = int(cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+            return data, dict(cur.execute("SELECT plan, version FROM plan_versions").fetchall())
+
     def has_uploads(self) -> bool:
         return self.cursor().execute("SELECT count(*) FROM uploads").fetchone()[0] > 0
 
@@ -324,7 +339,7 @@ class Store:
                 if rows:
                     self._insert(cur, table, upload_id, parsed.plan,
                                  {c: [r.get(c) for r in rows] for c in _TABLES[table] if c != "plan"})
-            cur.execute(BUMP_VERSION)
+            bump_version(cur, parsed.plan)
             if audit_role is not None:
                 self._audit(cur, user, audit_role, "commit", parsed.plan, upload_id, sha256, file_name)
             fault_point("before-commit")
@@ -350,13 +365,13 @@ class Store:
     def mark_rebase(self, plan: str, code: str, period: dt.date, reason: str | None = None,
                     user: str | None = None) -> None:
         """Mark the period where a measure's process changed: SPC limits restart from it."""
-        self._write("INSERT INTO spc_rebases VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan, code, period) "
+        self._write(plan, "INSERT INTO spc_rebases VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan, code, period) "
                     "DO UPDATE SET reason = excluded.reason, marked_by = excluded.marked_by, "
                     "marked_at = excluded.marked_at",
                     [plan, code, period, reason, user or current_user(), now()])
 
     def clear_rebase(self, plan: str, code: str, period: dt.date) -> None:
-        self._write("DELETE FROM spc_rebases WHERE plan = ? AND code = ? AND period = ?", [plan, code, period])
+        self._write(plan, "DELETE FROM spc_rebases WHERE plan = ? AND code = ? AND period = ?", [plan, code, period])
 
     def log_event(self, who: str, role: str | None, event: str, plan: str | None = None,
                   upload_id: int | None = None, sha256: str | None = None, detail: str | None = None) -> None:
@@ -382,11 +397,11 @@ class Store:
                                     "ORDER BY version DESC LIMIT 1", [plan]).fetchone()
         return tuple(row) if row else None
 
-    def _write(self, sql: str, params: list) -> None:
-        """One statement and a data-version bump, in one transaction."""
+    def _write(self, plan: str, sql: str, params: list) -> None:
+        """One statement changing a plan, and the version bump, in one transaction."""
         with self.transaction() as cur:
             cur.execute(sql, params)
-            cur.execute(BUMP_VERSION)
+            bump_version(cur, plan)
 
     def set_archived(self, plan: str, archived: bool, user: str | None = None,
                      audit_role: str | None = None) -> None:
@@ -398,7 +413,7 @@ class Store:
             cur.execute("INSERT INTO plan_status VALUES (?, ?, ?, ?) ON CONFLICT (plan) DO UPDATE SET archived = "
                         "excluded.archived, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
                         [plan, archived, user, now()])
-            cur.execute(BUMP_VERSION)
+            bump_version(cur, plan)
             if audit_role is not None:
                 self._audit(cur, user, audit_role, "settings", plan,
                             detail="plan archived" if archived else "plan restored")
@@ -419,7 +434,7 @@ class Store:
             if not reverted:
                 raise PlanNotFound(f"there is no plan {plan!r} with uploads in force; see 'plans' for the names")
             cur.execute("DELETE FROM plan_status WHERE plan = ?", [plan])  # a later upload starts afresh
-            cur.execute(BUMP_VERSION)
+            bump_version(cur, plan)
             if audit_role is not None:
                 for upload_id, file_name, sha256 in reverted:
                     self._audit(cur, user, audit_role, "revert", plan, upload_id, sha256,
@@ -438,7 +453,7 @@ class Store:
             if changed:
                 cur.execute("UPDATE uploads SET status = 'reverted', reverted_at = ?, reverted_by = ? "
                             "WHERE id = ?", [now(), user, upload_id])
-                cur.execute(BUMP_VERSION)
+                bump_version(cur, row[1])
                 if audit_role is not None:
                     self._audit(cur, user, audit_role, "revert", row[1], upload_id, row[4], row[3])
         return {"id": row[0], "plan": row[1], "status": "reverted", "changed": changed, "file_name": row[3],

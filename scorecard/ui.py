@@ -10,9 +10,10 @@ When the audit trail cannot be written (a full disk, say), pages still open: the
 server, the page carries a banner, the entry is written when the trail works again, and until then
 `require()` refuses every change.
 
-A plan's figures (its data, ratings, SPC, tables and charts) are made once per store data version and shared
-by every session (scorecard/cache.py: bounded by entries and size, one computation per key, older versions
-let go); the version is read once per page run, so a commit or a revert shows on every session's next rerun.
+A plan's figures (its data, ratings, SPC, tables and charts) are made once per version of that plan's data and
+shared by every session (scorecard/cache.py: bounded by entries and size, one computation per key, older
+versions let go); the versions are read once per page run, so a commit or a revert shows on every session's
+next rerun, and an upload to one plan leaves the other plans' figures made.
 """
 from __future__ import annotations
 
@@ -225,29 +226,55 @@ def get_store() -> Store:
     return store
 
 
-SHARED = SharedCache()  # a plan's figures, made once per store data version and shared by every session
-VERSION = "_data_version"  # session state: the store data version this run reads (read once, by gate())
+SHARED = SharedCache()  # a plan's figures, made once per version of that plan's data and shared by every session
+VERSION = "_data_version"  # session state: the versions this run reads (read once, by gate())
 
 
-def _read_version() -> tuple[str, int]:
-    """The store's file and its data version (bumped by every commit and revert), so shared figures never
-    outlive a change or cross from one store to another; the values of older versions are let go."""
+@dataclass(frozen=True)
+class Versions:
+    """A store's data version, and each plan's own (the data version at that plan's latest change)."""
+    store: str
+    data: int
+    plans: dict = field(default_factory=dict)
+
+    def of(self, plan: str | None) -> tuple:
+        """The scope a cached value is made for: the whole store, or one plan at its version."""
+        return (None, self.data) if plan is None else (plan, self.plans.get(plan, 0))
+
+
+_seen: dict[str, Versions] = {}  # per store: the newest versions this process has read
+_seen_lock = threading.Lock()
+
+
+def _read_version() -> Versions:
+    """The store's versions, read once per page run: the data version (one cheap query), and the plans'
+    versions with it when it has moved, when the shared figures of every plan that changed are let go (a plan
+    nobody changed keeps its figures through other plans' uploads)."""
     store = get_store()
-    version = (str(store.path), store.data_version())
-    SHARED.keep_version(version)
-    return version
+    path, data = str(store.path), store.data_version()
+    seen = _seen.get(path)
+    if seen is not None and seen.data == data:
+        return seen
+    data, plans = store.plan_versions()
+    with _seen_lock:
+        seen = _seen.get(path)
+        if seen is None or seen.data < data:  # never step back to an older read of another thread
+            _seen[path] = seen = Versions(path, data, plans)
+            SHARED.keep_versions(path, {None: data, **plans})
+    return seen
 
 
-def _version() -> tuple[str, int]:
-    """The version this page run reads: read once per run by gate(), so one run never mixes two versions."""
+def _version() -> Versions:
+    """The versions this page run reads: read once per run by gate(), so one run never mixes two."""
     return st.session_state.get(VERSION) or _read_version()
 
 
-def shared(what: str, make, *key):
-    """`make()`, made once for this store data version and `key` (a page's choices: lists and dicts are
-    fine), and shared by every session, which must only read it. Made in the heavy lane (heavy_work); a
-    session waiting for another's making gives up its page-run slot meanwhile."""
-    full = (*_version(), what, *map(_hashable, key))
+def shared(what: str, make, plan: str | None, *key):
+    """`make()`, made once for this version of `plan`'s data (None: of the whole store) and `key` (a page's
+    choices: lists and dicts are fine), and shared by every session, which must only read it. Made in the
+    heavy lane (heavy_work); a session waiting for another's making gives up its page-run slot meanwhile."""
+    version = _version()
+    full = (version.store, version.of(plan), what, *map(_hashable, key))
     found, value = SHARED.find(full)
     if found:
         return value
@@ -350,15 +377,15 @@ def measure_series(plan: str, as_at: dt.date, code: str) -> pd.DataFrame:
     return shared("series", lambda: kpis.measure_series(store, data, code), plan, as_at, code)
 
 
-def figure(what: str, make, *key):
+def figure(what: str, make, plan: str, *key):
     """A page's plotly figure (or what it is drawn from) for a plan, as-at month and choices (`key`): built
-    once per store data version and shared; the page only hands it to st.plotly_chart."""
-    return shared(f"figure:{what}", make, *key)
+    once per version of the plan's data and shared; the page only hands it to st.plotly_chart."""
+    return shared(f"figure:{what}", make, plan, *key)
 
 
 def plans() -> pd.DataFrame:
     store = get_store()
-    return shared("plans", lambda: queries.run(store, "plans"))
+    return shared("plans", lambda: queries.run(store, "plans"), None)
 
 
 def _periods(plan: str) -> list[dt.date]:

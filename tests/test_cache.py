@@ -52,13 +52,18 @@ def test_bounded_by_entries_and_by_size_least_recently_used_first_out():
     assert cache.bytes <= 3 * one and cache.get(("db", 1, "huge"), lambda: "not kept") == "not kept"
 
 
-def test_a_newer_data_version_lets_the_older_ones_go_for_that_store_only():
+def test_a_newer_version_lets_the_older_ones_go_for_that_store_and_plan_only():
     cache = SharedCache()
-    cache.get(("db", 1, "plan", "A"), lambda: "old")
-    cache.get(("other", 1, "plan", "A"), lambda: "other store")
-    cache.keep_version(("db", 2))
-    assert len(cache) == 1 and cache.bytes == footprint("other store")
-    assert cache.get(("db", 2, "plan", "A"), lambda: "new") == "new"
+    cache.get(("db", ("A", 1), "plan"), lambda: "A old")
+    cache.get(("db", ("B", 1), "plan"), lambda: "B")
+    cache.get(("db", ("C", 0), "plan"), lambda: "C, not changed since plan versions were kept")
+    cache.get(("db", (None, 1), "plans"), lambda: "plans old")
+    cache.get(("other", ("A", 1), "plan"), lambda: "other store")
+    cache.keep_versions("db", {None: 2, "A": 2, "B": 1})  # an upload to A
+    assert sorted(v for v, _ in cache._values.values()) == [
+        "B", "C, not changed since plan versions were kept", "other store"]
+    assert cache.bytes == sum(footprint(v) for v, _ in cache._values.values())
+    assert cache.get(("db", ("A", 2), "plan"), lambda: "A new") == "A new"
 
 
 def test_a_failure_is_not_cached_and_a_stopped_maker_leaves_the_work_to_the_next_session():
@@ -105,8 +110,9 @@ def test_the_server_runs_no_full_garbage_collection_watches_no_source_files_and_
 
 @pytest.mark.slow  # Streamlit and the demo store: a few seconds
 def test_every_session_is_handed_the_same_plan_data_and_a_commit_lets_it_go(demo_copy, monkeypatch):
-    """No per-session copies of plan data (st.cache_data pickled one for every session); after a commit the
-    figures are made again from the new data, and the old version's are dropped."""
+    """No per-session copies of plan data (st.cache_data pickled one for every session); after a change to a
+    plan its figures are made again from the new data, and the old version's are dropped; the other plans'
+    figures stay made (one upload does not make every plan cold)."""
     import datetime as dt
 
     from scorecard import ui
@@ -117,10 +123,14 @@ def test_every_session_is_handed_the_same_plan_data_and_a_commit_lets_it_go(demo
         first = ui.plan_data(plan, as_at)
         assert ui.plan_data(plan, as_at) is first
         assert ui.kpi_rows(plan, as_at, 6, False) is ui.kpi_rows(plan, as_at, 6, False)
+        other, plans = ui.plan_data("Sefton 2017-18", dt.date(2018, 3, 1)), ui.plans()
         ui.get_store().mark_rebase(plan, "CIN8", dt.date(2023, 6, 1), "new process", "tester")  # a new version
         after = ui.plan_data(plan, as_at)
         assert after is not first and len(after.rebases) == len(first.rebases) + 1
-        assert not any(key[:2] == (str(demo_copy), ui.get_store().data_version() - 1) for key in ui.SHARED._values)
+        assert ui.plan_data("Sefton 2017-18", dt.date(2018, 3, 1)) is other  # not changed: still made
+        assert ui.plans() is not plans  # the store's list of plans is made again after any change
+        assert not any(key[:2] == (str(demo_copy), (plan, ui.get_store().data_version() - 1))
+                       for key in ui.SHARED._values)
     finally:
         ui.get_store().close()
         ui.get_store.clear()

@@ -42,7 +42,7 @@ def test_store_check_says_which_store_its_schema_version_and_row_counts(store_db
     lines = capsys.readouterr().out.splitlines()
     which = "PostgreSQL 1" if store_db.startswith("postgresql://") else "DuckDB file "
     assert lines[0].startswith(f"store: {which}") and store_db.split("/")[-1] in lines[0]
-    assert lines[1] == "schema version: 6 (this code's: 6)"
+    assert lines[1] == "schema version: 7 (this code's: 7)"
     counts = dict(line.split() for line in lines[2:])
     assert (counts["uploads"], counts["measure_values"], counts["audit_log"]) == ("1", "1", "0")
 
@@ -80,6 +80,7 @@ def test_a_replica_sees_another_ones_writes_fetching_only_what_changed(postgres,
         assert fetched[1]["measure_values"] == 1 and fetched[1]["uploads"] == 2  # the new row; both uploads' status
         assert queries.run(two, "uploads")["status"].tolist() == ["committed", "reverted"]
         assert queries.run(two, "measure_values", plan="P", as_at="2030-01-01")["value"].tolist() == [70.0]
+        assert two.plan_versions() == one.plan_versions() == (3, {"P": 3})  # the plan's own version, synced
     finally:
         one.close()
         two.close()
@@ -200,10 +201,11 @@ def test_the_same_migrations_upgrade_a_postgresql_store(postgres):
     open_store(url).close()
     with psycopg.connect(url, autocommit=True) as con:  # wind it back to before the tolerance column (version 5)
         con.execute("ALTER TABLE measures DROP COLUMN tolerance")
+        con.execute("DROP TABLE plan_versions")
         con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     s = open_store(url)
     try:
-        assert s.schema_version() == len(pgstore.migrations()) == 6
+        assert s.schema_version() == len(pgstore.migrations()) == 7
         commit_rows(s, "P", measures=[{"code": "M1", "measure": "Visits", "target": 80.0, "tolerance": "5%"}])
         assert queries.run(s, "measures", plan="P")["tolerance"].tolist() == ["5%"]
     finally:

@@ -188,6 +188,7 @@ def test_a_store_from_before_plan_archiving_is_migrated_at_start_up(demo_copy):
     con.execute("DROP TABLE plan_status")
     con.execute("DROP TABLE import_profiles")
     con.execute("ALTER TABLE measures DROP COLUMN tolerance")
+    con.execute("DROP TABLE plan_versions")
     con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     con.close()
     store = Store(demo_copy)
@@ -195,4 +196,28 @@ def test_a_store_from_before_plan_archiving_is_migrated_at_start_up(demo_copy):
     assert len(plan_rows(store)) == 5 and not any(plan_rows(store).values())  # data kept, nothing archived
     store.set_archived(SEFTON, True)
     assert plan_rows(store)[SEFTON] is True
+    store.close()
+
+
+def test_every_change_to_a_plan_moves_that_plans_own_version_and_no_other(tmp_path):
+    """The shared figures are kept per plan version (ui.shared): every kind of change to a plan must move it."""
+    import datetime as dt
+
+    from tests.conftest import commit_rows
+    store = Store(tmp_path / "s.duckdb")
+    first = commit_rows(store, "A", values=[("M1", dt.date(2024, 1, 1), 50)])
+    commit_rows(store, "B", values=[("M1", dt.date(2024, 1, 1), 50)])
+    assert store.plan_versions() == (2, {"A": 1, "B": 2})
+    changes = [lambda: commit_rows(store, "A", values=[("M1", dt.date(2024, 2, 1), 60)]),
+               lambda: store.revert(first),
+               lambda: store.set_archived("A", True),
+               lambda: store.mark_rebase("A", "M1", dt.date(2024, 2, 1), "new process"),
+               lambda: store.clear_rebase("A", "M1", dt.date(2024, 2, 1)),
+               lambda: store.withdraw_plan("A")]
+    for change in changes:
+        change()
+        data, plans = store.plan_versions()
+        assert plans == {"A": data, "B": 2}
+    store.revert(first)  # already reverted: nothing changes, no version moves
+    assert store.plan_versions() == (data, {"A": data, "B": 2})
     store.close()
