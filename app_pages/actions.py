@@ -128,7 +128,7 @@ dataframe(v["owners"], key="act_owners", column_config={
 
 # -- The actions --------------------------------------------------------------------------------
 st.header("The actions")
-table = actions.export_frame(now)
+table = v["table"]
 dataframe(table.drop(columns=["As at", "Children will say"]), key="act_table", column_config={
     "Action": st.column_config.TextColumn(width="large"),
     "Due (read as)": st.column_config.DateColumn(format="DD/MM/YYYY")})

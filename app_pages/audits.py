@@ -88,13 +88,17 @@ if len(window):
     publication = d3.checkbox("For publication", key="audit_publication",
                               help="Counts of 1 to 5 cases, the percentages resting on them, and enough other counts "
                                    "that none can be worked out from the totals, are shown as c (DfE practice)")
-    counts = disclosure.audit_table(window, publication, text=False)
     stem = f"audits-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-") + ("-publication" if publication else "")
-    d1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(counts), plan=plan["plan"],
+    title = f"{plan['plan']}: case-file audits, {first} to {last}"
+
+    def counts():  # made only when a button is pressed, so the page stays quick
+        return disclosure.audit_table(window, publication, text=False)
+
+    d1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(counts()), plan=plan["plan"],
                                               detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="audit_csv")
-    d2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
-        counts, "Audits", f"{plan['plan']}: case-file audits, {first} to {last}"), plan=plan["plan"],
-        detail=f"{stem}.xlsx"), f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="audit_xlsx")
+    d2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(counts(), "Audits", title),
+                                                plan=plan["plan"], detail=f"{stem}.xlsx"),
+                       f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="audit_xlsx")
     st.caption("The downloads hold every stream's counts for the periods chosen.")
 
 # -- Against the plan --------------------------------------------------------------------------

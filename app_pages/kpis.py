@@ -102,15 +102,15 @@ e1, e2, e3, _ = st.columns([1, 1, 2, 2])
 publication = e3.checkbox("For publication", key="kpi_publication",
                           help="In the downloads, a numerator or denominator of 1 to 5 and the value resting on it "
                                "are shown as c (DfE practice)")
-export = kpis.export_frame(shown, publication)
 stem = f"kpis-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-") + ("-publication" if publication else "")
 title = f"{plan['plan']}: measures as at {uk_month(as_at)}"
-# The files are made only when a button is pressed (a callable), so the page stays quick.
-e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(export), plan=plan["plan"],
-                                          detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="kpi_csv")
-e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(export, "Measures", title),
-                                            plan=plan["plan"], detail=f"{stem}.xlsx"), f"{stem}.xlsx",
-                   XLSX_MEDIA_TYPE, key="kpi_xlsx")
+# The files, and the table they hold, are made only when a button is pressed (a callable): the page stays quick.
+e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(kpis.export_frame(shown, publication)),
+                                          plan=plan["plan"], detail=f"{stem}.csv"),
+                   f"{stem}.csv", "text/csv", key="kpi_csv")
+e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
+    kpis.export_frame(shown, publication), "Measures", title), plan=plan["plan"], detail=f"{stem}.xlsx"),
+                   f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="kpi_xlsx")
 
 # -- Measure detail ---------------------------------------------------------------------------
 st.header("Measure detail")

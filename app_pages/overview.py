@@ -7,7 +7,17 @@ import streamlit as st
 from scorecard import board, charts, kpis, numbers, spc
 from scorecard.audits import ALL_STREAMS
 from scorecard.safe_text import md
-from scorecard.ui import figure, gate, illustrative_note, kpi_rows, plan_data, sidebar_filters, uk_date, uk_month
+from scorecard.ui import (
+    exceptions,
+    figure,
+    gate,
+    illustrative_note,
+    kpi_rows,
+    plan_data,
+    sidebar_filters,
+    uk_date,
+    uk_month,
+)
 
 user = gate("viewer", "Overview")
 plan, as_at = sidebar_filters()
@@ -94,7 +104,7 @@ else:
 
 # -- Exceptions -------------------------------------------------------------------------------
 st.header("Exceptions")
-exc = board.exceptions(kpi_rows(plan["plan"], as_at, spc.DEFAULT_RUN, False), data.action_rows, data.audit_rows)
+exc = exceptions(plan["plan"], as_at)
 
 
 def also(reasons: list[str]) -> str:

@@ -201,9 +201,9 @@ def summary_counts(entries: list[dict], diff: dict[str, pd.DataFrame], now: list
 
 
 def view(store, plan: str, as_at: dt.date | None, by: str = "priority", **filters) -> dict:
-    """Everything the Actions page shows for a filter, read at one moment: the matching actions now, the
-    snapshots they appear in, counts per group, the trajectory and its sentences, changes, exceptions and
-    owners."""
+    """Everything the Actions page shows for a filter, read at one moment: the matching actions now (and as the
+    page's table and downloads give them), the snapshots they appear in, counts per group, the trajectory and
+    its sentences, changes, exceptions and owners."""
     from .board import exceptions  # board imports this module
     with store.snapshot() as cur:
         read = queries.reader(store, cur)
@@ -215,7 +215,9 @@ def view(store, plan: str, as_at: dt.date | None, by: str = "priority", **filter
         found = {"counts": counts(read, now, by, refs), "changes": changes(read, now, refs),
                  "owners": owner_table(read, now, refs)}
     traj = trajectory(traj_rows, by)
-    return {"latest": frame(now), "snapshots": [pd.Timestamp(t) for t in sorted({r["as_at"] for r in traj_rows})],
+    latest = frame(now)
+    return {"latest": latest, "table": export_frame(latest),
+            "snapshots": [pd.Timestamp(t) for t in sorted({r["as_at"] for r in traj_rows})],
             "illustrative": any(r["illustrative"] for r in traj_rows), "trajectory": traj,
             "sentences": trajectory_sentences(traj), "exceptions": exceptions(actions=now).action_table(), **found}
 

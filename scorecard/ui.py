@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from . import access, actions, kpis, queries
+from . import access, actions, board, kpis, queries, spc
 from .access import User
 from .cache import SharedCache
 from .demo import seed_if_empty
@@ -365,6 +366,12 @@ def kpi_rows(plan: str, as_at: dt.date, run: int, screen: bool) -> pd.DataFrame:
     return shared("kpis", lambda: kpis.kpi_table(data, run, screen), plan, as_at, run, screen)
 
 
+def exceptions(plan: str, as_at: dt.date | None) -> board.Exceptions:
+    """The plan's exceptions as at a month (board.exceptions on its KPI table, actions and audits), shared."""
+    data, kpi = plan_data(plan, as_at), kpi_rows(plan, as_at, spc.DEFAULT_RUN, False)
+    return shared("exceptions", lambda: board.exceptions(kpi, data.action_rows, data.audit_rows), plan, as_at)
+
+
 def action_view(plan: str, as_at: dt.date, by: str, **filters) -> dict:
     """The Actions page's figures for a filter (each filter a list; empty means all), shared."""
     store = get_store()
@@ -378,14 +385,40 @@ def measure_series(plan: str, as_at: dt.date, code: str) -> pd.DataFrame:
 
 
 def figure(what: str, make, plan: str, *key):
-    """A page's plotly figure (or what it is drawn from) for a plan, as-at month and choices (`key`): built
-    once per version of the plan's data and shared; the page only hands it to st.plotly_chart."""
-    return shared(f"figure:{what}", make, plan, *key)
+    """A page's plotly figure for a plan, as-at month and choices (`key`): built once per version of the plan's
+    data and shared, as a ReadyFigure; the page only hands it to st.plotly_chart."""
+    return shared(f"figure:{what}", lambda: _ready(make()), plan, *key)
+
+
+class ReadyFigure(go.Figure):
+    """A finished figure whose dict is made once: st.plotly_chart asks a figure for its dict on every run (a deep
+    copy of every trace, its arrays encoded: 10-30 ms a chart), so a shared figure hands over the one it made,
+    which nothing changes (plotly.io.to_json only reads it)."""
+    _ready: dict
+
+    def to_dict(self) -> dict:
+        return self._ready
+
+
+def _ready(fig):
+    """The figure made, as a ReadyFigure: the same object, its dict made now (not a copy, which would be drawn
+    with the default template rather than the figure's own)."""
+    if not isinstance(fig, go.Figure):
+        return fig
+    ready = go.Figure.to_dict(fig)
+    fig.__class__ = ReadyFigure
+    fig._ready = ready
+    return fig
 
 
 def plans() -> pd.DataFrame:
     store = get_store()
     return shared("plans", lambda: queries.run(store, "plans"), None)
+
+
+def plan_rows() -> list[dict]:
+    """plans() as records (each a dict the caller must only read), shared."""
+    return shared("plan_rows", lambda: plans().to_dict("records"), None)
 
 
 def _periods(plan: str) -> list[dt.date]:
@@ -416,11 +449,10 @@ def plan_label(row: dict) -> str:
 
 def sidebar_filters() -> tuple[dict | None, dt.date | None]:
     """Plan (with authority) and as-at month, shared by every page; the plan rides in the URL."""
-    df = plans()
-    if df.empty:
+    rows = plan_rows()
+    if not rows:
         st.sidebar.info("No plans loaded yet. Upload a workbook to start.")
         return None, None
-    rows = df.to_dict("records")
     by_name = {r["plan"]: r for r in rows}
     wanted = st.query_params.get("plan")
     if wanted is not None and wanted not in by_name:

@@ -176,3 +176,25 @@ def test_page_runs_queue_for_a_few_slots_and_heavy_work_never_holds_one(monkeypa
     up.join(5)
     first.join(5)
     assert order == ["viewer ran during the check", "second viewer, after the first", "upload checked"]
+
+
+@pytest.mark.slow  # imports Streamlit and plotly
+def test_a_shared_figure_hands_st_plotly_chart_the_dict_it_made_once_and_draws_the_same():
+    import copy
+
+    import plotly.graph_objects as go
+    import plotly.io
+    import plotly.tools
+
+    from scorecard import charts, ui
+    fig = charts.brag_bars([{"priority": p, "action_rag": {"Blue": 0, "Green": g, "Amber": 1, "Red": r, "Unrated": 0}}
+                            for p, g, r in (("1. Front door", 3, 1), ("2. Permanence", 5, 0))])
+    drawn = plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True),
+                              validate=False)  # the spec st.plotly_chart sends for the figure as made
+    ready = ui._ready(fig)
+    given = plotly.tools.return_figure_from_figure_or_data(ready, validate_figure=True)  # as st.plotly_chart asks
+    assert given is plotly.tools.return_figure_from_figure_or_data(ready, validate_figure=True)  # made once
+    before = copy.deepcopy(given)
+    assert plotly.io.to_json(given, validate=False) == drawn
+    assert given == before  # nothing changed it
+    assert ui._ready(None) is None and not isinstance(ui._ready("text"), go.Figure)
