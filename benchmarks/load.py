@@ -85,6 +85,13 @@ class Server:
         """Resident memory of the server and any processes it started, in MB."""
         return sum(_rss_kb(pid) for pid in [self.proc.pid, *_children(self.proc.pid)]) / 1024
 
+    def cpu_s(self) -> float:
+        """CPU seconds the server has used so far (user and system, every thread): what a page run costs, whatever
+        else the machine is doing."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            utime, stime = f.read().rsplit(")", 1)[1].split()[11:13]
+        return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+
 
 def _rss_kb(pid: int) -> int:
     try:
@@ -219,6 +226,7 @@ class Burst:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0  # wall clock for the whole burst
     rss_mb: float = 0.0  # the server's memory once the burst's sessions have gone
+    cpu_s: float = 0.0  # the server's CPU seconds over the burst
     upload: tuple[float, float] | None = None  # check and load seconds, when an upload committed during it
 
     def figures(self) -> dict:
@@ -227,6 +235,7 @@ class Burst:
         out = {"sessions": self.sessions, "runs": len(runs), "per_s": len(runs) / self.seconds if self.seconds else 0,
                "p50": statistics.median(runs) if runs else None, "p95": q[18] if runs else None,
                "max": runs[-1] if runs else None, "errors": len(self.errors), "rss_mb": self.rss_mb,
+               "cpu_ms": 1000 * self.cpu_s / len(runs) if runs else None,
                "upload": self.upload, "during_upload": None}
         if self.upload_window:  # the viewers' page runs that overlapped the upload's check and load
             a, b = self.upload_window
@@ -286,7 +295,9 @@ async def _burst(url: str, sessions: int, plans: list[str], rounds: int, upload:
 def burst(server: Server, sessions: int, plans: list[str], rounds: int = 2, upload: Path | None = None) -> Burst:
     """`sessions` viewers at once, each opening the app on its plan and running the four pages `rounds` times;
     then the server's memory once they have gone."""
+    cpu = server.cpu_s()
     out = asyncio.run(_burst(server.url, sessions, plans, rounds, upload))
+    out.cpu_s = server.cpu_s() - cpu
     time.sleep(2.0)  # the sessions' disconnects reach the server
     out.rss_mb = server.rss_mb()
     return out
@@ -327,7 +338,8 @@ def bench_load(tmp: Path, councils=(25, 153), bursts=BURSTS, rounds: int = 2) ->
 def _line(f: dict) -> str:
     upload = (f" · upload checked in {f['upload'][0]:.1f} s, loaded in {f['upload'][1]:.1f} s" if f["upload"] else "")
     return (f"{f['sessions']} sessions: {f['runs']} page runs, {f['per_s']:.1f}/s, p50 {f['p50']:.2f} s, "
-            f"p95 {f['p95']:.2f} s, max {f['max']:.2f} s, {f['errors']} errors, server {f['rss_mb']:.0f} MB{upload}")
+            f"p95 {f['p95']:.2f} s, max {f['max']:.2f} s, {f['errors']} errors, server {f['rss_mb']:.0f} MB, "
+            f"{f['cpu_ms']:.0f} ms CPU a page run{upload}")
 
 
 def targets(figures: dict[int, list[dict]], councils) -> list[tuple[str, str, bool]]:
