@@ -6,7 +6,7 @@ from scorecard.audits import ALL_STREAMS, MIN_CASES, describe_change, summarise_
 from scorecard.bands import GRADES
 from scorecard.exports import XLSX_MEDIA_TYPE, to_csv_bytes, to_xlsx_bytes
 from scorecard.safe_text import md
-from scorecard.summary import audit_measures, banding_for
+from scorecard.summary import banding_for
 from scorecard.ui import (
     dataframe,
     figure,
@@ -64,7 +64,7 @@ else:
         before = rows.iloc[-2]
         change = describe_change(summarise_counts({g: int(before[g]) for g in GRADES}), result)
         m2.markdown(f"**Since {before['period_label']}:** {change}.")
-    linked = audit_measures(data.measures)
+    linked = data.audit_sourced
     mine = linked[linked["stream"].str.casefold() == stream.casefold()] if len(linked) else linked
     lines = [line for m in mine.to_dict("records")
              for line in threshold_lines(m["link"], banding_for(m), m.get("target"))]
@@ -103,7 +103,7 @@ if len(window):
 
 # -- Against the plan --------------------------------------------------------------------------
 st.header("Against the plan")
-linked = audit_measures(data.measures)
+linked = data.audit_sourced
 if linked.empty:
     st.write("No measure in this plan takes its values from the audits. To rate audits against the plan's "
              "thresholds, set a measure's **Source** to `audit: <stream>` (good-or-better %, e.g. "

@@ -39,7 +39,17 @@ import psycopg
 from psycopg import sql as pgsql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from .store import _TABLES, MIGRATIONS, Store, StoreUnavailable, count_rows, now, postgres_uri, run_migrations
+from .store import (
+    _TABLES,
+    DATA_VERSIONS,
+    MIGRATIONS,
+    Store,
+    StoreUnavailable,
+    count_rows,
+    now,
+    postgres_uri,
+    run_migrations,
+)
 
 logger = logging.getLogger("scorecard")
 
@@ -122,6 +132,7 @@ class PgStore(Store):
         self._seen = None  # the sync_version the read model holds
         self._tried = 0.0  # when refresh() last tried while PostgreSQL could not be reached
         self.con = duckdb.connect(":memory:")  # the read model, with the DuckDB schema
+        self.database = id(self.con)  # DATA_VERSIONS: its own read model, whatever else this process has open
         run_migrations(self.con.cursor(), MIGRATIONS, 0)
         self._pool = ConnectionPool(with_timeout(self.uri), min_size=1, max_size=pool_size(), open=False,
                                     kwargs={"autocommit": True}, check=ConnectionPool.check_connection,
@@ -139,6 +150,7 @@ class PgStore(Store):
             raise
 
     def close(self) -> None:
+        DATA_VERSIONS.moved(self.database)
         with contextlib.suppress(Exception):  # never opened, when PostgreSQL could not be reached
             self._pool.close()
         if self._reader is not None:
@@ -277,6 +289,8 @@ class PgStore(Store):
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+        finally:
+            DATA_VERSIONS.moved(self.database)
 
 
 class _Reader:

@@ -47,6 +47,37 @@ def bump_version(cur, plan: str) -> None:
     cur.execute(MARK_PLAN, [plan])
 
 
+class DataVersions:
+    """The data version of each database this process has open, as last read. Every write to one goes through
+    this process (a DuckDB file is locked to one process; PostgreSQL's read model is written only by its sync),
+    which lets the version go once it is done, so a page run need not ask the database each time (each query
+    hands Python's lock to other threads, a wait of its own when many sessions are busy)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._values: dict = {}
+        self._moves: dict = {}  # per database: how many changes have let its version go
+
+    def get(self, key, read) -> int:
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+            moves = self._moves.get(key, 0)
+        value = read()
+        with self._lock:
+            if self._moves.get(key, 0) == moves:  # else a change ended while it was read: read it again next time
+                self._values[key] = value
+        return value
+
+    def moved(self, key) -> None:
+        with self._lock:
+            self._moves[key] = self._moves.get(key, 0) + 1
+            self._values.pop(key, None)
+
+
+DATA_VERSIONS = DataVersions()
+
+
 class StoreLocked(Exception):
     """Another process (usually the running app) holds the store's lock."""
 
@@ -160,6 +191,7 @@ class Store:
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False, wait: float = 0.0):
         """wait: seconds to keep trying while another process holds the store's lock (e.g. another import)."""
         self.path = db_path(path)
+        self.database = str(self.path.resolve())  # what DATA_VERSIONS knows it by: the file, for every Store on it
         self._write_lock = threading.Lock()
         with self._refused_as_unwritable():
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,6 +213,7 @@ class Store:
             self.migrate()
 
     def close(self) -> None:
+        DATA_VERSIONS.moved(self.database)
         self.con.close()
 
     def describe(self) -> str:
@@ -236,6 +269,8 @@ class Store:
                 with contextlib.suppress(duckdb.Error):  # a COMMIT that failed has already rolled back
                     cur.execute("ROLLBACK")
                 raise
+            finally:
+                DATA_VERSIONS.moved(self.database)
 
     def snapshot(self):
         """A read transaction: see transaction(write=False)."""
@@ -270,8 +305,9 @@ class Store:
         return (cur or self.cursor()).execute(sql, params or {}).df()
 
     def data_version(self) -> int:
-        """Bumped by every commit and revert: the key for cached query results."""
-        return int(self.cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+        """Bumped by every commit and revert: the key for cached query results (read once per change: DataVersions)."""
+        return DATA_VERSIONS.get(self.database, lambda: int(
+            self.cursor().execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0]))
 
     def plan_versions(self) -> tuple[int, dict[str, int]]:
         """The data version and each plan's own version (the data version at its latest change; 0 for a plan not

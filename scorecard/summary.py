@@ -165,6 +165,11 @@ class PlanData:
         return queries.frame(self.measure_rows, dates=("latest_period",))
 
     @cached_property
+    def audit_sourced(self) -> pd.DataFrame:
+        """audit_measures(): the measures whose Source names an audit stream."""
+        return audit_measures(self.measures)
+
+    @cached_property
     def audits(self) -> pd.DataFrame:
         return queries.frame(self.audit_rows, AUDIT_COLUMNS, dates=("period",))
 

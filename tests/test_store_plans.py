@@ -221,3 +221,30 @@ def test_every_change_to_a_plan_moves_that_plans_own_version_and_no_other(tmp_pa
     store.revert(first)  # already reverted: nothing changes, no version moves
     assert store.plan_versions() == (data, {"A": data, "B": 2})
     store.close()
+
+
+def test_the_data_version_is_read_once_per_change_and_every_store_on_the_file_sees_a_change(tmp_path):
+    """Page runs read the data version from memory (DataVersions); any write, through any Store of this process
+    on the file, lets it go, and a change that ends while it is being read is not kept."""
+    import datetime as dt
+
+    from scorecard.store import DataVersions
+    from tests.conftest import commit_rows
+    versions = DataVersions()
+
+    def changed_meanwhile():
+        versions.moved("db")
+        return 1
+    assert versions.get("db", changed_meanwhile) == 1 and versions.get("db", lambda: 2) == 2
+    assert versions.get("db", lambda: 3) == 2  # kept until the next change
+    versions.moved("db")
+    assert versions.get("db", lambda: 4) == 4
+
+    one, two = Store(tmp_path / "s.duckdb"), Store(tmp_path / "s.duckdb")  # one file, two Stores in one process
+    assert one.data_version() == two.data_version() == 0
+    commit_rows(one, "A", values=[("M1", dt.date(2024, 1, 1), 50)])
+    assert two.data_version() == one.data_version() == 1
+    two.set_archived("A", True)
+    assert one.data_version() == 2 and one.plan_versions() == (2, {"A": 2})
+    one.close()
+    two.close()
