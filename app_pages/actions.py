@@ -15,6 +15,7 @@ from scorecard.ui import (
     illustrative_note,
     logged,
     plan_data,
+    ready_table,
     sidebar_filters,
     uk_date,
     uk_month,
@@ -50,6 +51,13 @@ by = st.segmented_control("Group by", list(actions.GROUPS)[:2], format_func=acti
                           key="act_group", default="priority") or "priority"
 v = action_view(plan["plan"], as_at, by, **filters)
 now = v["latest"]
+
+
+def shown(what: str, make):
+    """One of the view's tables as the page shows it, made once for these filters (ui.ready_table)."""
+    return ready_table(what, make, plan["plan"], as_at, by, filters)
+
+
 snapshot = pd.Timestamp(now_all["as_at"].iloc[0])
 st.caption(f"{md(plan['plan'])} · snapshot as at {uk_month(snapshot)} · {len(now)} of {len(now_all)} actions · "
            f"{numbers.plural(len(v['snapshots']), 'monthly snapshot')} up to {uk_month(as_at)}")
@@ -90,21 +98,22 @@ for col, (key, label) in zip(m, (("moved", "Rating moved"), ("new", "New"), ("cl
     col.metric(label, len(ch[key]))
 tabs = st.tabs(["Rating moved", "New and closed", "Slipped", "Stale commentary"])
 with tabs[0]:
-    dataframe(ch["moved"], column_config={
+    dataframe(shown("moved", lambda: ch["moved"]), column_config={
         "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"), "priority": "Priority",
         "owner": "Owner", "source": "Source", "before": "Before", "after": "Now"})
 with tabs[1]:
-    dataframe(pd.concat([ch["new"].assign(change="New"),
-                         ch["closed"].assign(change="Closed (no longer in the plan)")]), column_config={
+    dataframe(shown("new_and_closed", lambda: pd.concat([
+        ch["new"].assign(change="New"), ch["closed"].assign(change="Closed (no longer in the plan)")])), column_config={
         "change": "Change", "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"),
         "action_rag": "Action RAG"})
 with tabs[2]:
-    dataframe(ch["slipped"], column_config={
+    dataframe(shown("slipped", lambda: ch["slipped"]), column_config={
         "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"), "due_before": "Was due",
         "due_now": "Now due", "slippage_days": st.column_config.NumberColumn("Slipped (days)", format="%d"),
         "rebaselines": st.column_config.NumberColumn("Times re-baselined", format="%d")})
 with tabs[3]:
-    dataframe(ch["stale"].assign(since=[uk_month(d) for d in ch["stale"]["since"]]), column_config={
+    dataframe(shown("stale", lambda: ch["stale"].assign(since=[uk_month(d) for d in ch["stale"]["since"]])),
+              column_config={
         "ref": "Ref", "action": st.column_config.TextColumn("Action", width="medium"),
         "commentary": st.column_config.TextColumn("Commentary", width="large"),
         "unchanged_for": st.column_config.NumberColumn("Unchanged for (snapshots)", format="%d"),
@@ -116,20 +125,20 @@ exc = v["exceptions"]
 if exc.empty:
     st.success("Nothing overdue, nothing Red, no Red impact on a Green or Blue action.")
 else:
-    dataframe(exc, key="act_exceptions", column_config={
+    dataframe(shown("exceptions", lambda: exc), key="act_exceptions", column_config={
         "exception": "Exception", "ref": "Ref", "action": st.column_config.TextColumn("Action", width="large"),
         "owner": "Owner", "source": "Source", "action_rag": "Action RAG", "impact_rag": "Impact RAG",
         "due_text": "Due", "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d")})
 
 # -- Owners -------------------------------------------------------------------------------------
 st.header("Owners")
-dataframe(v["owners"], key="act_owners", column_config={
+dataframe(shown("owners", lambda: v["owners"]), key="act_owners", column_config={
     "owner": st.column_config.TextColumn("Owner", width="large"), "total": "Actions", "overdue": "Overdue"})
 
 # -- The actions --------------------------------------------------------------------------------
 st.header("The actions")
 table = v["table"]
-dataframe(table.drop(columns=["As at", "Children will say"]), key="act_table", column_config={
+dataframe(shown("actions", lambda: table.drop(columns=["As at", "Children will say"])), key="act_table", column_config={
     "Action": st.column_config.TextColumn(width="large"),
     "Due (read as)": st.column_config.DateColumn(format="DD/MM/YYYY")})
 stem = f"actions-{plan['plan']}-{month_key(snapshot)}".replace(" ", "-")

@@ -15,6 +15,7 @@ from scorecard.ui import (
     logged,
     measure_series,
     plan_data,
+    ready_table,
     sidebar_filters,
     uk_month,
 )
@@ -64,19 +65,26 @@ else:
         before = rows.iloc[-2]
         change = describe_change(summarise_counts({g: int(before[g]) for g in GRADES}), result)
         m2.markdown(f"**Since {before['period_label']}:** {change}.")
-    linked = data.audit_sourced
-    mine = linked[linked["stream"].str.casefold() == stream.casefold()] if len(linked) else linked
-    lines = [line for m in mine.to_dict("records")
-             for line in threshold_lines(m["link"], banding_for(m), m.get("target"))]
-    st.plotly_chart(figure("audit_trajectory", lambda: charts.audit_trajectory(rows, lines), plan["plan"], as_at,
-                           stream, first, last), width="stretch", key="audit_trajectory")
-    table = rows.assign(
-        interval=[numbers.interval(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
-        good_or_better_pct=[numbers.rounded(p, numbers.PCT_PLACES) for p in rows["good_or_better_pct"]],
-        note=[", ".join(n for n in ((f"too few to judge (<{MIN_CASES})" if c < MIN_CASES else ""),
-                                    ("◇ illustrative" if i else "")) if n)
-              for c, i in zip(rows["cases"], rows["illustrative"])])
-    dataframe(table[["period_label", "cases", *GRADES, "good_or_better_pct", "interval", "note"]],
+    def trajectory():
+        """The stream's grades over time, with the plan's thresholds of the measures sourced from it."""
+        linked = data.audit_sourced
+        mine = linked[linked["stream"].str.casefold() == stream.casefold()] if len(linked) else linked
+        lines = [line for m in mine.to_dict("records")
+                 for line in threshold_lines(m["link"], banding_for(m), m.get("target"))]
+        return charts.audit_trajectory(rows, lines)
+
+    def by_period():
+        return rows.assign(
+            interval=[numbers.interval(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
+            good_or_better_pct=[numbers.rounded(p, numbers.PCT_PLACES) for p in rows["good_or_better_pct"]],
+            note=[", ".join(n for n in ((f"too few to judge (<{MIN_CASES})" if c < MIN_CASES else ""),
+                                        ("◇ illustrative" if i else "")) if n)
+                  for c, i in zip(rows["cases"], rows["illustrative"])]
+        )[["period_label", "cases", *GRADES, "good_or_better_pct", "interval", "note"]]
+
+    st.plotly_chart(figure("audit_trajectory", trajectory, plan["plan"], as_at, stream, first, last),
+                    width="stretch", key="audit_trajectory")
+    dataframe(ready_table("audit_table", by_period, plan["plan"], as_at, stream, first, last),
               key="audit_table", column_config={
                   "period_label": "Period", "cases": "Cases (n)",
                   "good_or_better_pct": st.column_config.NumberColumn("Good or better", format="%.0f%%"),
@@ -109,10 +117,11 @@ if linked.empty:
              "thresholds, set a measure's **Source** to `audit: <stream>` (good-or-better %, e.g. "
              "`audit: All streams`) or `audit inadequate: <stream>` (inadequate %).")
 else:
-    rated = [kpis.rating_label(b, r) for b, r in zip(linked["band"], linked["target_rag"])]
-    dataframe(linked.assign(band_label=rated, measure=[kpis.short_name(m) for m in linked["measure"]])[
+    dataframe(ready_table("audit_measures", lambda: linked.assign(
+        band_label=[kpis.rating_label(b, r) for b, r in zip(linked["band"], linked["target_rag"])],
+        measure=[kpis.short_name(m) for m in linked["measure"]])[
         ["code", "measure", "value", "band_label", "denominator", "latest_label", "stream", "figure", "target"]],
-        key="audit_measures", column_config={
+        plan["plan"], as_at), key="audit_measures", column_config={
             "code": st.column_config.TextColumn("Code", width=75),
             "measure": st.column_config.TextColumn("Measure", width=300),
             "value": st.column_config.NumberColumn("Value", format="%.1f%%", width=70),

@@ -17,6 +17,7 @@ from scorecard.ui import (
     logged,
     measure_series,
     plan_data,
+    ready_table,
     require,
     shared,
     sidebar_filters,
@@ -62,13 +63,20 @@ chosen = dict(
     sources=f4.multiselect("Source", options("source"), key="kpi_source", placeholder="All"),
 )
 search = st.text_input("Search measures", key="kpi_search", placeholder="code, words in the measure, priority…")
-shown = kpis.filter_table(table, search=search, **chosen)
+choices = (plan["plan"], as_at, run, screen, search, chosen)
+shown = shared("kpi_shown", lambda: kpis.filter_table(table, search=search, **chosen), *choices)
+
+
+def rounded(shown: pd.DataFrame) -> pd.DataFrame:
+    """The table with the one rounding rule (numbers.rounded), not the grid's."""
+    return shown.assign(**{c: [None if pd.isna(v) else numbers.rounded(v) for v in shown[c]]
+                           for c in ("value", "england", "region", "neighbours")})
+
 
 # What a leader scans first (code, measure, value and band stay in view at 1366 px wide, the lot at 1920), then
 # the detail to scroll to. The whole row is in the downloads.
-rounded = {c: [None if pd.isna(v) else numbers.rounded(v) for v in shown[c]]  # the one rounding rule, not the grid's
-           for c in ("value", "england", "region", "neighbours")}
-dataframe(shown.assign(**rounded), key="kpi_table", height=min(35 * (len(shown) + 1) + 3, 560), column_order=[
+dataframe(ready_table("kpi_table", lambda: rounded(shown), *choices), key="kpi_table",
+          height=min(35 * (len(shown) + 1) + 3, 560), column_order=[
     "code", "measure_short", "value", "latest", "band_label", "target_text", "direction_label", "trend",
     "spc_label", "priority_short", "exception", "numerator", "denominator", "england", "region", "neighbours",
     "focus_area", "source"], column_config={

@@ -8,12 +8,15 @@ from scorecard import board, charts, kpis, numbers, spc
 from scorecard.audits import ALL_STREAMS
 from scorecard.safe_text import md
 from scorecard.ui import (
+    dataframe,
     exceptions,
     figure,
     gate,
     illustrative_note,
     kpi_rows,
     plan_data,
+    ready_table,
+    shared,
     sidebar_filters,
     uk_date,
     uk_month,
@@ -104,33 +107,37 @@ else:
 
 # -- Exceptions -------------------------------------------------------------------------------
 st.header("Exceptions")
-exc = exceptions(plan["plan"], as_at)
 
 
 def also(reasons: list[str]) -> str:
     return f" · also {', '.join(r.lower() for r in reasons[1:])}" if len(reasons) > 1 else ""
 
 
-exc_rows = []
-for r in exc.measures:
-    figure = (f"{numbers.value(r['previous_value'], r['unit'])} → {numbers.value(r['value'], r['unit'])}"
-              if r["reasons"][0] == board.WORSENING else numbers.value(r["value"], r["unit"]))
-    exc_rows.append((board.KINDS[r["reasons"][0]], r["code"], r["measure"],
+def exception_table() -> pd.DataFrame:
+    """One row per exception (board.exceptions), in the order of board.KINDS."""
+    exc, rows = exceptions(plan["plan"], as_at), []
+    for r in exc.measures:
+        figure = (f"{numbers.value(r['previous_value'], r['unit'])} → {numbers.value(r['value'], r['unit'])}"
+                  if r["reasons"][0] == board.WORSENING else numbers.value(r["value"], r["unit"]))
+        rows.append((board.KINDS[r["reasons"][0]], r["code"], r["measure"],
                      f"{figure} ({r['latest']}){also(r['reasons'])}"))
-for r in exc.actions:
-    kind = next(k for k in (board.OVERDUE, board.RED, board.RED_IMPACT) if r["reasons"][0].startswith(k))
-    overdue = f", {numbers.plural(r['days_overdue'], 'day')} overdue" if r["overdue"] else ""
-    exc_rows.append((board.KINDS[kind], r["ref"], r["action"][:140],
+    for r in exc.actions:
+        kind = next(k for k in (board.OVERDUE, board.RED, board.RED_IMPACT) if r["reasons"][0].startswith(k))
+        overdue = f", {numbers.plural(r['days_overdue'], 'day')} overdue" if r["overdue"] else ""
+        rows.append((board.KINDS[kind], r["ref"], r["action"][:140],
                      f"due {r['due_text']}{overdue} · {r['action_rag']}, impact {r['impact_rag']}"))
-for c in exc.audit_streams:
-    exc_rows.append((board.KINDS["fell"], "", c["stream"], f"{c['words']} ({c['from']} to {c['to']})"))
-table = pd.DataFrame(exc_rows, columns=["Exception", "Ref", "What", "Detail"])
+    for c in exc.audit_streams:
+        rows.append((board.KINDS["fell"], "", c["stream"], f"{c['words']} ({c['from']} to {c['to']})"))
+    order = list(board.KINDS.values())
+    return pd.DataFrame(rows, columns=["Exception", "Ref", "What", "Detail"]).sort_values(
+        "Exception", key=lambda s: s.map(order.index), kind="stable")
+
+
+table = shared("exception_table", exception_table, plan["plan"], as_at)
 if table.empty:
     st.success("No exceptions: nothing rated Inadequate or Red against its target, worsening, missing its target, "
                "showing special-cause concern, Red or overdue, and no audit stream fell.")
 else:
-    order = list(board.KINDS.values())
-    table = table.sort_values("Exception", key=lambda s: s.map(order.index), kind="stable")
     counts = table["Exception"].value_counts()
     st.write(" · ".join(board.kind_count(kind, counts[k]) for kind, k in board.KINDS.items() if k in counts))
-    st.dataframe(table, hide_index=True, width="stretch")
+    dataframe(ready_table("exceptions", lambda: table, plan["plan"], as_at), width="stretch")

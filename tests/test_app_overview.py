@@ -144,3 +144,20 @@ def test_meeting_mode_linked_to_no_plan_says_so_and_offers_the_plans(app):
     assert not at.exception and at.title[0].value == "What needs the board's attention"
     strip = next(h.value for h in at.html if 'class="board-strip"' in h.value)
     assert "Tameside 2023-25" in strip
+
+
+@pytest.mark.slow
+def test_the_plan_and_month_chosen_stay_chosen_from_page_to_page(app):
+    """Each page draws its own plan and as-at selectors: the choice made on one carries over to the next (it
+    went back to the first plan and the latest month on every page change)."""
+    at = app.run()
+    at.sidebar.selectbox[0].set_value("Tameside 2023-25").run()
+    months = at.sidebar.selectbox[1].options
+    at.sidebar.selectbox[1].set_value(months[3]).run()
+    month = at.sidebar.selectbox[1].value
+    assert at.sidebar.selectbox[1].format_func(month) == months[3]
+    for page in ("kpis", "audits", "actions", "overview"):
+        at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, page
+        assert (at.sidebar.selectbox[0].value, at.sidebar.selectbox[1].value) == ("Tameside 2023-25", month), page
+        assert at.query_params["plan"] in ("Tameside 2023-25", ["Tameside 2023-25"])
