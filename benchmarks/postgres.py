@@ -238,5 +238,5 @@ def bench_replicas(url: str, replicas: int = 3, sessions: int = 60, rounds: int 
                       f"second; p50 {f['p50'] * 1000:.0f} ms, max {f['max']:.1f} s; {len(errors)} errors"
                       f"{' (' + '; '.join(kinds) + ')' if kinds else ''}; memory per replica after: "
                       f"{', '.join(f'{m:.0f}' for m in memory)} MB; KPI tables of {PLAN} seen before, after the "
-                      f"first and after the second upload: {', '.join(map(str, states))} (of {len(shown)} KPI "
-                      f"page runs), mixing them: {len(mixed)}"}
+                      f"first and after the second upload: {', '.join(map(str, states))}, mixing them: {len(mixed)}; "
+                      f"{len(shown) - len(seen)} of the {len(shown)} KPI page runs showed another plan"}
