@@ -43,8 +43,8 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """`streamlit run app.py` on 127.0.0.1 for one store, in its own process."""
-    db: Path
+    """`streamlit run app.py` on 127.0.0.1 for one store (a DuckDB file or a PostgreSQL URL), in its own process."""
+    db: Path | str
     port: int = field(default_factory=free_port)
     profile: Path | None = None  # run it under benchmarks/sampler.py, writing its counts here
     log: Path | None = None  # where its output goes (else nowhere)
@@ -244,7 +244,7 @@ class Burst:
         return out
 
 
-async def _viewer(url: str, plan: str, rounds: int, start: asyncio.Event, burst: Burst) -> None:
+async def _viewer(url: str, plan: str, rounds: int, start: asyncio.Event, burst: Burst, after=None) -> None:
     s = Session(url, urllib.parse.urlencode({"plan": plan}))
     try:
         await start.wait()
@@ -254,6 +254,8 @@ async def _viewer(url: str, plan: str, rounds: int, start: asyncio.Event, burst:
             for page in PAGES[1:] if r == 0 else PAGES:
                 burst.runs.append(await s.run(page))
                 burst.ends.append(time.perf_counter())
+                if after is not None:
+                    after(page, s)
     except (TimeoutError, PageError, OSError) as exc:
         burst.errors.append(f"{plan}: {exc!r}"[:300])
     finally:
@@ -275,12 +277,19 @@ async def _uploader(url: str, path: Path, start: asyncio.Event, burst: Burst) ->
         await s.close()
 
 
-async def _burst(url: str, sessions: int, plans: list[str], rounds: int, upload: Path | None) -> Burst:
+async def _burst(urls: list[str], sessions: int, plans: list[str], rounds: int, upload: Path | None,
+                 after=None, during=None) -> Burst:
+    """Session k on urls[k mod len(urls)] and plans[k mod len(plans)], the uploader on the first server;
+    after(page, session) is called after each viewer's page run that follows its opening one, and
+    during(start, burst) runs beside them."""
     burst = Burst(sessions)
     start = asyncio.Event()
-    tasks = [asyncio.create_task(_viewer(url, plans[k % len(plans)], rounds, start, burst)) for k in range(sessions)]
+    tasks = [asyncio.create_task(_viewer(urls[k % len(urls)], plans[k % len(plans)], rounds, start, burst, after))
+             for k in range(sessions)]
     if upload is not None:
-        tasks.append(asyncio.create_task(_uploader(url, upload, start, burst)))
+        tasks.append(asyncio.create_task(_uploader(urls[0], upload, start, burst)))
+    if during is not None:
+        tasks.append(asyncio.create_task(during(start, burst)))
     await asyncio.sleep(0.5 if upload is None else 3.0)  # the uploader's session is open before the rush
     t0 = time.perf_counter()
     start.set()
@@ -296,7 +305,7 @@ def burst(server: Server, sessions: int, plans: list[str], rounds: int = 2, uplo
     """`sessions` viewers at once, each opening the app on its plan and running the four pages `rounds` times;
     then the server's memory once they have gone."""
     cpu = server.cpu_s()
-    out = asyncio.run(_burst(server.url, sessions, plans, rounds, upload))
+    out = asyncio.run(_burst([server.url], sessions, plans, rounds, upload))
     out.cpu_s = server.cpu_s() - cpu
     time.sleep(2.0)  # the sessions' disconnects reach the server
     out.rss_mb = server.rss_mb()

@@ -81,3 +81,23 @@ def test_load_targets_are_judged_as_the_issue_states_them():
     got = {what.split(":")[0].split(",")[0]: met for what, _, met in targets({25: small}, (25,))}
     assert got == {"30 sessions x 2 rounds": False, "at least 15 page runs a second": False,
                    "server memory under 1 GB": True}
+
+
+def test_the_replicas_benchmark_reads_the_kpi_table_from_a_websocket_sessions_elements():
+    """CIN8 and WF6 come from the KPI table's Arrow bytes as the server sent them, and only when the page showed
+    the benchmark's plan (a run showing another plan says nothing about what its sessions saw)."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+    from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
+    from streamlit.proto.Element_pb2 import Element
+
+    from benchmarks.postgres import PLAN, kpi_values
+    caption, table = Element(), Element()
+    caption.markdown.body = f"{PLAN} · as at Jan-24 · 17 measures · exceptions first"
+    table.dataframe.arrow_data.data = convert_pandas_df_to_arrow_bytes(
+        pd.DataFrame({"code": ["WF6", "CE1", "CIN8"], "value": [15.4, None, 55.5]}))
+    session = SimpleNamespace(elements=[caption, table])
+    assert kpi_values(session) == (55.5, 15.4)
+    caption.markdown.body = "Cheshire East 2017-18 · as at Dec-17 · 6 measures · exceptions first"
+    assert kpi_values(session) is None
