@@ -187,14 +187,20 @@ def test_a_shared_figure_hands_st_plotly_chart_the_dict_it_made_once_and_draws_t
     import plotly.tools
 
     from scorecard import charts, ui
-    fig = charts.brag_bars([{"priority": p, "action_rag": {"Blue": 0, "Green": g, "Amber": 1, "Red": r, "Unrated": 0}}
+    bars = charts.brag_bars([{"priority": p, "action_rag": {"Blue": 0, "Green": g, "Amber": 1, "Red": r, "Unrated": 0}}
                             for p, g, r in (("1. Front door", 3, 1), ("2. Permanence", 5, 0))])
-    drawn = plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True),
-                              validate=False)  # the spec st.plotly_chart sends for the figure as made
-    ready = ui._ready(fig)
-    given = plotly.tools.return_figure_from_figure_or_data(ready, validate_figure=True)  # as st.plotly_chart asks
-    assert given is plotly.tools.return_figure_from_figure_or_data(ready, validate_figure=True)  # made once
-    before = copy.deepcopy(given)
-    assert plotly.io.to_json(given, validate=False) == drawn
-    assert given == before  # nothing changed it
+    import datetime as dt
+
+    import numpy as np
+    dated = go.Figure(go.Scatter(x=[dt.date(2024, m, 1) for m in (1, 2, 3)], y=np.array([50.5, 61.0, np.nan]),
+                                 customdata=np.array([[1, 2], [3, 4], [5, 6]])))  # dates, NumPy arrays, NaN
+    for fig in (bars, dated):
+        drawn = plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True),
+                                  validate=False)  # the spec st.plotly_chart sends for the figure as made
+        ready = ui._ready(fig)
+        given = plotly.tools.return_figure_from_figure_or_data(ready, validate_figure=True)  # as st.plotly_chart asks
+        assert given is plotly.tools.return_figure_from_figure_or_data(ready, validate_figure=True)  # made once
+        before = copy.deepcopy(given)
+        assert plotly.io.to_json(given, validate=False) == drawn
+        assert given == before  # nothing changed it
     assert ui._ready(None) is None and not isinstance(ui._ready("text"), go.Figure)
