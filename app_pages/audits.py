@@ -91,10 +91,11 @@ if len(window):
     counts = disclosure.audit_table(window, publication, text=False)
     stem = f"audits-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-") + ("-publication" if publication else "")
     d1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(counts), plan=plan["plan"],
-                                              detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="audit_csv")
+                                              detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="audit_csv",
+                       on_click="ignore")
     d2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
         counts, "Audits", f"{plan['plan']}: case-file audits, {first} to {last}"), plan=plan["plan"],
-        detail=f"{stem}.xlsx"), f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="audit_xlsx")
+        detail=f"{stem}.xlsx"), f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="audit_xlsx", on_click="ignore")
     st.caption("The downloads hold every stream's counts for the periods chosen.")
 
 # -- Against the plan --------------------------------------------------------------------------

@@ -107,10 +107,11 @@ stem = f"kpis-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-") + ("-publication" 
 title = f"{plan['plan']}: measures as at {uk_month(as_at)}"
 # The files are made only when a button is pressed (a callable), so the page stays quick.
 e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(export), plan=plan["plan"],
-                                          detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="kpi_csv")
+                                          detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="kpi_csv",
+                   on_click="ignore")
 e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(export, "Measures", title),
                                             plan=plan["plan"], detail=f"{stem}.xlsx"), f"{stem}.xlsx",
-                   XLSX_MEDIA_TYPE, key="kpi_xlsx")
+                   XLSX_MEDIA_TYPE, key="kpi_xlsx", on_click="ignore")
 
 # -- Measure detail ---------------------------------------------------------------------------
 st.header("Measure detail")
