@@ -144,10 +144,11 @@ dataframe(shown("actions", lambda: table.drop(columns=["As at", "Children will s
 stem = f"actions-{plan['plan']}-{month_key(snapshot)}".replace(" ", "-")
 e1, e2, _ = st.columns([1, 1, 4])
 e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(table), plan=plan["plan"],
-                                          detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="act_csv")
+                                          detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="act_csv",
+                   on_click="ignore")
 e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
     table, "Actions", f"{plan['plan']}: actions as at {uk_month(snapshot)}"), plan=plan["plan"], detail=f"{stem}.xlsx"),
-                   f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="act_xlsx")
+                   f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="act_xlsx", on_click="ignore")
 
 # -- Action detail ------------------------------------------------------------------------------
 st.header("Action detail")

@@ -31,7 +31,7 @@ trail_file = shown.assign(logged_at=[pd.Timestamp(t).isoformat(timespec="seconds
                           upload_id=shown["upload_id"].astype("Int64"))
 st.download_button("Download the audit trail (CSV)", logged(user, "export", lambda: to_csv_bytes(trail_file),
                                                              detail="audit trail"),
-                   "audit-trail.csv", "text/csv", key="audit_csv")
+                   "audit-trail.csv", "text/csv", key="audit_csv", on_click="ignore")
 
 st.header("Plans")
 st.caption("A plan is created by its first upload. **Archive** a finished plan to take it out of the plan "

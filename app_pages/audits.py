@@ -103,10 +103,11 @@ if len(window):
         return disclosure.audit_table(window, publication, text=False)
 
     d1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(counts()), plan=plan["plan"],
-                                              detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="audit_csv")
+                                              detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="audit_csv",
+                       on_click="ignore")
     d2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(counts(), "Audits", title),
                                                 plan=plan["plan"], detail=f"{stem}.xlsx"),
-                       f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="audit_xlsx")
+                       f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="audit_xlsx", on_click="ignore")
     st.caption("The downloads hold every stream's counts for the periods chosen.")
 
 # -- Against the plan --------------------------------------------------------------------------

@@ -31,11 +31,11 @@ def page(static: bool = False) -> str:
 c1, c2, _ = st.columns([1, 1, 3])
 c1.download_button("Download the pack (HTML)", logged(user, "export", lambda: page().encode("utf-8"),
                                                       plan=plan["plan"], detail=f"{stem}.html"),
-                   f"{stem}.html", "text/html", key="pack_html")
+                   f"{stem}.html", "text/html", key="pack_html", on_click="ignore")
 if boardpack.chromium():
     c2.download_button("Download the pack (PDF)", logged(user, "export", lambda: boardpack.to_pdf(page(static=True)),
                                                          plan=plan["plan"], detail=f"{stem}.pdf"),
-                       f"{stem}.pdf", "application/pdf", key="pack_pdf")
+                       f"{stem}.pdf", "application/pdf", key="pack_pdf", on_click="ignore")
 else:
     c2.info("The PDF needs Chromium on the server (sudo apt-get install chromium).")
 st.caption(f"{md(plan['plan'])} as at {uk_month(as_at)}. No case reference is ever included.")

@@ -115,10 +115,10 @@ title = f"{plan['plan']}: measures as at {uk_month(as_at)}"
 # The files, and the table they hold, are made only when a button is pressed (a callable): the page stays quick.
 e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(kpis.export_frame(shown, publication)),
                                           plan=plan["plan"], detail=f"{stem}.csv"),
-                   f"{stem}.csv", "text/csv", key="kpi_csv")
+                   f"{stem}.csv", "text/csv", key="kpi_csv", on_click="ignore")
 e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
     kpis.export_frame(shown, publication), "Measures", title), plan=plan["plan"], detail=f"{stem}.xlsx"),
-                   f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="kpi_xlsx")
+                   f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="kpi_xlsx", on_click="ignore")
 
 # -- Measure detail ---------------------------------------------------------------------------
 st.header("Measure detail")

@@ -307,7 +307,7 @@ with tab_upload:
                                        detail=f"problem report for {c.file_name}"),
                                    f"problems-{Path(c.file_name).stem}.xlsx",
                                    MEDIA_TYPE,
-                                   key=f"upload_report_{i}")
+                                   key=f"upload_report_{i}", on_click="ignore")
             if not c.ok:
                 continue
             dup = c.duplicate_of
@@ -414,10 +414,10 @@ with tab_template:
     t1, t2, _ = st.columns([1, 1, 3])
     t1.download_button("Blank template", logged(user, "export", template_bytes, detail="blank template"),
                        "scorecard-template.xlsx",
-                       MEDIA_TYPE, key="template_blank")
+                       MEDIA_TYPE, key="template_blank", on_click="ignore")
     t2.download_button("Filled example", logged(user, "export", EXAMPLE.read_bytes, detail="filled example"),
                        EXAMPLE.name,
-                       MEDIA_TYPE, key="template_example")
+                       MEDIA_TYPE, key="template_example", on_click="ignore")
 
     st.subheader("A plan's data as a workbook")
     st.write("Everything in force for a plan (measures, values, audit counts, every action snapshot, benchmarks) "
@@ -429,4 +429,4 @@ with tab_template:
         chosen = x1.selectbox("Plan", names, key="export_plan")
         x2.download_button("Download the plan's workbook", logged(
             user, "export", lambda: plan_workbook_bytes(store, chosen), plan=chosen, detail="plan workbook"),
-            f"{safe_file_name(chosen)}.xlsx", MEDIA_TYPE, key="export_plan_workbook")
+            f"{safe_file_name(chosen)}.xlsx", MEDIA_TYPE, key="export_plan_workbook", on_click="ignore")

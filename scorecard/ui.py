@@ -113,7 +113,10 @@ def log(user: User | None, event: str, **fields) -> None:
 
 def logged(user: User, event: str, make, **fields):
     """Wrap a download's data callable so that each download is recorded in the audit trail first; a
-    download whose entry cannot be written fails."""
+    download whose entry cannot be written fails. Its st.download_button takes on_click="ignore": a click that
+    also reran the page could lose the file (a run starts by dropping the session's unsent messages, the
+    answer with the file's address among them), and the button then spun, disabled, with no file
+    (tests/test_downloads.py)."""
     def run():
         _write(Entry(user.who, user.role, event, fields), late=False)
         return make()

@@ -62,6 +62,7 @@ def test_bad_file_lists_every_problem_and_changes_nothing(app, demo_copy, tmp_pa
         ["Values", "C2", "about half"], ["Values", "A3", "NOPE"], ["Values", "C4", "140"]]
     assert "unknown measure code 'NOPE'" in errors["Problem and what to do"].iloc[1]
     assert [b.proto.label for b in at.get("download_button")][0] == "Download this report (Excel)"
+    assert at.get("download_button")[0].proto.ignore_rerun  # a click must not rerun: see tests/test_downloads.py
     assert not [b for b in at.button if b.key and b.key.startswith("upload_commit")]
     assert cin8(demo_copy) == before
 

@@ -274,15 +274,12 @@ def test_overview_tiles_are_never_cut_short(server, browser, width, height):
             page.close()
 
 
-def test_the_audit_trail_downloads_with_full_iso_date_times(demo_copy, browser):
-    # A server of its own: on the shared one, late in a loaded CI run, the download's file was sometimes never
-    # made (Streamlit makes it in its default thread pool when the button is clicked); see the README.
-    with running_app(demo_copy) as url:
-        page = open_page(browser, url + "/admin")
-        try:
-            path = click_to_download(page, page.get_by_role("button", name="Download the audit trail (CSV)"))
-            rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-            assert rows and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", r["logged_at"]) for r in rows), rows[:3]
-            assert {r["upload_id"] for r in rows} <= {""} | {str(n) for n in range(1, 100)}  # whole numbers, or blank
-        finally:
-            page.close()
+def test_the_audit_trail_downloads_with_full_iso_date_times(server, browser):
+    page = open_page(browser, server + "/admin")
+    try:
+        path = click_to_download(page, page.get_by_role("button", name="Download the audit trail (CSV)"))
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        assert rows and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", r["logged_at"]) for r in rows), rows[:3]
+        assert {r["upload_id"] for r in rows} <= {""} | {str(n) for n in range(1, 100)}  # whole numbers, or blank
+    finally:
+        page.close()
