@@ -152,15 +152,22 @@ def _banner(problem: str) -> None:
              "downloads, as each one is recorded); pages can still be read.", icon="⚠️")
 
 
+_signed_in_on: dict[tuple, dt.date] = {}  # local mode: (store, who) -> the day this process knows they signed in
+
+
 def _record_sign_in(user: User) -> None:
     """Once per browser session for someone signed in; in local mode once per person per day, however many
-    browser tabs and sessions they open."""
+    browser tabs and sessions they open (the trail is asked once a day per person, then this process knows)."""
     if st.session_state.get(SIGNED_IN):
         return
     st.session_state[SIGNED_IN] = True
     if user.local:
+        known, today = (get_store().database, user.who), dt.date.today()
+        if _signed_in_on.get(known) == today:
+            return
         last = queries.run(get_store(), "sign_ins").set_index("who")["last_sign_in"].get(user.who)
-        if last is not None and pd.Timestamp(last).date() == dt.date.today():
+        if last is not None and pd.Timestamp(last).date() == today:
+            _signed_in_on[known] = today  # as the trail says: the entry written, on the day it was written
             return
     log(user, "sign-in", detail="local mode" if user.local else None)
 
