@@ -261,9 +261,9 @@ _seen_lock = threading.Lock()
 
 
 def _read_version() -> Versions:
-    """The store's versions, read once per page run: the data version (one cheap query), and the plans'
-    versions with it when it has moved, when the shared figures of every plan that changed are let go (a plan
-    nobody changed keeps its figures through other plans' uploads)."""
+    """The store's versions, read once per page run: the data version (from memory: DataVersions), and the
+    plans' versions with it when it has moved, when the shared figures of every plan that changed are let go (a
+    plan nobody changed keeps its figures through other plans' uploads)."""
     store = get_store()
     path, data = str(store.path), store.data_version()
     seen = _seen.get(path)
