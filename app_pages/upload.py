@@ -8,6 +8,7 @@ import streamlit as st
 
 from scorecard.exports import to_xlsx_bytes
 from scorecard.intake import dfe, load, preview
+from scorecard.intake.apart import CheckFailed, check_files_apart
 from scorecard.intake.cells import text
 from scorecard.intake.export import MEDIA_TYPE, plan_workbook_bytes, safe_file_name
 from scorecard.intake.format import BENCHMARK_FIELDS, SHEETS
@@ -232,7 +233,8 @@ with tab_upload:
             st.page_link(page, label=f"See what changed on {label}", icon=icon)
     files = st.file_uploader(
         "Drop the month's workbook here (.xlsx, or CSV files named after the sheets, or a .zip of them)",
-        type=["xlsx", "xlsm", "csv", "zip"], accept_multiple_files=True, key="upload_files",
+        type=["xlsx", "xlsm", "csv", "zip"], accept_multiple_files=True,
+        key=f"upload_files_{st.session_state.get('upload_round', 0)}",  # a new, empty one after each Load
         help=f"Up to {MAX_UPLOAD_MB:g} MB each. Nothing is written until you press Load.")
     existing = plans()["plan"].tolist()
     archived = set(plans().loc[lambda df: df["archived"], "plan"])
@@ -265,8 +267,14 @@ with tab_upload:
         key = (files_id, plan, override, store.data_version())
         if st.session_state.get("upload_checked_key") != key:
             with st.status("Reading and checking…", expanded=False) as status:
-                with heavy_work():  # not in a viewer's page-run slot
-                    checked = load.check_files(store, payload, plan, override, audience="app")
+                with heavy_work():  # not in a viewer's page-run slot, and the reading on another core
+                    try:
+                        checked = check_files_apart(store, payload, plan, override, audience="app")
+                    except CheckFailed as exc:
+                        status.update(label="Not checked", state="error")
+                        st.error(f"Nothing has been written: {md(str(exc))}. Try again; if it "
+                                 "happens again, send the file to the Scorecard administrator.")
+                        st.stop()
                 status.update(label="Checked", state="complete")
             for c in checked:
                 log(user, "upload", plan=c.parsed.plan, sha256=c.sha256,
@@ -349,6 +357,7 @@ with tab_upload:
                 st.session_state["upload_done"] = {"id": upload_id, "file": c.file_name, "plan": p.plan,
                                                    "pages": changed_pages(change)}
                 st.session_state.pop("upload_checked_key", None)
+                st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1  # empty the dropzone
                 st.rerun()
 
 # -- History -------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,15 @@ def store(tmp_path):
     s = Store(tmp_path / "test.duckdb")
     yield s
     s.close()
+
+
+@pytest.fixture
+def dying_checker(tmp_path, monkeypatch):
+    """The checking process killed as soon as it starts (as the kernel's out-of-memory killer would)."""
+    script = tmp_path / "python"
+    script.write_text("#!/bin/sh\nkill -9 $$\n")
+    script.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(script))
 
 
 def make_workbook(path: Path, sheets: dict[str, list[list]], percent_cells: dict[str, list[str]] | None = None) -> Path:

@@ -283,7 +283,7 @@ def test_commit_revert_and_exports_are_recorded(demo_copy, monkeypatch, tmp_path
     at.switch_page("app_pages/upload.py").run()
     wb = make_workbook(tmp_path / "m.xlsx", {"Plan": [["Plan", "Tameside 2023-25"]],
                                              "Values": [["Code", "Period", "Value"], ["CIN8", "Feb-24", 77]]})
-    at.file_uploader(key="upload_files").set_value(("m.xlsx", wb.read_bytes(), "application/octet-stream")).run()
+    at.file_uploader[0].set_value(("m.xlsx", wb.read_bytes(), "application/octet-stream")).run()
     at.button(key="upload_commit_0").click().run()
     at.selectbox(key="revert_id").set_value(6).run()
     at.button(key="revert_ask").click().run()
@@ -414,7 +414,7 @@ def test_pages_still_open_when_the_audit_trail_cannot_be_written_but_changes_are
     at.switch_page("app_pages/upload.py").run()
     wb = make_workbook(tmp_path / "m.xlsx", {"Plan": [["Plan", "Tameside 2023-25"]],
                                              "Values": [["Code", "Period", "Value"], ["CIN8", "Feb-24", 77]]})
-    at.file_uploader(key="upload_files").set_value(("m.xlsx", wb.read_bytes(), "application/octet-stream")).run()
+    at.file_uploader[0].set_value(("m.xlsx", wb.read_bytes(), "application/octet-stream")).run()
     at.button(key="upload_commit_0").click().run()
     assert not at.exception and len(at.error) == 2 and banner.fullmatch(at.error[0].value)
     assert at.error[1].value == ("Nothing was changed: the audit trail cannot be written, so you cannot commit an "

@@ -44,7 +44,7 @@ def cin8(db, period="2024-01"):
 
 
 def upload(at, *files):
-    at.file_uploader(key="upload_files").set_value(list(files)).run()
+    at.file_uploader[0].set_value(list(files)).run()
     assert not at.exception, at.exception
     return at
 
@@ -65,6 +65,15 @@ def test_bad_file_lists_every_problem_and_changes_nothing(app, demo_copy, tmp_pa
     assert at.get("download_button")[0].proto.ignore_rerun  # a click must not rerun: see tests/test_downloads.py
     assert not [b for b in at.button if b.key and b.key.startswith("upload_commit")]
     assert cin8(demo_copy) == before
+
+
+def test_a_check_that_cannot_finish_says_so_and_changes_nothing(app, demo_copy, good_workbook, dying_checker):
+    at = upload(app, ("good.xlsx", good_workbook.read_bytes(), XLSX))
+    assert at.error[0].value == ("Nothing has been written: the file could not be checked\\: the checking process "
+                                 "stopped (exit code -9). Try again; if it happens again, send the file to the "
+                                 "Scorecard administrator.")
+    assert not [b for b in at.button if b.key and b.key.startswith("upload_commit")]
+    assert len(app_store().history()) == 5
 
 
 @pytest.mark.slow
@@ -89,7 +98,10 @@ def test_preview_then_commit_then_identical_reupload_then_revert(app, demo_copy,
     history = next(df.value for df in at.dataframe if "uploaded_by" in df.value.columns)
     assert history.iloc[0][["id", "status", "file_name", "uploaded_by", "values"]].tolist() == [
         6, "committed", "march.xlsx", "perf.officer", 2]
+    assert not at.file_uploader[0].value  # the dropzone is empty again, ready for the next file
+    assert not [s for s in at.subheader if s.value == "march.xlsx"]
     # the same file again: detected and explained, not offered
+    at = upload(at, ("march.xlsx", good.read_bytes(), XLSX))
     assert any("identical (same sha256) to upload **6**" in i.value for i in at.info)
     assert not [b for b in at.button if b.key and b.key.startswith("upload_commit")]
 

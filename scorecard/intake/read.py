@@ -71,15 +71,21 @@ class Sheet:
     _style_loader: Callable[[], dict[tuple[int, int], int]] | None = None
     _cell_styles: dict[tuple[int, int], int] | None = None
 
+    def __getstate__(self) -> dict:
+        """A sheet sent to another process (the Upload centre's check is made in one): its cell styles are read
+        first, as the loader, which reads the workbook's XML again, stays behind."""
+        self._style(0, 0)
+        return {**self.__dict__, "_style_loader": None}
+
     @property
     def has_percent_styles(self) -> bool:
         """False when no cell can carry a percentage format, so no cell needs checking."""
-        return self._style_loader is not None and bool(self.styles.percent)
+        return (self._style_loader is not None or self._cell_styles is not None) and bool(self.styles.percent)
 
     def _style(self, row: int, col: int) -> int | None:
-        if self._style_loader is None:
-            return None
         if self._cell_styles is None:
+            if self._style_loader is None:
+                return None
             self._cell_styles = self._style_loader()
         return self._cell_styles.get((row, col))
 
