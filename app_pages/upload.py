@@ -84,7 +84,8 @@ def sheet_choice(i: int, sheet, m) -> tuple:
         options["authority_row"] = int(ss[key])
     chosen = remap(sheet, base, columns=columns, options=options) if columns or options else base
     return chosen, role != m.role or bool(header and header - 1 != m.header_row) or bool(columns) or any(
-        options[k] != m.options.get(k) for k in options)
+        options[k] != (bool(m.options.get(k)) if isinstance(options[k], bool) else m.options.get(k))  # a checkbox
+        for k in options)  # left as read is no change (unticked is no option)
 
 
 def editor_key(i: int, sheet: str, m) -> str:

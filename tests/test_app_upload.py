@@ -158,6 +158,20 @@ def test_template_and_example_downloads(app):
     assert app.selectbox(key="export_plan").options[0] == "Cheshire East 2017-18"
 
 
+def test_a_file_left_as_read_is_not_read_again_on_the_runs_that_follow(app, good_workbook, monkeypatch):
+    """The mapping's checkboxes left as they were are no change: only a real change re-checks the file."""
+    from scorecard.intake import load
+    rechecks, real = [], load.recheck
+    monkeypatch.setattr(load, "recheck", lambda *a, **k: rechecks.append(a) or real(*a, **k))
+    at = upload(app, ("good.xlsx", good_workbook.read_bytes(), XLSX))
+    assert at.checkbox(key="map_priority_0_Measures").value is False
+    at.run()
+    at.run()
+    assert rechecks == []
+    at.checkbox(key="map_priority_0_Measures").check().run()
+    assert len(rechecks) == 1 and not at.exception
+
+
 @pytest.mark.slow
 def test_an_unknown_layout_is_mapped_in_the_upload_centre_and_next_month_loads_with_no_questions(app, demo_copy):
     from tests.test_intake_profiles import odd
