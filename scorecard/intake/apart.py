@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -90,6 +91,7 @@ def check_files_apart(store: Store, files: list[tuple[str, bytes]], plan: str | 
 
 
 def _main(fd: int) -> None:
+    os.nice(10)  # on a busy machine the viewers' page runs go first: an upload's check can wait a moment
     conn = Connection(fd)
     files, plan, as_at, audience = conn.recv()
     try:  # send() pickles the whole answer before it writes a byte: an answer that cannot be sent is a failure
