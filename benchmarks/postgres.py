@@ -4,6 +4,7 @@ replicas while uploads commit."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import statistics
 import tempfile
 import time
@@ -214,10 +215,12 @@ def bench_replicas(url: str, replicas: int = 3, sessions: int = 60, rounds: int 
             except Exception as exc:  # counted, not lost with the task
                 run.errors.append(f"commit: {exc!r}"[:300])
 
+        cpu = sum(s.cpu_s() for s in replica)
         try:
             run = asyncio.run(_burst([s.url for s in replica], sessions, [PLAN], rounds, None, after, commits))
         finally:
             writer.close()
+        run.cpu_s = sum(s.cpu_s() for s in replica) - cpu
         time.sleep(2.0)  # the sessions' disconnects reach the servers
         memory = [s.rss_mb() for s in replica]
     f = run.figures()
@@ -235,7 +238,9 @@ def bench_replicas(url: str, replicas: int = 3, sessions: int = 60, rounds: int 
             "detail": f"websocket sessions against `streamlit run` replicas, each warmed first by the four pages of "
                       f"the plan once; p95 of {f['runs']} page runs (demo plans, {PLAN}: each session runs the four "
                       f"pages {rounds} times); {f['per_s']:.1f} page runs a "
-                      f"second; p50 {f['p50'] * 1000:.0f} ms, max {f['max']:.1f} s; {len(errors)} errors"
+                      f"second (CPU a page run: the replicas {f['cpu_ms']:.0f} ms, this client "
+                      f"{f['client_cpu_ms']:.0f} ms, on {os.cpu_count()} cores); p50 {f['p50'] * 1000:.0f} ms, "
+                      f"max {f['max']:.1f} s; {len(errors)} errors"
                       f"{' (' + '; '.join(kinds) + ')' if kinds else ''}; memory per replica after: "
                       f"{', '.join(f'{m:.0f}' for m in memory)} MB; KPI tables of {PLAN} seen before, after the "
                       f"first and after the second upload: {', '.join(map(str, states))}, mixing them: {len(mixed)}; "

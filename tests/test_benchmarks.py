@@ -101,3 +101,12 @@ def test_the_replicas_benchmark_reads_the_kpi_table_from_a_websocket_sessions_el
     assert kpi_values(session) == (55.5, 15.4)
     caption.markdown.body = "Cheshire East 2017-18 · as at Dec-17 · 6 measures · exceptions first"
     assert kpi_values(session) is None
+
+
+def test_a_bursts_figures_give_the_servers_and_the_clients_cpu_per_page_run():
+    """The client (the benchmark's own sessions) shares the machine's cores: its CPU is printed beside the server's."""
+    from benchmarks.load import Burst, _line
+    f = Burst(2, runs=[0.1, 0.2, 0.3, 0.4], ends=[1, 2, 3, 4], seconds=2.0, rss_mb=500, cpu_s=0.2,
+              client_cpu_s=0.08).figures()
+    assert (f["per_s"], f["cpu_ms"], f["client_cpu_ms"]) == (2.0, 50.0, 20.0)
+    assert _line(f).endswith("500 MB, 50 ms CPU a page run (the client 20 ms)")
