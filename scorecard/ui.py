@@ -31,6 +31,7 @@ import plotly.graph_objects as go
 import plotly.io
 import pyarrow as pa
 import streamlit as st
+from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
 
 from . import access, actions, board, kpis, queries, spc
 from .access import User
@@ -419,10 +420,23 @@ def _ready(fig):
     with the default template rather than the figure's own)."""
     if not isinstance(fig, go.Figure):
         return fig
-    ready = json.loads(plotly.io.to_json(go.Figure.to_dict(fig), validate=False))
+    ready = json.loads(plotly.io.to_json({"data": _as_sent(fig._data), "layout": _as_sent(fig._layout)},
+                                         validate=False))
     fig.__class__ = ReadyFigure
     fig._ready = ready
     return fig
+
+
+def _as_sent(props):
+    """A figure's properties as its to_dict() gives them, NumPy arrays as Plotly's typed-array specs, without
+    the deep copy of every list and number to_dict() makes first (most of the time a figure took to make): only
+    what holds an array is copied, the rest is shared, and nothing is changed."""
+    if isinstance(props, dict):
+        return {k: to_typed_array_spec(v) if not is_skipped_key(k) and is_homogeneous_array(v) else _as_sent(v)
+                for k, v in props.items()}
+    if isinstance(props, (list, tuple)) and any(isinstance(v, (dict, list, tuple)) for v in props):
+        return [_as_sent(v) for v in props]
+    return props
 
 
 def ready_table(what: str, make, plan: str, *key):
