@@ -267,20 +267,21 @@ with tab_upload:
     if files:
         key = (files_id, plan, override, store.data_version())
         if st.session_state.get("upload_checked_key") != key:
+            failed = None
             with st.status("Reading and checking…", expanded=False) as status:
                 with heavy_work():  # not in a viewer's page-run slot, and the reading on another core
                     try:
                         checked = check_files_apart(store, payload, plan, override, audience="app")
                     except CheckFailed as exc:
-                        status.update(label="Not checked", state="error")
-                        st.error(f"Nothing has been written: {md(str(exc))}. Try again; if it "
-                                 "happens again, send the file to the Scorecard administrator.")
-                        st.stop()
-                status.update(label="Checked", state="complete")
+                        checked, failed = [], str(exc)  # nothing to show, and checked again on the next run
+                status.update(label="Not checked" if failed else "Checked", state="error" if failed else "complete")
+            if failed:
+                st.error(f"Nothing has been written: {md(failed)}. Try again; if it happens again, send the file to "
+                         "the Scorecard administrator.")
             for c in checked:
                 log(user, "upload", plan=c.parsed.plan, sha256=c.sha256,
                     detail=f"{c.file_name}: {len(c.parsed.errors)} errors, {len(c.parsed.warnings)} warnings")
-            st.session_state["upload_checked_key"] = key
+            st.session_state["upload_checked_key"] = None if failed else key
             st.session_state["upload_checked"] = checked
             if st.session_state.get("upload_mapped_files") != files_id:  # another file: its own mapping
                 for k in [k for k in st.session_state if str(k).startswith("map_")]:

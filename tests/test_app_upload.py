@@ -73,6 +73,8 @@ def test_a_check_that_cannot_finish_says_so_and_changes_nothing(app, demo_copy, 
                                  "stopped (exit code -9). Try again; if it happens again, send the file to the "
                                  "Scorecard administrator.")
     assert not [b for b in at.button if b.key and b.key.startswith("upload_commit")]
+    assert [s.value for s in at.subheader] == ["A plan's data as a workbook"]  # no file's, the Template tab's
+    assert at.tabs[1].dataframe[0].value["id"].tolist() == [5, 4, 3, 2, 1]  # the History tab is still there
     assert len(app_store().history()) == 5
 
 
