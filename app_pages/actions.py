@@ -16,6 +16,7 @@ from scorecard.ui import (
     logged,
     plan_data,
     ready_table,
+    shared,
     sidebar_filters,
     uk_date,
     uk_month,
@@ -34,17 +35,21 @@ if now_all.empty:
     st.stop()
 
 
-def options(col: str) -> list[str]:
-    return sorted(set(now_all[col].dropna()), key=actions.natural_key)
+def filter_options() -> dict[str, list[str]]:
+    """What each filter offers: the values in the snapshot, in their natural order, and each source's findings."""
+    return {**{col: sorted(set(now_all[col].dropna()), key=actions.natural_key)
+               for col in ("priority", "focus_area", "owner")},
+            "source": sorted({t for s in now_all["source"] for t in actions.source_tags(s)})}
 
 
+offered = shared("act_options", filter_options, plan["plan"], as_at)
 f1, f2, f3, f4, f5 = st.columns(5)
 filters = dict(
-    priorities=f1.multiselect("Priority", options("priority"), key="act_priority", placeholder="All"),
-    focus_areas=f2.multiselect("Focus area", options("focus_area"), key="act_focus", placeholder="All"),
-    owners=f3.multiselect("Owner", options("owner"), key="act_owner", placeholder="All"),
-    sources=f4.multiselect("Source", sorted({t for s in now_all["source"] for t in actions.source_tags(s)}),
-                           key="act_source", placeholder="All", help="The finding an action answers (ILAC, FV1...)"),
+    priorities=f1.multiselect("Priority", offered["priority"], key="act_priority", placeholder="All"),
+    focus_areas=f2.multiselect("Focus area", offered["focus_area"], key="act_focus", placeholder="All"),
+    owners=f3.multiselect("Owner", offered["owner"], key="act_owner", placeholder="All"),
+    sources=f4.multiselect("Source", offered["source"], key="act_source", placeholder="All",
+                           help="The finding an action answers (ILAC, FV1...)"),
     ratings=f5.multiselect("Action RAG", list(actions.RAG_ORDER), key="act_rating", placeholder="All"),
 )
 by = st.segmented_control("Group by", list(actions.GROUPS)[:2], format_func=actions.GROUPS.get,
@@ -92,10 +97,10 @@ else:
 ch = v["changes"]
 previous = uk_month(v["snapshots"][-2]) if len(v["snapshots"]) > 1 else None
 st.header(f"What changed since {previous}" if previous else "What changed")
-m = st.columns(5)
-for col, (key, label) in zip(m, (("moved", "Rating moved"), ("new", "New"), ("closed", "Closed"),
-                                 ("slipped", "Due date slipped"), ("stale", "Stale commentary"))):
-    col.metric(label, len(ch[key]))
+tiles = st.container(horizontal=True, gap="medium")
+for key, label in (("moved", "Rating moved"), ("new", "New"), ("closed", "Closed"), ("slipped", "Due date slipped"),
+                   ("stale", "Stale commentary")):
+    tiles.metric(label, len(ch[key]))
 tabs = st.tabs(["Rating moved", "New and closed", "Slipped", "Stale commentary"])
 with tabs[0]:
     dataframe(shown("moved", lambda: ch["moved"]), column_config={
@@ -142,13 +147,15 @@ dataframe(shown("actions", lambda: table.drop(columns=["As at", "Children will s
     "Action": st.column_config.TextColumn(width="large"),
     "Due (read as)": st.column_config.DateColumn(format="DD/MM/YYYY")})
 stem = f"actions-{plan['plan']}-{month_key(snapshot)}".replace(" ", "-")
-e1, e2, _ = st.columns([1, 1, 4])
-e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(table), plan=plan["plan"],
-                                          detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="act_csv",
-                   on_click="ignore")
-e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
-    table, "Actions", f"{plan['plan']}: actions as at {uk_month(snapshot)}"), plan=plan["plan"], detail=f"{stem}.xlsx"),
-                   f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="act_xlsx", on_click="ignore")
+downloads = st.container(horizontal=True, gap="medium")
+downloads.download_button(
+    "Download CSV", logged(user, "export", lambda: to_csv_bytes(table), plan=plan["plan"], detail=f"{stem}.csv"),
+    f"{stem}.csv", "text/csv", key="act_csv", on_click="ignore")
+downloads.download_button(
+    "Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
+        table, "Actions", f"{plan['plan']}: actions as at {uk_month(snapshot)}"), plan=plan["plan"],
+                             detail=f"{stem}.xlsx"),
+    f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="act_xlsx", on_click="ignore")
 
 # -- Action detail ------------------------------------------------------------------------------
 st.header("Action detail")

@@ -16,6 +16,7 @@ from scorecard.ui import (
     measure_series,
     plan_data,
     ready_table,
+    shared,
     sidebar_filters,
     uk_month,
 )
@@ -33,14 +34,17 @@ if audits.empty:
             "count column per grade) and upload it.")
     st.stop()
 
-streams = [ALL_STREAMS] + sorted({s for s in audits["stream"] if s != ALL_STREAMS}, key=str.casefold)
-periods = audits[["period", "period_label"]].drop_duplicates().sort_values("period")["period_label"].tolist()
+streams, periods = shared("audit_choices", lambda: (
+    [ALL_STREAMS] + sorted({s for s in audits["stream"] if s != ALL_STREAMS}, key=str.casefold),
+    audits[["period", "period_label"]].drop_duplicates().sort_values("period")["period_label"].tolist()),
+    plan["plan"], as_at)
 c1, c2 = st.columns([1, 2])
 stream = c1.selectbox("Audit stream", streams, key="audit_stream")
 first, last = (c2.select_slider("Periods", options=periods, value=(periods[0], periods[-1]), key="audit_periods")
                if len(periods) > 1 else (periods[0], periods[0]))
-window = audits[audits["period_label"].isin(periods[periods.index(first):periods.index(last) + 1])]
-rows = window[window["stream"] == stream]
+window = shared("audit_window", lambda: audits[audits["period_label"].isin(
+    periods[periods.index(first):periods.index(last) + 1])], plan["plan"], as_at, first, last)
+rows = shared("audit_rows", lambda: window[window["stream"] == stream], plan["plan"], as_at, stream, first, last)
 st.caption(f"{md(plan['plan'])} · as at {uk_month(as_at)} · good or better = Outstanding + Good · every % shows "
            f"its number of cases (n) and a 95% interval; fewer than {MIN_CASES} cases are too few to judge")
 illustrative_note(bool(rows["illustrative"].any()), "Some audit counts on this page")
@@ -92,22 +96,24 @@ else:
 
 # -- Downloads ---------------------------------------------------------------------------------
 if len(window):
-    d1, d2, d3, _ = st.columns([1, 1, 2, 2])
-    publication = d3.checkbox("For publication", key="audit_publication",
-                              help="Counts of 1 to 5 cases, the percentages resting on them, and enough other counts "
-                                   "that none can be worked out from the totals, are shown as c (DfE practice)")
+    downloads = st.container(horizontal=True, gap="medium", vertical_alignment="center")
+    publication = downloads.checkbox(
+        "For publication", key="audit_publication",
+        help="Counts of 1 to 5 cases, the percentages resting on them, and enough other counts that none can be worked "
+             "out from the totals, are shown as c (DfE practice)")
     stem = f"audits-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-") + ("-publication" if publication else "")
     title = f"{plan['plan']}: case-file audits, {first} to {last}"
 
     def counts():  # made only when a button is pressed, so the page stays quick
         return disclosure.audit_table(window, publication, text=False)
 
-    d1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(counts()), plan=plan["plan"],
-                                              detail=f"{stem}.csv"), f"{stem}.csv", "text/csv", key="audit_csv",
-                       on_click="ignore")
-    d2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(counts(), "Audits", title),
-                                                plan=plan["plan"], detail=f"{stem}.xlsx"),
-                       f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="audit_xlsx", on_click="ignore")
+    downloads.download_button(
+        "Download CSV", logged(user, "export", lambda: to_csv_bytes(counts()), plan=plan["plan"], detail=f"{stem}.csv"),
+        f"{stem}.csv", "text/csv", key="audit_csv", on_click="ignore")
+    downloads.download_button(
+        "Download Excel", logged(user, "export", lambda: to_xlsx_bytes(counts(), "Audits", title), plan=plan["plan"],
+                                 detail=f"{stem}.xlsx"),
+        f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="audit_xlsx", on_click="ignore")
     st.caption("The downloads hold every stream's counts for the periods chosen.")
 
 # -- Against the plan --------------------------------------------------------------------------

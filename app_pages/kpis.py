@@ -16,6 +16,7 @@ from scorecard.ui import (
     log,
     logged,
     measure_series,
+    option_labels,
     plan_data,
     ready_table,
     require,
@@ -49,18 +50,20 @@ if table.empty:
 illustrative_note(bool(table["illustrative"].any()), "Some values on this page")
 
 
-def options(col: str) -> list[str]:
-    return sorted(v for v in table[col].dropna().unique())
+def filter_options() -> dict[str, list[str]]:
+    """What each filter offers: the values in the table, and the bands and ratings given, in their order."""
+    ratings = [*kpis.BAND_LABELS.values(), *kpis.TARGET_RAG_LABELS.values()]
+    return {**{col: sorted(v for v in table[col].dropna().unique()) for col in ("priority", "focus_area", "source")},
+            "band_label": [r for r in ratings if r in set(table["band_label"])]}
 
 
+offered = shared("kpi_options", filter_options, plan["plan"], as_at, run, screen)
 f1, f2, f3, f4 = st.columns(4)
-ratings = [*kpis.BAND_LABELS.values(), *kpis.TARGET_RAG_LABELS.values()]
 chosen = dict(
-    priorities=f1.multiselect("Priority", options("priority"), key="kpi_priority", placeholder="All"),
-    focus_areas=f2.multiselect("Focus area", options("focus_area"), key="kpi_focus", placeholder="All"),
-    band_labels=f3.multiselect("Band or rating", [r for r in ratings if r in set(table["band_label"])],
-                               key="kpi_band", placeholder="All"),
-    sources=f4.multiselect("Source", options("source"), key="kpi_source", placeholder="All"),
+    priorities=f1.multiselect("Priority", offered["priority"], key="kpi_priority", placeholder="All"),
+    focus_areas=f2.multiselect("Focus area", offered["focus_area"], key="kpi_focus", placeholder="All"),
+    band_labels=f3.multiselect("Band or rating", offered["band_label"], key="kpi_band", placeholder="All"),
+    sources=f4.multiselect("Source", offered["source"], key="kpi_source", placeholder="All"),
 )
 search = st.text_input("Search measures", key="kpi_search", placeholder="code, words in the measure, priority…")
 choices = (plan["plan"], as_at, run, screen, search, chosen)
@@ -106,48 +109,60 @@ st.caption(f"Showing {len(shown)} of {len(table)} measures. SPC: variation · as
            "on a measure with no direction; assurance ✓ P target always met, ✗ F never met, ? H hit or miss; a run "
            "chart (fewer than 13 points) has neither.")
 
-e1, e2, e3, _ = st.columns([1, 1, 2, 2])
-publication = e3.checkbox("For publication", key="kpi_publication",
-                          help="In the downloads, a numerator or denominator of 1 to 5 and the value resting on it "
-                               "are shown as c (DfE practice)")
+downloads = st.container(horizontal=True, gap="medium", vertical_alignment="center")
+publication = downloads.checkbox("For publication", key="kpi_publication",
+                                 help="In the downloads, a numerator or denominator of 1 to 5 and the value resting "
+                                      "on it are shown as c (DfE practice)")
 stem = f"kpis-{plan['plan']}-{as_at:%Y-%m}".replace(" ", "-") + ("-publication" if publication else "")
 title = f"{plan['plan']}: measures as at {uk_month(as_at)}"
 # The files, and the table they hold, are made only when a button is pressed (a callable): the page stays quick.
-e1.download_button("Download CSV", logged(user, "export", lambda: to_csv_bytes(kpis.export_frame(shown, publication)),
-                                          plan=plan["plan"], detail=f"{stem}.csv"),
-                   f"{stem}.csv", "text/csv", key="kpi_csv", on_click="ignore")
-e2.download_button("Download Excel", logged(user, "export", lambda: to_xlsx_bytes(
-    kpis.export_frame(shown, publication), "Measures", title), plan=plan["plan"], detail=f"{stem}.xlsx"),
-                   f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="kpi_xlsx", on_click="ignore")
+downloads.download_button(
+    "Download CSV", logged(user, "export", lambda: to_csv_bytes(kpis.export_frame(shown, publication)),
+                           plan=plan["plan"], detail=f"{stem}.csv"),
+    f"{stem}.csv", "text/csv", key="kpi_csv", on_click="ignore")
+downloads.download_button(
+    "Download Excel", logged(user, "export", lambda: to_xlsx_bytes(kpis.export_frame(shown, publication), "Measures",
+                                                                   title), plan=plan["plan"], detail=f"{stem}.xlsx"),
+    f"{stem}.xlsx", XLSX_MEDIA_TYPE, key="kpi_xlsx", on_click="ignore")
 
 # -- Measure detail ---------------------------------------------------------------------------
 st.header("Measure detail")
 if shown.empty:
     st.write("No measure matches the filters.")
     st.stop()
-labels = dict(zip(shown["code"], shown["code"] + " — " + shown["measure"].str.slice(0, 90)))
-code = st.selectbox("Measure", list(labels), format_func=labels.get, key="kpi_measure")
-row = shown[shown["code"] == code].iloc[0]
+labels = shared("kpi_labels", lambda: dict(zip(shown["code"], shown["code"] + " — " + shown["measure"].str[:90])),
+                *choices)
+code = st.selectbox("Measure", list(labels), format_func=labels.__getitem__, key="kpi_measure")
 data = plan_data(plan["plan"], as_at)
 series = measure_series(plan["plan"], as_at, code)
-measure = data.measures_raw[data.measures_raw["code"] == code].iloc[0].to_dict()
-rebases = data.rebases[data.rebases["code"] == code]
-cuts = [next((i for i, p in enumerate(series["period"]) if p >= r), len(series)) for r in rebases["period"]]
+
+
+def measure_detail() -> dict:
+    """The chosen measure's row of the table (as a dict), its definition, process changes and benchmarks."""
+    rebases = data.rebases[data.rebases["code"] == code]
+    return dict(row=table[table["code"] == code].iloc[0].to_dict(),
+                measure=data.measures_raw[data.measures_raw["code"] == code].iloc[0].to_dict(), rebases=rebases,
+                cuts=[next((i for i, p in enumerate(series["period"]) if p >= r), len(series))
+                      for r in rebases["period"]],
+                bench=data.benchmarks[data.benchmarks["code"] == code])
+
+
+detail = shared("kpi_detail", measure_detail, plan["plan"], as_at, code, run, screen)
+row, measure, rebases, bench, cuts = (detail[k] for k in ("row", "measure", "rebases", "bench", "cuts"))
 target = None if pd.isna(row["target"]) else float(row["target"])
 chart = shared("spc", lambda: spc.analyse(series["value"].tolist(), row["polarity"], target, run, screen, cuts)
                if len(series) else None, plan["plan"], as_at, code, run, screen)
-bench = data.benchmarks[data.benchmarks["code"] == code]
 
 st.caption(md(row["measure"]))
-c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric(f"Latest ({row['latest'] or 'no value'})", numbers.value(row["value"], row["unit"]) or "—")
+tiles = st.container(horizontal=True, gap="medium")
+tiles.metric(f"Latest ({row['latest'] or 'no value'})", numbers.value(row["value"], row["unit"]) or "—")
 rated_by_target = pd.notna(row["target_rag"])
-c2.metric("Against its target" if pd.isna(row["band"]) and rated_by_target else "Band", row["band_label"])
-c3.metric("Target", row["target_text"] or "—",
-          help=f"Rated {kpis.TARGET_RAG_LABELS[row['target_rag']]} against the target, with the tolerance "
-               f"{md(measure['tolerance'])}" if rated_by_target else None)
-c4.metric("SPC variation", row["variation_label"] or "—")
-c5.metric("SPC assurance", row["assurance_label"] or "—")
+tiles.metric("Against its target" if pd.isna(row["band"]) and rated_by_target else "Band", row["band_label"])
+tiles.metric("Target", row["target_text"] or "—",
+             help=f"Rated {kpis.TARGET_RAG_LABELS[row['target_rag']]} against the target, with the tolerance "
+                  f"{md(measure['tolerance'])}" if rated_by_target else None)
+tiles.metric("SPC variation", row["variation_label"] or "—")
+tiles.metric("SPC assurance", row["assurance_label"] or "—")
 if series.empty:
     st.write("No values loaded for this measure yet.")
     st.stop()
@@ -165,8 +180,9 @@ with st.expander("Mark a process change (rebase the SPC limits)"):
     st.write("When the way the work is done changed (a new process, system or definition), the limits "
              "should restart from that period.")
     r1, r2, r3 = st.columns([1, 2, 1])
-    period = r1.selectbox("From period", series["period"].tolist()[1:], key="rebase_period",
-                          format_func=lambda p: uk_month(p))
+    periods = shared("rebase_periods", lambda: series["period"].tolist()[1:], plan["plan"], as_at, code)
+    period = r1.selectbox("From period", periods, key="rebase_period",
+                          format_func=option_labels("rebase", periods, uk_month, plan["plan"], as_at, code).__getitem__)
     reason = r2.text_input("Reason", key="rebase_reason", max_chars=200)
     if r3.button("Mark process change", key="rebase_add") and period is not None:
         require(user, "uploader", "mark a process change")

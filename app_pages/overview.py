@@ -57,33 +57,52 @@ illustrative_note(bool(data.measures["illustrative"].any() if len(data.measures)
 st.header("Measures against the plan's thresholds")
 m = data.measures
 kpi = kpi_rows(plan["plan"], as_at, spc.DEFAULT_RUN, False)
+
+
+def measure_tiles() -> list[list[tuple[str, object, str]]]:
+    """The rows of tiles: a plan with bands leads with them; every plan then shows targets met, what got worse and
+    SPC signals."""
+    rows = []
+    if kpi["band"].notna().any():
+        rows.append(rated(kpis.BAND_LABELS, [b if b in kpis.BAND_LABELS else None for b in kpi["band"]],
+                          "on their latest value against the plan's bands"))
+    if kpi["target_rag"].notna().any():
+        rows.append(rated(kpis.TARGET_RAG_LABELS, kpi["target_rag"].tolist(),
+                          "against their target, with its tolerance"))
+    met = kpi["target_met"].dropna()
+    rows.append(([("✓ Targets met", f"{int(met.sum())} of {len(met)}",
+                   "Measures whose latest value is at or better than their target, of those with a target")]
+                 if len(met) else [])
+                + [("▼ Got worse", int((kpi["direction"] == "worsening").sum()),
+                    "Measures whose latest value is worse than the one before"),
+                   ("! SPC concern", int((kpi["variation"] == "concern").sum()),
+                    "Measures whose latest point is a special cause of concern (13 points or more)"),
+                   ("I SPC improvement", int((kpi["variation"] == "improvement").sum()),
+                    "Measures whose latest point is a special cause of improvement (13 points or more)")])
+    return rows
+
+
 if kpi.empty:
     st.write("This plan has no measures loaded.")
 else:
-    # A plan with bands leads with them; every plan then shows targets met, what got worse and SPC signals.
-    if kpi["band"].notna().any():
-        tiles(rated(kpis.BAND_LABELS, [b if b in kpis.BAND_LABELS else None for b in kpi["band"]],
-                    "on their latest value against the plan's bands"))
-    if kpi["target_rag"].notna().any():
-        tiles(rated(kpis.TARGET_RAG_LABELS, kpi["target_rag"].tolist(), "against their target, with its tolerance"))
-    met = kpi["target_met"].dropna()
-    tiles(([("✓ Targets met", f"{int(met.sum())} of {len(met)}", "Measures whose latest value is at or better than "
-             "their target, of those with a target")] if len(met) else [])
-          + [("▼ Got worse", int((kpi["direction"] == "worsening").sum()),
-              "Measures whose latest value is worse than the one before"),
-             ("! SPC concern", int((kpi["variation"] == "concern").sum()),
-              "Measures whose latest point is a special cause of concern (13 points or more)"),
-             ("I SPC improvement", int((kpi["variation"] == "improvement").sum()),
-              "Measures whose latest point is a special cause of improvement (13 points or more)")])
+    for row in shared("overview_tiles", measure_tiles, plan["plan"], as_at):
+        tiles(row)
     st.page_link("app_pages/kpis.py", label="Every measure, with SPC, on Compliance KPIs", icon="📈")
 
 # -- Audit quality -----------------------------------------------------------------------------
 st.header("Case-file audits")
-a = data.audits[data.audits["stream"] == ALL_STREAMS] if len(data.audits) else data.audits
+
+
+def all_streams() -> tuple[pd.DataFrame, board.AuditLatest | None]:
+    """The audits of all streams together, and what the tile says of the latest."""
+    a = data.audits[data.audits["stream"] == ALL_STREAMS] if len(data.audits) else data.audits
+    return a, board.audit_latest(a)
+
+
+a, latest = shared("overview_audits", all_streams, plan["plan"], as_at)
 if a.empty:
     st.write("No audit results loaded for this plan.")
 else:
-    latest = board.audit_latest(a)
     c1, c2 = st.columns([1, 3])
     c1.metric(latest.label, latest.value, latest.delta, delta_color="normal" if latest.changed else "off",
               delta_arrow="auto" if latest.changed else "off")
@@ -138,6 +157,9 @@ if table.empty:
     st.success("No exceptions: nothing rated Inadequate or Red against its target, worsening, missing its target, "
                "showing special-cause concern, Red or overdue, and no audit stream fell.")
 else:
-    counts = table["Exception"].value_counts()
-    st.write(" · ".join(board.kind_count(kind, counts[k]) for kind, k in board.KINDS.items() if k in counts))
+    def summary() -> str:
+        counts = table["Exception"].value_counts()
+        return " · ".join(board.kind_count(kind, counts[k]) for kind, k in board.KINDS.items() if k in counts)
+
+    st.write(shared("exception_summary", summary, plan["plan"], as_at))
     dataframe(ready_table("exceptions", lambda: table, plan["plan"], as_at), width="stretch")
