@@ -43,5 +43,5 @@ if refused:
     st.error(refused)
     st.stop()
 ui.get_store()
-with ui.page_run():  # a few page runs at once, the others queued (scorecard/ui.py)
+with ui.page_run():  # one page run at a time, the others queued (scorecard/ui.py)
     nav.run()

@@ -1,5 +1,8 @@
 """Work done once and shared (scorecard/cache.py): one computation per key however many sessions ask at once,
 the same object for everyone, bounded by entries and by size, older data versions let go."""
+import os
+import subprocess
+import sys
 import threading
 import time
 import tomllib
@@ -106,6 +109,16 @@ def test_the_server_runs_no_full_garbage_collection_watches_no_source_files_and_
     assert config["runner"]["postScriptGC"] is False
     assert config["server"]["fileWatcherType"] == "none"
     assert config["server"]["disconnectedSessionTTL"] <= 30
+
+
+def test_the_app_process_runs_one_page_at_a_time_and_rarely_collects_all_its_garbage():
+    """Both measured in the load benchmark (README, Fair turns): three page runs taking turns all finished late,
+    and full collections every few seconds paused every session for up to 0.8 s. A fresh process, as the server."""
+    env = {k: v for k, v in os.environ.items() if k != "SCORECARD_PAGE_RUNS"}
+    out = subprocess.run([sys.executable, "-c", "import gc; from scorecard import ui; "
+                          "print(ui.PAGE_RUNS, *gc.get_threshold())"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out[0] == "1" and int(out[1]) >= 10_000  # Python's own young-generation threshold is 700
 
 
 @pytest.mark.slow  # Streamlit and the demo store: a few seconds
