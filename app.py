@@ -28,17 +28,29 @@ MENU = [  # file in app_pages/, title, icon, the role it needs (the same as the 
 ]
 PAGES = Path(__file__).parent / "app_pages"
 
+
+def menu(shown: frozenset[str]) -> list[st.Page]:
+    """Every page, those in `shown` in the menu: made once per session and set of pages shown (an st.Page looks its
+    file up on disk and checks its icon, a twentieth of a warm page run for the seven)."""
+    made = st.session_state.get("_menu")
+    if made is None or made[0] != shown:
+        made = st.session_state["_menu"] = (shown, [
+            st.Page(PAGES / f"{name}.py", title=title, icon=icon, default=(i == 0),
+                    visibility="visible" if name in shown else "hidden")
+            for i, (name, title, icon, _) in enumerate(MENU)])
+    return made[1]
+
+
 st.set_page_config(page_title="Scorecard", page_icon="📊", layout="wide")
-refused = ui.public_bind_problem()
+configured = ui.sign_in_configured()
+refused = ui.public_bind_problem(configured)
 if st.query_params.get("mode") == "board" and not refused:  # the board's screen: no menu, no sidebar
     nav = st.navigation([st.Page(PAGES / "meeting.py", title="Meeting mode", icon="📺", url_path="meeting")],
                         position="hidden")
 else:
-    shown = set() if refused else access.pages_for(ui.current_user(), {name: role for name, _, _, role in MENU})
-    nav = st.navigation([st.Page(PAGES / f"{name}.py", title=title, icon=icon, default=(i == 0),
-                                 visibility="visible" if name in shown else "hidden")
-                         for i, (name, title, icon, _) in enumerate(MENU)],
-                        position="sidebar" if shown else "hidden")
+    shown = frozenset() if refused else frozenset(access.pages_for(ui.current_user(configured),
+                                                                    {name: role for name, _, _, role in MENU}))
+    nav = st.navigation(menu(shown), position="sidebar" if shown else "hidden")
 if refused:
     st.error(refused)
     st.stop()

@@ -61,14 +61,15 @@ def bind_address() -> str:
     return str(st.get_option("server.address") or "")
 
 
-def public_bind_problem() -> str | None:
-    """access.bind_problem() for this server: its address, and whether sign-in is configured."""
-    return access.bind_problem(bind_address(), sign_in_configured())
+def public_bind_problem(configured: bool | None = None) -> str | None:
+    """access.bind_problem() for this server: its address, and whether sign-in is configured (`configured`, when
+    the caller has asked already: with no secrets file, Streamlit looks for one again on every ask)."""
+    return access.bind_problem(bind_address(), sign_in_configured() if configured is None else configured)
 
 
-def current_user() -> User | None:
+def current_user(configured: bool | None = None) -> User | None:
     """The signed-in user (None when sign-in is configured and nobody is signed in yet)."""
-    if not sign_in_configured():
+    if not (sign_in_configured() if configured is None else configured):
         return access.local_user()
     return access.signed_in_user(st.user.to_dict(), access.load_roles())
 
@@ -179,11 +180,12 @@ def gate(role: str, page: str) -> User:
     """Run first on every page (`page` is its title, as the menu names it): refuse a public bind without
     sign-in, show the sign-in screen to someone not signed in, show the local-mode banner, record the
     sign-in, and stop the page (recording the refusal) unless the user has `role`."""
-    problem = public_bind_problem()
+    configured = sign_in_configured()
+    problem = public_bind_problem(configured)
     if problem:
         st.error(problem)
         st.stop()
-    user = current_user()
+    user = current_user(configured)
     if user is None:
         st.title("Scorecard")
         st.write("Sign in with your council account to see the improvement board's dashboard.")
